@@ -1,0 +1,1 @@
+export { HttpServer, type CameraView, type HttpServerOptions, type HttpState } from './http-server';

@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { HttpServer } from './api';
+import { EventBus, KafkaSink, WebSocketHub, eventSource, faceDetectedEvent } from './events';
+import { DetectorPool } from './inference';
+import { resolveFfmpegPath } from './ingest';
+import { Metrics } from './observability';
+import type { FrameAnalysis } from './recognition';
+import { CameraRuntime } from './camera-runtime';
+
+export type AppState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+/**
+ * The composition root: builds every component in order, starts them in order and stops them in
+ * reverse (stop taking requests and frames first, flush the sinks last). Nothing else wires
+ * stages together.
+ */
+export class App {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly metrics = new Metrics();
+  readonly pool: DetectorPool;
+  readonly hub: WebSocketHub;
+  readonly kafka: KafkaSink | null;
+  readonly http: HttpServer;
+  readonly bus: EventBus;
+  readonly cameras: CameraRuntime[];
+  #state: AppState = 'idle';
+
+  constructor(config: Config, logger: Logger) {
+    this.config = config;
+    this.logger = logger;
+    const { metrics } = this;
+    this.pool = new DetectorPool({
+      ...config.inference,
+      ...config.detection,
+      logger: logger.child({ component: 'inference' }),
+      onInference: (ms) => metrics.inferenceSeconds.observe(ms / 1000),
+    });
+    this.hub = new WebSocketHub({
+      logger: logger.child({ component: 'websocket' }),
+      onClientCount: (count) => metrics.websocketClients.set(count),
+      onDropped: (reason) => metrics.eventsFailed.inc({ sink: 'websocket', reason }),
+    });
+    this.kafka =
+      config.env.kafkaBrokers.length === 0
+        ? null
+        : new KafkaSink({
+            ...config.kafka,
+            brokers: config.env.kafkaBrokers,
+            topic: config.env.kafkaTopic,
+            logger,
+            onDropped: (reason, count) => metrics.eventsFailed.inc({ sink: 'kafka', reason }, count),
+          });
+    this.bus = new EventBus((sink, event) => metrics.eventsPublished.inc({ sink, type: event.type }));
+    this.bus.addSink(this.hub);
+    if (this.kafka) this.bus.addSink(this.kafka);
+
+    const source = eventSource(config.instanceId);
+    const onAnalysis = (analysis: FrameAnalysis): void => this.#publishDetections(source, analysis);
+    const ffmpegPath = resolveFfmpegPath(config.env.ffmpegPath);
+    this.cameras = config.cameras.map((camera) => new CameraRuntime(camera, { config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis }));
+    this.http = new HttpServer({
+      host: config.env.host,
+      port: config.env.port,
+      logger,
+      metrics,
+      hub: this.hub,
+      cameras: () => this.cameras.map((c) => c.view()),
+    });
+  }
+
+  get state(): AppState {
+    return this.#state;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== 'idle') return;
+    this.#state = 'starting';
+    await this.pool.start();
+    await this.hub.start();
+    await this.kafka?.start();
+    await this.http.start();
+    for (const camera of this.cameras) await camera.start();
+    this.#state = 'running';
+    const { host, port } = this.http.address;
+    this.logger.info(
+      { host, port, cameras: this.cameras.length, kafka: this.kafka ? this.config.env.kafkaTopic : 'off' },
+      `Vigil listening on http://${host}:${port} (events: ws://${host}:${port}/v1/events)`,
+    );
+  }
+
+  /** Graceful stop in reverse order of start; each step bounded in time. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopping' || this.#state === 'stopped') return;
+    this.#state = 'stopping';
+    await this.http.close().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
+    await Promise.all(this.cameras.map((camera) => camera.close()));
+    await this.pool.close();
+    await this.kafka?.close();
+    await this.hub.close();
+    this.#state = 'stopped';
+    this.logger.info('Vigil stopped');
+  }
+
+  /** Immediate teardown (crash paths): kills decoders and workers without waiting. */
+  destroy(): void {
+    for (const camera of this.cameras) camera.destroy();
+    this.pool.destroy();
+    this.kafka?.destroy();
+    this.hub.destroy();
+    this.http.destroy();
+    this.#state = 'stopped';
+  }
+
+  #publishDetections(source: string, analysis: FrameAnalysis): void {
+    if (analysis.faces.length === 0) return;
+    const event = faceDetectedEvent(source, analysis.capturedAt, {
+      camera: analysis.camera,
+      frameSeq: analysis.seq,
+      frame: { width: analysis.width, height: analysis.height },
+      faces: analysis.faces,
+    });
+    this.bus.publish(event);
+    this.metrics.frameToEventSeconds.observe((Date.now() - analysis.capturedAt) / 1000);
+  }
+}

@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { VigilError } from '../errors';
+
+/** Settings that come from the environment (the runtime contract names these variables). */
+export interface EnvSettings {
+  readonly configPath: string;
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** Kafka publishing is on only when brokers are given. */
+  readonly kafkaBrokers: readonly string[];
+  readonly kafkaTopic: string;
+  readonly logLevel: string;
+  readonly ffmpegPath: string | undefined;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function invalid(variable: string, message: string): VigilError {
+  return new VigilError('VIGIL_ERR_CONFIG_INVALID', `${variable}: ${message}`, { variable });
+}
+
+export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
+  const portText = env.VIGIL_PORT ?? '8080';
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65_535) throw invalid('VIGIL_PORT', `must be a port number 0-65535, got "${portText}"`);
+
+  const kafkaBrokers = (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  for (const broker of kafkaBrokers) {
+    if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) throw invalid('KAFKA_BROKERS', `each broker must be host:port, got "${broker}"`);
+  }
+
+  const kafkaTopic = env.VIGIL_KAFKA_TOPIC ?? 'vigil.events';
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(kafkaTopic)) throw invalid('VIGIL_KAFKA_TOPIC', `"${kafkaTopic}" is not a valid Kafka topic name`);
+
+  const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
+  if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  return {
+    configPath: resolve(cwd, env.VIGIL_CONFIG ?? 'streams.yaml'),
+    port,
+    // Localhost by default: until tokens exist, nothing should be reachable from outside unless asked for.
+    host: env.VIGIL_HOST ?? '127.0.0.1',
+    dataDir: resolve(cwd, env.VIGIL_DATA_DIR ?? 'data'),
+    kafkaBrokers,
+    kafkaTopic,
+    logLevel,
+    ffmpegPath: env.FFMPEG_PATH || undefined,
+  };
+}

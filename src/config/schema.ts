@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+/** Camera ids appear in URLs, metric labels and Kafka keys: keep them to a safe alphabet. */
+const cameraId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters: letters, digits, "_", "." or "-", starting with a letter or digit');
+
+const evenDimension = (max: number) =>
+  z.number().int().min(32).max(max).refine((v) => v % 2 === 0, 'must be an even number of pixels');
+
+export const cameraSchema = z
+  .object({
+    id: cameraId,
+    url: z.string().min(1),
+    name: z.string().max(200).optional(),
+    /** Analysis rate: frames per second decoded and sent to the detector. */
+    fps: z.number().positive().max(60).default(5),
+    /** Analysis frame size; the source is scaled (aspect kept, padded) to exactly this size. */
+    width: evenDimension(7680).default(640),
+    height: evenDimension(4320).default(360),
+    enabled: z.boolean().default(true),
+    /** RTSP transport. TCP by default: it survives NAT and packet loss; UDP for servers that only speak UDP. */
+    rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
+    /** Local files only: play the file in a loop, paced at real time, as if it were a live camera. */
+    loop: z.boolean().default(true),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    gateway: z
+      .object({
+        /** Names this gateway instance in event `source`; defaults to the host name. */
+        instanceId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+        /** Whether `file:` camera URLs may be opened (the demo needs it; production rarely should). */
+        allowLocalFiles: z.boolean().default(false),
+        /** Delay before ffmpeg is restarted after it exits (the backoff base). */
+        restartDelayMs: z.number().int().min(100).max(60_000).default(1000),
+        restartDelayMaxMs: z.number().int().min(100).max(600_000).default(30_000),
+      })
+      .strict()
+      .prefault({}),
+    inference: z
+      .object({
+        workers: z.number().int().min(1).max(64).default(1),
+        /** Tried in order; the CPU provider is always the last resort. */
+        executionProviders: z.array(z.enum(['cuda', 'cpu'])).min(1).default(['cpu']),
+        intraOpThreads: z.number().int().min(1).max(64).default(1),
+      })
+      .strict()
+      .prefault({}),
+    detection: z
+      .object({
+        scoreThreshold: z.number().min(0).max(1).default(0.7),
+        iouThreshold: z.number().min(0).max(1).default(0.3),
+        maxFaces: z.number().int().min(1).max(1000).default(100),
+      })
+      .strict()
+      .prefault({}),
+    kafka: z
+      .object({
+        clientId: z.string().min(1).default('vigil'),
+        /** Idempotent producer: on for real clusters; librdkafka's mock cluster needs it off. */
+        idempotent: z.boolean().default(true),
+        /** Most events held in memory while Kafka is slow; beyond it the oldest are dropped and counted. */
+        maxQueuedEvents: z.number().int().min(1).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    cameras: z.array(cameraSchema).default([]),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.cameras.forEach((camera, index) => {
+      if (seen.has(camera.id)) {
+        ctx.addIssue({ code: 'custom', path: ['cameras', index, 'id'], message: `duplicate camera id "${camera.id}"` });
+      }
+      seen.add(camera.id);
+    });
+  });
+
+export type CameraConfig = z.infer<typeof cameraSchema>;
+export type FileConfig = z.infer<typeof configSchema>;

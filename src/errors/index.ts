@@ -1,0 +1,2 @@
+export { ERROR_CATALOG, type ErrorCode } from './catalog';
+export { VigilError, isVigilError, asVigilError, type ErrorDetails } from './vigil-error';

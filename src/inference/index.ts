@@ -1,0 +1,3 @@
+export { DetectorPool, type DetectorPoolOptions, type PoolState } from './detector-pool';
+export { readManifest, verifyModel, sha256File, type ModelManifest, type ModelEntry } from './model-manifest';
+export type { DetectedFace, Box, DetectResult } from '../../workers/protocol';

@@ -1,0 +1,90 @@
+import { isAbsolute, resolve } from 'node:path';
+import { VigilError } from '../errors';
+
+export type SourceKind = 'rtsp' | 'rtmp' | 'file';
+
+const NETWORK_SCHEMES: Record<string, SourceKind> = { 'rtsp:': 'rtsp', 'rtmp:': 'rtmp' };
+/** Query parameters that commonly carry secrets in camera URLs. */
+const SECRET_PARAMS = /^(pass|passwd|password|pwd|token|access_token|auth|key|apikey|api_key|secret|signature|sig)$/i;
+
+/**
+ * A camera URL that cannot leak: `toString()` and `toJSON()` give the redacted form (password and
+ * secret-looking query values replaced by "***"), so logs, errors, metrics and API answers can use
+ * it freely. Only the ffmpeg argument builder asks for the real value, through `forSource()`.
+ */
+export class CameraUrl {
+  readonly kind: SourceKind;
+  readonly redacted: string;
+  readonly #secretValue: string;
+
+  private constructor(kind: SourceKind, secretValue: string, redacted: string) {
+    this.kind = kind;
+    this.#secretValue = secretValue;
+    this.redacted = redacted;
+  }
+
+  /**
+   * Parses and checks a camera URL. `file:` URLs (relative paths resolve against `baseDir`) are
+   * accepted only when `allowLocalFiles` is set. Other schemes are refused before anything starts.
+   */
+  static parse(raw: string, options: { allowLocalFiles: boolean; baseDir: string }): CameraUrl {
+    const text = raw.trim();
+    if (/^file:/i.test(text)) {
+      if (!options.allowLocalFiles) {
+        throw new VigilError('VIGIL_ERR_LOCAL_FILES_DISABLED', undefined, { url: 'file:(hidden)' });
+      }
+      const path = text.startsWith('file://') ? decodeURIComponent(new URL(text).pathname) : text.slice('file:'.length);
+      if (path.length === 0) throw new VigilError('VIGIL_ERR_URL_INVALID', 'file: URL has no path');
+      const absolute = isAbsolute(path) ? path : resolve(options.baseDir, path);
+      return new CameraUrl('file', absolute, `file:${absolute}`);
+    }
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new VigilError('VIGIL_ERR_URL_INVALID', 'camera URL cannot be parsed', { url: redactUnparsable(text) });
+    }
+    const kind = NETWORK_SCHEMES[url.protocol];
+    if (!kind) {
+      throw new VigilError(
+        'VIGIL_ERR_URL_SCHEME',
+        `camera URL scheme "${url.protocol}" is not supported (use rtsp://, rtmp:// or file: when local files are allowed)`,
+        { scheme: url.protocol },
+      );
+    }
+    if (!url.hostname) throw new VigilError('VIGIL_ERR_URL_INVALID', 'camera URL has no host', { url: redact(url) });
+    return new CameraUrl(kind, url.toString(), redact(url));
+  }
+
+  /** The real URL, credentials included. Only for handing to the decoder process. */
+  forSource(): string {
+    return this.#secretValue;
+  }
+
+  toString(): string {
+    return this.redacted;
+  }
+
+  toJSON(): string {
+    return this.redacted;
+  }
+
+  /** Keeps util.inspect (and so console.log / pino's fallback) on the redacted form. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `CameraUrl(${this.redacted})`;
+  }
+}
+
+function redact(url: URL): string {
+  const copy = new URL(url.toString());
+  if (copy.password) copy.password = '***';
+  for (const key of [...copy.searchParams.keys()]) {
+    if (SECRET_PARAMS.test(key)) copy.searchParams.set(key, '***');
+  }
+  return copy.toString();
+}
+
+/** For text that is not even a URL: hide anything between "//" and "@", where credentials would be. */
+function redactUnparsable(text: string): string {
+  return text.replace(/\/\/[^/@]*@/, '//***@');
+}

@@ -1,0 +1,1 @@
+export { type Component, type StateChange, StateHolder, withTimeout } from './component';

@@ -1,0 +1,67 @@
+import { loadConfig } from './config';
+import { isVigilError } from './errors';
+import { killAllFfmpeg } from './ingest';
+import { createLogger } from './observability';
+import { App } from './app';
+
+/** Bounded shutdown: past this, the process exits anyway (children are killed on exit). */
+const SHUTDOWN_LIMIT_MS = 15_000;
+
+/**
+ * `vigil serve`: the process around the App. Loads configuration, starts the gateway, and turns
+ * SIGINT/SIGTERM into a graceful stop. Every crash path it can catch kills the ffmpeg children.
+ * Exit codes: 0 clean stop, 1 crash, 2 bad configuration, 3 start-up failure.
+ */
+export async function serve(): Promise<void> {
+  // Registered first: whatever happens next, no ffmpeg outlives this process.
+  process.on('exit', killAllFfmpeg);
+
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`vigil: ${isVigilError(error) ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config.env.logLevel);
+  const app = new App(config, logger);
+
+  const crash = (kind: string) => (error: unknown) => {
+    logger.fatal({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, kind);
+    app.destroy();
+    killAllFfmpeg();
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash('uncaught exception'));
+  process.on('unhandledRejection', crash('unhandled promise rejection'));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      app.destroy();
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error('graceful stop took too long; exiting');
+      app.destroy();
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    app.stop().then(
+      () => process.exit(0),
+      crash('stop failed'),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  try {
+    await app.start();
+  } catch (error) {
+    logger.fatal({ err: isVigilError(error) ? error.toJSON() : String(error) }, 'gateway failed to start');
+    app.destroy();
+    process.exit(3);
+  }
+}

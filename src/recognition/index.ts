@@ -1,0 +1,1 @@
+export { CameraAnalyzer, type FrameAnalysis, type AnalyzerOptions } from './camera-analyzer';
