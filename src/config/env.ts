@@ -40,11 +40,11 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
   if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
   return {
-    configPath: resolve(cwd, env.VIGIL_CONFIG ?? 'streams.yaml'),
+    configPath: resolve(cwd, env.VIGIL_CONFIG || 'streams.yaml'),
     port,
     // Localhost by default: until tokens exist, nothing should be reachable from outside unless asked for.
     host: env.VIGIL_HOST ?? '127.0.0.1',
-    dataDir: resolve(cwd, env.VIGIL_DATA_DIR ?? 'data'),
+    dataDir: resolve(cwd, env.VIGIL_DATA_DIR || 'data'),
     kafkaBrokers,
     kafkaTopic,
     logLevel,

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+'use strict';
+// Runs the compiled test files (dist/test/**/*.test.js) with Node's test runner: unit tests
+// first, then integration, then end to end. Node 20's runner would treat every .js file in a
+// folder as a test, helpers included, so the list is made here.
+const { mkdtempSync, readFileSync, readdirSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join, relative } = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = join(__dirname, '..', 'dist', 'test');
+const order = ['unit', 'integration', 'e2e'];
+
+function find(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return find(path);
+    return entry.name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const filter = process.argv.slice(2);
+const files = find(root)
+  .filter((file) => filter.length === 0 || filter.some((f) => relative(root, file).includes(f)))
+  .sort((a, b) => {
+    const rank = (file) => order.indexOf(relative(root, file).split('/')[0]);
+    return rank(a) - rank(b) || a.localeCompare(b);
+  });
+if (files.length === 0) {
+  process.stderr.write('no test files found under dist/test (did the build run?)\n');
+  process.exit(1);
+}
+// Spec output for people, TAP to a file for the closing tally.
+const tapDir = mkdtempSync(join(tmpdir(), 'vigil-tap-'));
+const tapFile = join(tapDir, 'results.tap');
+const result = spawnSync(
+  process.execPath,
+  ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
+  { stdio: 'inherit' },
+);
+const tap = readFileSync(tapFile, 'utf8');
+rmSync(tapDir, { recursive: true, force: true });
+const count = (name) => Number((new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap) || [])[1] || 0);
+const [passed, failed, skipped] = [count('pass'), count('fail') + count('cancelled'), count('skipped') + count('todo')];
+process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(result.status === 0 && failed === 0 && passed > 0 ? 0 : 1);

@@ -1,0 +1,92 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, parseConfig, readEnv } from '../../../src/config';
+import { VigilError } from '../../../src/errors';
+import { ROOT } from '../../helpers/paths';
+
+function invalidMessage(document: unknown): string {
+  try {
+    parseConfig(document, 'streams.yaml');
+  } catch (error) {
+    assert.ok(error instanceof VigilError);
+    assert.equal(error.code, 'VIGIL_ERR_CONFIG_INVALID');
+    return error.message;
+  }
+  assert.fail('configuration should have been refused');
+}
+
+describe('configuration', () => {
+  it('loads the shipped streams.yaml: one enabled demo camera playing the bundled clip', () => {
+    const config = loadConfig({ VIGIL_CONFIG: join(ROOT, 'streams.yaml') }, ROOT);
+    assert.equal(config.cameras.length, 1);
+    const [demo] = config.cameras;
+    assert.equal(demo?.id, 'demo');
+    assert.match(demo?.url ?? '', /^file:samples\/hamilton_clip\.mp4$/);
+    assert.equal(config.gateway.allowLocalFiles, true);
+    assert.ok(Object.isFrozen(config.cameras[0]), 'read-only after validation');
+  });
+
+  it('fills defaults: 5 fps, 640x360, enabled, TCP for RTSP', () => {
+    const config = parseConfig({ cameras: [{ id: 'a', url: 'rtsp://h/s' }] }, 'x');
+    assert.deepEqual(
+      { ...config.cameras[0] },
+      { id: 'a', url: 'rtsp://h/s', fps: 5, width: 640, height: 360, enabled: true, rtspTransport: 'tcp', loop: true },
+    );
+    assert.equal(config.gateway.allowLocalFiles, false);
+    assert.deepEqual(config.inference.executionProviders, ['cpu']);
+  });
+
+  const bad: Array<[string, unknown, RegExp]> = [
+    ['an unknown top-level key', { camras: [] }, /camras/],
+    ['an unknown camera key', { cameras: [{ id: 'a', url: 'rtsp://h/s', fsp: 5 }] }, /cameras\[0\].*fsp/],
+    ['a wrong type', { cameras: [{ id: 'a', url: 'rtsp://h/s', fps: 'fast' }] }, /cameras\[0\]\.fps/],
+    ['an odd width', { cameras: [{ id: 'a', url: 'rtsp://h/s', width: 641 }] }, /cameras\[0\]\.width: must be an even/],
+    ['a camera without url', { cameras: [{ id: 'a' }] }, /cameras\[0\]\.url/],
+    ['a bad camera id', { cameras: [{ id: 'a b/c', url: 'rtsp://h/s' }] }, /cameras\[0\]\.id/],
+    ['duplicate camera ids', { cameras: [{ id: 'a', url: 'rtsp://h/1' }, { id: 'a', url: 'rtsp://h/2' }] }, /cameras\[1\]\.id: duplicate camera id "a"/],
+    ['an unknown execution provider', { inference: { executionProviders: ['tpu'] } }, /inference\.executionProviders\[0\]/],
+  ];
+  for (const [name, document, pattern] of bad) {
+    it(`refuses ${name}, naming the field`, () => assert.match(invalidMessage(document), pattern));
+  }
+
+  it('says which file is missing or not YAML', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    assert.throws(() => loadConfig({ VIGIL_CONFIG: 'nope.yaml' }, dir), (e: unknown) => e instanceof VigilError && e.code === 'VIGIL_ERR_CONFIG_NOT_FOUND' && e.message.includes('nope.yaml'));
+    writeFileSync(join(dir, 'bad.yaml'), 'cameras: [\n');
+    assert.throws(() => loadConfig({ VIGIL_CONFIG: 'bad.yaml' }, dir), /not valid YAML/);
+  });
+});
+
+describe('environment', () => {
+  it('has the documented defaults', () => {
+    const env = readEnv({}, '/srv');
+    assert.deepEqual(env, {
+      configPath: '/srv/streams.yaml',
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: '/srv/data',
+      kafkaBrokers: [],
+      kafkaTopic: 'vigil.events',
+      logLevel: 'info',
+      ffmpegPath: undefined,
+    });
+  });
+
+  it('reads every variable of the contract', () => {
+    const env = readEnv(
+      { VIGIL_CONFIG: 'c.yaml', VIGIL_PORT: '9000', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/var/vigil', KAFKA_BROKERS: 'k1:9092, k2:9092', VIGIL_KAFKA_TOPIC: 'cams', LOG_LEVEL: 'DEBUG', FFMPEG_PATH: '/usr/bin/ffmpeg' },
+      '/srv',
+    );
+    assert.deepEqual(env, { configPath: '/srv/c.yaml', port: 9000, host: '0.0.0.0', dataDir: '/var/vigil', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaTopic: 'cams', logLevel: 'debug', ffmpegPath: '/usr/bin/ffmpeg' });
+  });
+
+  for (const [variable, value] of [['VIGIL_PORT', '80a'], ['VIGIL_PORT', '70000'], ['KAFKA_BROKERS', 'k1'], ['VIGIL_KAFKA_TOPIC', 'a topic'], ['LOG_LEVEL', 'loud']] as const) {
+    it(`refuses ${variable}=${value}, naming the variable`, () => {
+      assert.throws(() => readEnv({ [variable]: value }, '/'), (e: unknown) => e instanceof VigilError && e.message.startsWith(`${variable}:`));
+    });
+  }
+});

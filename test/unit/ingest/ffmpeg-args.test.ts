@@ -1,0 +1,41 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CameraUrl, buildFfmpegArgs, describeFfmpegArgs } from '../../../src/ingest';
+
+const options = { allowLocalFiles: true, baseDir: '/srv' };
+const base = { fps: 5, width: 640, height: 360, rtspTransport: 'tcp' as 'tcp' | 'udp', loop: true };
+
+function valueAfter(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+describe('buildFfmpegArgs', () => {
+  const table: Array<{ url: string; overrides?: Partial<typeof base>; expect: Record<string, string | undefined>; absent?: string[] }> = [
+    { url: 'rtsp://cam/s', expect: { '-rtsp_transport': 'tcp', '-protocol_whitelist': 'rtsp,rtp,udp,tcp', '-stimeout': '10000000' }, absent: ['-re'] },
+    { url: 'rtsp://cam/s', overrides: { rtspTransport: 'udp' }, expect: { '-rtsp_transport': 'udp' } },
+    { url: 'rtmp://cam/live/x', expect: { '-protocol_whitelist': 'rtmp,tcp', '-rw_timeout': '10000000' }, absent: ['-rtsp_transport', '-re'] },
+    { url: 'file:clip.mp4', expect: { '-stream_loop': '-1', '-protocol_whitelist': 'file', '-i': '/srv/clip.mp4' } },
+    { url: 'file:clip.mp4', overrides: { loop: false }, expect: {}, absent: ['-stream_loop'] },
+  ];
+  for (const row of table) {
+    it(`${row.url} ${JSON.stringify(row.overrides ?? {})}`, () => {
+      const args = buildFfmpegArgs({ ...base, ...row.overrides, url: CameraUrl.parse(row.url, options) });
+      for (const [flag, value] of Object.entries(row.expect)) assert.equal(valueAfter(args, flag), value, flag);
+      for (const flag of row.absent ?? []) assert.ok(!args.includes(flag), `${flag} absent`);
+      if (row.url.startsWith('file:')) assert.ok(args.includes('-re'), 'files are paced at real time');
+      // Every source: video only, analysis rate and exact size, raw RGB to stdout.
+      assert.equal(valueAfter(args, '-f'), 'rawvideo');
+      assert.equal(valueAfter(args, '-pix_fmt'), 'rgb24');
+      assert.equal(args.at(-1), 'pipe:1');
+      assert.match(valueAfter(args, '-vf') ?? '', /^fps=5,scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:/);
+      assert.ok(args.indexOf('-protocol_whitelist') < args.indexOf('-i'), 'whitelist applies to the input');
+    });
+  }
+
+  it('gives the real URL to ffmpeg and the redacted one to logs', () => {
+    const spec = { ...base, url: CameraUrl.parse('rtsp://u:topsecret@cam/s', options) };
+    assert.ok(buildFfmpegArgs(spec).includes('rtsp://u:topsecret@cam/s'));
+    assert.ok(!describeFfmpegArgs(spec).join(' ').includes('topsecret'));
+  });
+});
