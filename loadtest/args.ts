@@ -24,15 +24,15 @@ function positiveInt(name: string, text: string | undefined, fallback?: number):
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      cameras: { type: 'string' },
-      seconds: { type: 'string' },
-      resolution: { type: 'string', default: '640x360' },
-      workers: { type: 'string' },
-    },
-  });
+  let values: { cameras?: string; seconds?: string; resolution?: string; workers?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { cameras: { type: 'string' }, seconds: { type: 'string' }, resolution: { type: 'string' }, workers: { type: 'string' } },
+    }));
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n${USAGE}`);
+  }
   const resolution = values.resolution ?? '640x360';
   if (!RESOLUTIONS.includes(resolution)) throw new UsageError(`--resolution must be one of ${RESOLUTIONS.join(', ')}\n${USAGE}`);
   const [width, height] = resolution.split('x').map(Number);

@@ -6,7 +6,7 @@ import { GATEWAY_LOG, GatewayProcess } from './gateway';
 import { measureDecodeLimit, measureDetectorLimit } from './limits';
 import { ANALYSIS, decodeFrames, prepareClip } from './media';
 import { UsageSampler } from './proc-stats';
-import { counterDelta, scrape, total } from './prometheus';
+import { counterDelta, scrape, sumBy, total } from './prometheus';
 import { formatJson, formatReport, type BenchResult, type BoundBy } from './report';
 
 /** Lets every ffmpeg reach steady streaming and the model warm up before anything is counted. */
@@ -39,6 +39,10 @@ async function measureGateway(args: BenchArgs, clip: string): Promise<GatewayFig
       (s) => (s.pid === gateway.pid ? 'gateway' : s.comm === 'ffmpeg' ? 'ffmpeg' : 'other'),
     );
     const before = await scrape(gateway.baseUrl);
+    // Measuring a gateway whose cameras never started would report a meaningless 0 fps.
+    if (total(sumBy(before, 'vigil_frames_decoded_total', 'camera')) === 0) {
+      throw new Error(`no camera decoded a frame during warm-up (${gateway.problems.join(' | ') || 'no warnings'}); see ${GATEWAY_LOG}`);
+    }
     const started = performance.now();
     const clientCpu = process.cpuUsage();
     sampler.start();

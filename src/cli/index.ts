@@ -4,6 +4,7 @@ import { isVigilError } from '../errors';
 import { createLogger } from '../observability';
 import { serve } from '../main';
 import { detectImages, formatDetection } from './detect';
+import { tailEvents } from './events';
 
 const USAGE = `Usage: vigil <command> [options]
 
@@ -11,6 +12,9 @@ Commands:
   serve                      run the gateway (what \`npm start\` runs)
   detect <image>... [--json] find faces in image files; --json prints one JSON object per image,
                              in the same data shape as events (frame size, boxes in pixels, scores)
+  events [--url WS_URL] [--json]
+                             print a running gateway's events as they arrive (default URL from
+                             VIGIL_HOST/VIGIL_PORT: ws://127.0.0.1:8080/v1/events)
 
 Environment: VIGIL_CONFIG, VIGIL_PORT, VIGIL_HOST, VIGIL_DATA_DIR, KAFKA_BROKERS,
 VIGIL_KAFKA_TOPIC, LOG_LEVEL, FFMPEG_PATH (see README.md).`;
@@ -41,6 +45,13 @@ async function detect(args: string[]): Promise<number> {
   return 0;
 }
 
+async function events(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { url: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  const env = readEnv(process.env, process.cwd());
+  const host = env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host;
+  return tailEvents(values.url ?? `ws://${host}:${env.port}/v1/events`, values.json ?? false);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
@@ -50,6 +61,9 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'detect':
         process.exitCode = await detect(rest);
+        return;
+      case 'events':
+        process.exitCode = await events(rest);
         return;
       case undefined:
       case 'help':

@@ -1,0 +1,56 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { DetectorPool } from '../../src/inference';
+import { decodeImage, type RgbImage } from '../../src/imaging';
+import { createLogger } from '../../src/observability';
+import { FACES } from '../helpers/paths';
+
+const settings = { workers: 1, intraOpThreads: 1, scoreThreshold: 0.7, iouThreshold: 0.3, maxFaces: 100, logger: createLogger('silent') };
+
+function copyOf(image: RgbImage): ArrayBuffer {
+  return image.pixels.slice(0);
+}
+
+describe('DetectorPool (real ONNX model in worker threads)', () => {
+  let image: RgbImage;
+  let pool: DetectorPool;
+
+  before(async () => {
+    image = await decodeImage(join(FACES, 'scenes', 'two_people.jpg'));
+    pool = new DetectorPool({ ...settings, executionProviders: ['cpu'] });
+    await pool.start();
+  });
+  after(() => pool.close());
+
+  it('moves the frame to the worker and back without copying it', async () => {
+    const pixels = copyOf(image);
+    const expected = new Uint8Array(pixels.slice(0));
+    const pending = pool.detect(pixels, image.width, image.height);
+    assert.equal(pixels.byteLength, 0, 'the buffer is transferred (detached here) while the worker has it');
+    const result = await pending;
+    assert.equal(result.faces.length, 2);
+    assert.deepEqual(new Uint8Array(result.pixels), expected, 'the same pixels come back for reuse');
+  });
+
+  it('falls back to CPU when CUDA is asked for but cannot be used, and still detects', async () => {
+    const gpuFirst = new DetectorPool({ ...settings, executionProviders: ['cuda', 'cpu'] });
+    await gpuFirst.start();
+    try {
+      const info = gpuFirst.info as { executionProvider: string; fallbackReason?: string };
+      if (info.executionProvider === 'cpu') assert.ok(info.fallbackReason, 'a CPU fallback says why');
+      const { faces } = await gpuFirst.detect(copyOf(image), image.width, image.height);
+      assert.equal(faces.length, 2);
+    } finally {
+      await gpuFirst.close();
+    }
+  });
+
+  it('refuses work once closed, with a catalog error', async () => {
+    const closed = new DetectorPool({ ...settings, executionProviders: ['cpu'] });
+    await closed.start();
+    await closed.close();
+    await closed.close();
+    await assert.rejects(closed.detect(copyOf(image), image.width, image.height), { code: 'VIGIL_ERR_INFERENCE_FAILED' });
+  });
+});
