@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { HttpServer } from './api';
-import { EventBus, KafkaSink, WebSocketHub, eventSource, faceDetectedEvent } from './events';
+import { EventBus, KafkaSink, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent } from './events';
 import { DetectorPool } from './inference';
 import { resolveFfmpegPath } from './ingest';
 import { Metrics } from './observability';
 import type { FrameAnalysis } from './recognition';
-import { CameraRuntime } from './camera-runtime';
+import { CameraRuntime, type CameraStatus } from './camera-runtime';
 
 export type AppState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -59,7 +59,12 @@ export class App {
     const source = eventSource(config.instanceId);
     const onAnalysis = (analysis: FrameAnalysis): void => this.#publishDetections(source, analysis);
     const ffmpegPath = resolveFfmpegPath(config.env.ffmpegPath);
-    this.cameras = config.cameras.map((camera) => new CameraRuntime(camera, { config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis }));
+    const onStatus = (status: CameraStatus): void => {
+      const { at, ...data } = status;
+      this.bus.publish(cameraStatusEvent(source, at, data));
+    };
+    this.cameras = config.cameras.map((camera) => new CameraRuntime(camera, { config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis, onStatus }));
+    metrics.setCameraHealthSource(() => this.cameras.map((camera) => camera.health()));
     this.http = new HttpServer({
       host: config.env.host,
       port: config.env.port,

@@ -1,23 +1,64 @@
 import type { Logger } from 'pino';
 import type { CameraConfig, Config } from './config';
-import { CameraIngestor, CameraUrl, type CameraState } from './ingest';
+import { CAMERA_STATES, CameraIngestor, CameraUrl, DECODE_MODES, type CameraState, type DecodeMode, type IngestPolicy } from './ingest';
 import { CameraAnalyzer, type FrameAnalysis } from './recognition';
 import type { DetectorPool } from './inference';
 import type { CameraView } from './api';
 import { VigilError, asVigilError } from './errors';
-import type { Metrics } from './observability';
+import type { CameraHealth, Metrics } from './observability';
 
-export const CAMERA_STATES: readonly CameraState[] = ['idle', 'starting', 'streaming', 'backoff', 'stopped', 'failed'];
+export { CAMERA_STATES };
+
+/** A camera state change as published (vigil.camera.status) and logged. */
+export interface CameraStatus {
+  readonly camera: string;
+  readonly state: CameraState;
+  readonly previousState: CameraState;
+  readonly reason: string | null;
+  readonly lastError: { readonly code: string; readonly message: string } | null;
+  readonly mode: DecodeMode;
+  readonly attempt: number;
+  readonly at: number;
+}
+
+export interface CameraRuntimeDeps {
+  readonly config: Config;
+  readonly pool: DetectorPool;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly ffmpegPath: string;
+  readonly onAnalysis: (a: FrameAnalysis) => void;
+  readonly onStatus: (status: CameraStatus) => void;
+}
 
 /** Shows what a camera URL that could not be parsed looks like, without what could be credentials. */
 function redactRawUrl(raw: string): string {
   return raw.replace(/\/\/[^/@]*@/, '//***@');
 }
 
+/** The ingest policy for one camera: the global settings with the camera's own overrides. */
+export function ingestPolicyFor(camera: CameraConfig, config: Config): IngestPolicy {
+  const { gateway, ingest } = config;
+  return {
+    backoff: { baseMs: camera.restartDelayMs ?? gateway.restartDelayMs, maxMs: camera.restartDelayMaxMs ?? gateway.restartDelayMaxMs },
+    healthyAfterMs: ingest.healthyAfterMs,
+    stallTimeoutMs: camera.stallTimeoutMs ?? ingest.stallTimeoutMs,
+    maxFpsFactor: ingest.maxFpsFactor,
+    rateWindowMs: ingest.rateWindowMs,
+    ringFrames: camera.ringFrames ?? ingest.ringFrames,
+    ringBytes: ingest.ringBytes,
+    highWatermark: ingest.highWatermark,
+    lowWatermark: ingest.lowWatermark,
+    degradeAfterChecks: ingest.degradeAfterChecks,
+    restoreAfterChecks: ingest.restoreAfterChecks,
+    degradeTo: camera.degradeTo ?? ingest.degradeTo,
+  };
+}
+
 /**
- * One configured camera: its ingestor and analyser, wired to metrics. A camera whose URL is
- * refused (bad scheme, local files not allowed) is kept as `failed` with the reason, so it shows
- * in the API and never stops the other cameras.
+ * One configured camera: its ingestor and analyser, wired to metrics, logs and status events. A
+ * camera whose URL is refused (bad scheme, local files not allowed) is kept as `failed` with the
+ * reason, so it shows in the API and never stops the other cameras.
  */
 export class CameraRuntime {
   readonly config: CameraConfig;
@@ -26,48 +67,75 @@ export class CameraRuntime {
   readonly #urlForDisplay: string;
   readonly #refusal: VigilError | null;
   #stateReason: string | null = null;
+  #refusalStatus: CameraStatus | null = null;
+  #onStatus: ((status: CameraStatus) => void) | null = null;
 
-  constructor(camera: CameraConfig, deps: { config: Config; pool: DetectorPool; metrics: Metrics; logger: Logger; ffmpegPath: string; onAnalysis: (a: FrameAnalysis) => void }) {
+  constructor(camera: CameraConfig, deps: CameraRuntimeDeps) {
     this.config = camera;
+    const { metrics } = deps;
     const logger = deps.logger.child({ camera: camera.id });
     let url: CameraUrl | null = null;
+    let refusal: VigilError | null = null;
     try {
       url = CameraUrl.parse(camera.url, { allowLocalFiles: deps.config.gateway.allowLocalFiles, baseDir: deps.config.baseDir });
     } catch (error) {
-      this.#refusal = asVigilError(error, 'VIGIL_ERR_URL_INVALID', { camera: camera.id });
-      logger.error({ err: this.#refusal.toJSON() }, 'camera URL refused; camera not started');
+      refusal = asVigilError(error, 'VIGIL_ERR_URL_INVALID', { camera: camera.id });
+      logger.error({ err: refusal.toJSON() }, 'camera URL refused; camera not started');
     }
+    this.#refusal = refusal;
     this.#urlForDisplay = url ? url.redacted : redactRawUrl(camera.url);
-    this.#refusal ??= null;
-    if (!url) {
+    metrics.setCameraMode(camera.id, 'full', DECODE_MODES);
+    if (!url || refusal) {
       this.#ingestor = null;
       this.#analyzer = null;
-      this.#stateReason = this.#refusal?.message ?? null;
-      deps.metrics.setCameraState(camera.id, 'failed', CAMERA_STATES);
+      this.#stateReason = refusal?.message ?? null;
+      metrics.setCameraState(camera.id, 'failed', CAMERA_STATES);
+      const lastError = refusal ? { code: refusal.code, message: refusal.message } : null;
+      // Published once the bus is up (start), so subscribers learn why this camera never runs.
+      this.#refusalStatus = { camera: camera.id, state: 'failed', previousState: 'idle', reason: this.#stateReason, lastError, mode: 'full', attempt: 0, at: Date.now() };
+      this.#onStatus = deps.onStatus;
       return;
     }
-    const { restartDelayMs, restartDelayMaxMs } = deps.config.gateway;
-    const ingestor = new CameraIngestor({ camera, url, ffmpegPath: deps.ffmpegPath, backoff: { baseMs: restartDelayMs, maxMs: restartDelayMaxMs }, logger });
+    const ingestor = new CameraIngestor({ camera, url, ffmpegPath: deps.ffmpegPath, policy: ingestPolicyFor(camera, deps.config), logger });
     this.#ingestor = ingestor;
     this.#analyzer = new CameraAnalyzer({
       ingestor,
       pool: deps.pool,
       logger,
       onAnalysis: (analysis) => {
-        deps.metrics.framesAnalyzed.inc({ camera: camera.id });
+        metrics.framesAnalyzed.inc({ camera: camera.id });
         deps.onAnalysis(analysis);
       },
-      onError: () => deps.metrics.framesDropped.inc({ camera: camera.id, reason: 'inference_error' }),
+      onError: () => metrics.framesDropped.inc({ camera: camera.id, reason: 'inference_error' }),
     });
-    ingestor.on('frame', () => deps.metrics.framesDecoded.inc({ camera: camera.id }));
-    ingestor.on('drop', (reason: string) => deps.metrics.framesDropped.inc({ camera: camera.id, reason }));
+    const age = metrics.frameAgeAtAnalysisSeconds.labels({ camera: camera.id });
+    const decoded = metrics.framesDecoded.labels({ camera: camera.id });
+    ingestor.on('frame', () => decoded.inc());
+    ingestor.on('age', (ms: number) => age.observe(ms / 1000));
+    ingestor.on('drop', (reason: string) => metrics.framesDropped.inc({ camera: camera.id, reason }));
     ingestor.onState((change) => {
       this.#stateReason = change.reason ?? null;
-      deps.metrics.setCameraState(camera.id, change.to, CAMERA_STATES);
-      if (change.to === 'backoff') deps.metrics.cameraRestarts.inc({ camera: camera.id });
-      logger.info({ from: change.from, to: change.to, reason: change.reason }, 'camera state changed');
+      const error = ingestor.lastError;
+      const status: CameraStatus = {
+        camera: camera.id,
+        state: change.to,
+        previousState: change.from,
+        reason: change.reason ?? null,
+        lastError: error ? { code: error.code, message: error.message } : null,
+        mode: ingestor.mode,
+        attempt: ingestor.attempt,
+        at: change.at,
+      };
+      metrics.setCameraState(camera.id, change.to, CAMERA_STATES);
+      metrics.setCameraMode(camera.id, ingestor.mode, DECODE_MODES);
+      metrics.cameraStateChanges.inc({ camera: camera.id, state: change.to });
+      if (change.to === 'backoff') metrics.cameraRestarts.inc({ camera: camera.id });
+      if (change.to === 'stalled') metrics.cameraStalls.inc({ camera: camera.id });
+      const level = change.to === 'failed' ? 'error' : change.to === 'stalled' || change.to === 'backoff' ? 'warn' : 'info';
+      logger[level]({ from: change.from, to: change.to, reason: change.reason, lastError: status.lastError, mode: status.mode, attempt: status.attempt }, 'camera state changed');
+      deps.onStatus(status);
     });
-    deps.metrics.setCameraState(camera.id, camera.enabled ? 'idle' : 'stopped', CAMERA_STATES);
+    metrics.setCameraState(camera.id, camera.enabled ? 'idle' : 'stopped', CAMERA_STATES);
     if (!camera.enabled) this.#stateReason = 'disabled in configuration';
   }
 
@@ -77,7 +145,13 @@ export class CameraRuntime {
     return this.#ingestor?.state ?? 'idle';
   }
 
+  /** Sliding-hour figures for the metrics scrape. */
+  health(now = Date.now()): CameraHealth {
+    return { camera: this.config.id, reconnectsLastHour: this.#ingestor?.reconnects.total(now) ?? 0, stallsLastHour: this.#ingestor?.stalls.total(now) ?? 0 };
+  }
+
   async start(): Promise<void> {
+    if (this.#refusalStatus) this.#onStatus?.({ ...this.#refusalStatus, at: Date.now() });
     if (!this.#ingestor || !this.#analyzer || !this.config.enabled) return;
     this.#analyzer.start();
     await this.#ingestor.start();
@@ -95,6 +169,8 @@ export class CameraRuntime {
   view(): CameraView {
     const error = this.#refusal ?? this.#ingestor?.lastError ?? null;
     const c = this.config;
+    const ingestor = this.#ingestor;
+    const health = this.health();
     return {
       id: c.id,
       name: c.name ?? null,
@@ -106,9 +182,13 @@ export class CameraRuntime {
       fps: c.fps,
       width: c.width,
       height: c.height,
-      framesDecoded: this.#ingestor?.framesDecoded ?? 0,
+      framesDecoded: ingestor?.framesDecoded ?? 0,
       framesAnalyzed: this.#analyzer?.framesAnalyzed ?? 0,
-      framesDropped: this.#ingestor?.framesDropped ?? 0,
+      framesDropped: ingestor?.framesDropped ?? 0,
+      mode: ingestor?.mode ?? 'full',
+      attempt: ingestor?.attempt ?? 0,
+      reconnectsLastHour: health.reconnectsLastHour,
+      stallsLastHour: health.stallsLastHour,
     };
   }
 }

@@ -19,6 +19,12 @@ export interface CameraView {
   readonly framesDecoded: number;
   readonly framesAnalyzed: number;
   readonly framesDropped: number;
+  /** Decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up). */
+  readonly mode: string;
+  /** Reconnect attempts since the stream was last healthy. */
+  readonly attempt: number;
+  readonly reconnectsLastHour: number;
+  readonly stallsLastHour: number;
 }
 
 export interface HttpServerOptions {
@@ -53,6 +59,10 @@ const cameraViewSchema = {
     framesDecoded: { type: 'integer' },
     framesAnalyzed: { type: 'integer' },
     framesDropped: { type: 'integer' },
+    mode: { type: 'string' },
+    attempt: { type: 'integer' },
+    reconnectsLastHour: { type: 'integer' },
+    stallsLastHour: { type: 'integer' },
   },
 } as const;
 

@@ -23,6 +23,12 @@ export const cameraSchema = z
     rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
     /** Local files only: play the file in a loop, paced at real time, as if it were a live camera. */
     loop: z.boolean().default(true),
+    /** Per-camera overrides of the global ingest settings (gateway.restartDelay*, ingest.*). */
+    restartDelayMs: z.number().int().min(100).max(60_000).optional(),
+    restartDelayMaxMs: z.number().int().min(100).max(600_000).optional(),
+    stallTimeoutMs: z.number().int().min(500).max(600_000).optional(),
+    ringFrames: z.number().int().min(1).max(1000).optional(),
+    degradeTo: z.enum(['keyframes', 'half-fps', 'off']).optional(),
   })
   .strict();
 
@@ -39,6 +45,30 @@ export const configSchema = z
         restartDelayMaxMs: z.number().int().min(100).max(600_000).default(30_000),
       })
       .strict()
+      .prefault({}),
+    ingest: z
+      .object({
+        /** A stream that has delivered frames this long counts as healthy: the next backoff starts from the base. */
+        healthyAfterMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+        /** No frame for this long means the stream is stalled: ffmpeg is killed and reconnected. */
+        stallTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
+        /** Frames arriving faster than fps * maxFpsFactor (+1), measured over rateWindowMs, is a fault: restart. */
+        maxFpsFactor: z.number().min(1.5).max(100).default(3),
+        rateWindowMs: z.number().int().min(1000).max(600_000).default(5000),
+        /** Frames waiting for analysis per camera: at most this many, and at most ringBytes of them. */
+        ringFrames: z.number().int().min(1).max(1000).default(8),
+        ringBytes: z.number().int().min(1).max(4 * 1024 ** 3).default(32 * 1024 ** 2),
+        /** Watermarks as fractions of the ring: above high for degradeAfterChecks checks (one a second) lowers the decode work, */
+        highWatermark: z.number().gt(0).max(1).default(0.75),
+        /** at or below low for restoreAfterChecks checks restores it. */
+        lowWatermark: z.number().min(0).lt(1).default(0.25),
+        degradeAfterChecks: z.number().int().min(1).max(3600).default(5),
+        restoreAfterChecks: z.number().int().min(1).max(3600).default(30),
+        /** What a camera that stays behind falls back to: decode only key frames, analyse half the frames, or nothing. */
+        degradeTo: z.enum(['keyframes', 'half-fps', 'off']).default('keyframes'),
+      })
+      .strict()
+      .refine((ingest) => ingest.lowWatermark < ingest.highWatermark, { message: 'lowWatermark must be below highWatermark', path: ['lowWatermark'] })
       .prefault({}),
     inference: z
       .object({

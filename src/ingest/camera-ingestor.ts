@@ -2,66 +2,101 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { CameraConfig } from '../config';
 import { StateHolder, type Component, type StateChange } from '../lifecycle';
-import type { VigilError } from '../errors';
-import { backoffDelay, type BackoffPolicy } from './backoff';
-import type { CameraUrl } from './camera-url';
-import { buildFfmpegArgs, describeFfmpegArgs, type DecodeSpec } from './ffmpeg-args';
+import { VigilError } from '../errors';
+import { INITIAL_ADAPTIVE, nextAdaptiveState, type AdaptiveState, type DecodeMode, type DegradeTo } from './adaptive';
+import type { BackoffPolicy } from './backoff';
+import { redactCredentialsInText, type CameraUrl } from './camera-url';
+import { canMove, planRestart, type CameraState } from './camera-state';
+import { buildFfmpegArgs, describeFfmpegArgs } from './ffmpeg-args';
 import { classifyFfmpegExit } from './ffmpeg-errors';
 import { FfmpegProcess, type FfmpegExit } from './ffmpeg-process';
 import { FrameBufferPool, type Frame } from './frame';
-import { FrameRing, type DropReason } from './frame-ring';
+import { FrameRing, ringCapacity, type DropReason } from './frame-ring';
 import { FrameSlicer } from './frame-slicer';
+import { RecentCount } from './recent-count';
+import { checkWatchdog, freshWindow, type WatchdogWindow } from './watchdog';
 
-export type CameraState = 'idle' | 'starting' | 'streaming' | 'backoff' | 'stopped' | 'failed';
+/** Everything that decides how a camera's ingest behaves; resolved from config (global, then per camera). */
+export interface IngestPolicy {
+  readonly backoff: BackoffPolicy;
+  /** After streaming this long, the next failure starts the backoff from the base again. */
+  readonly healthyAfterMs: number;
+  readonly stallTimeoutMs: number;
+  readonly maxFpsFactor: number;
+  readonly rateWindowMs: number;
+  readonly ringFrames: number;
+  readonly ringBytes: number;
+  /** Fractions of the ring's capacity. */
+  readonly highWatermark: number;
+  readonly lowWatermark: number;
+  readonly degradeAfterChecks: number;
+  readonly restoreAfterChecks: number;
+  readonly degradeTo: DegradeTo;
+}
 
 export interface IngestorOptions {
   readonly camera: CameraConfig;
   readonly url: CameraUrl;
   readonly ffmpegPath: string;
-  readonly backoff: BackoffPolicy;
+  readonly policy: IngestPolicy;
   readonly logger: Logger;
-  /** Frames waiting for analysis; beyond it the oldest are dropped. */
-  readonly ringCapacity?: number;
-  /** After this long streaming, the next failure starts the backoff from the base again. */
-  readonly healthyResetMs?: number;
 }
 
+/** Watchdog checks run this often; adaptive checks once a second. */
+const TICK_MS = 250;
+const ADAPTIVE_CHECK_MS = 1000;
+const ACTIVE: ReadonlySet<CameraState> = new Set(['starting', 'streaming', 'stalled', 'backoff']);
+
 /**
- * Runs one camera's ffmpeg, cuts its output into frames and keeps the freshest ones in a bounded
- * ring for the analyser. Restarts ffmpeg with backoff whenever it exits. Emits 'frame' when a
- * frame is ready, 'drop' (frame, reason) for every dropped one, and 'state' changes.
+ * Supervises one camera's ffmpeg: runs it, cuts its output into frames, keeps the freshest in a
+ * bounded ring for the analyser, and moves through the states of camera-state.ts. Restarts with
+ * backoff whenever ffmpeg exits or the watchdog kills it; lowers the decode work while the
+ * analyser cannot keep up. Emits 'frame' when a frame is ready, 'drop' (reason) per dropped frame,
+ * 'age' (ms) when the analyser takes a frame, and 'state' changes. The policy lives in pure
+ * functions (camera-state, watchdog, adaptive, backoff); this class only does the I/O and timers.
  */
 export class CameraIngestor extends EventEmitter implements Component<CameraState> {
   readonly name: string;
   readonly camera: CameraConfig;
   readonly url: CameraUrl;
   readonly #options: IngestorOptions;
+  readonly #policy: IngestPolicy;
   readonly #state = new StateHolder<CameraState>('idle');
   readonly #pool: FrameBufferPool;
   readonly #slicer: FrameSlicer;
   readonly #ring: FrameRing;
   #process: FfmpegProcess | null = null;
   #restartTimer: NodeJS.Timeout | null = null;
+  #tickTimer: NodeJS.Timeout | null = null;
   /** Bumped on every start/stop so a stale exit or timer never acts on a newer run. */
   #generation = 0;
   #attempt = 0;
-  #streamingSince = 0;
+  #streamingSince: number | null = null;
   #seq = 0;
   #lastError: VigilError | null = null;
+  #window: WatchdogWindow = freshWindow(0);
+  #adaptive: AdaptiveState = INITIAL_ADAPTIVE;
+  #lastAdaptiveCheck = 0;
+  /** Set by the watchdog before it kills ffmpeg: the reason the run ended. */
+  #fault: VigilError | null = null;
+  #modeRestart = false;
+  readonly reconnects = new RecentCount();
+  readonly stalls = new RecentCount();
   framesDecoded = 0;
   framesDropped = 0;
 
   constructor(options: IngestorOptions) {
     super();
     this.#options = options;
+    this.#policy = options.policy;
     this.camera = options.camera;
     this.url = options.url;
     this.name = `camera:${options.camera.id}`;
-    const ringCapacity = options.ringCapacity ?? 2;
     const frameBytes = options.camera.width * options.camera.height * 3;
+    const capacity = ringCapacity(this.#policy.ringFrames, this.#policy.ringBytes, frameBytes);
     // Buffers in use at once: the ring, one being written, one being analysed.
-    this.#pool = new FrameBufferPool(frameBytes, ringCapacity + 2);
-    this.#ring = new FrameRing(ringCapacity, (frame, reason) => this.#drop(frame, reason));
+    this.#pool = new FrameBufferPool(frameBytes, capacity + 2);
+    this.#ring = new FrameRing(capacity, (frame, reason) => this.#drop(frame, reason));
     this.#slicer = new FrameSlicer(this.#pool, (buffer) => this.#onFrame(buffer));
     this.#state.onChange((change) => this.emit('state', change));
   }
@@ -74,19 +109,37 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     return this.#lastError;
   }
 
+  /** Reconnect attempts since the stream was last healthy (0 while healthy). */
+  get attempt(): number {
+    return this.#attempt;
+  }
+
+  get mode(): DecodeMode {
+    return this.#adaptive.mode;
+  }
+
+  get ringCapacity(): number {
+    return this.#ring.capacity;
+  }
+
   onState(listener: (change: StateChange<CameraState>) => void): () => void {
     return this.#state.onChange(listener);
   }
 
   async start(): Promise<void> {
-    if (this.state === 'starting' || this.state === 'streaming' || this.state === 'backoff') return;
+    if (ACTIVE.has(this.state)) return;
     this.#attempt = 0;
-    this.#spawn();
+    this.#lastError = null;
+    this.#tickTimer = setInterval(() => this.#tick(), TICK_MS);
+    this.#tickTimer.unref();
+    this.#spawn(undefined);
   }
 
   /** The newest frame waiting for analysis (older ones are dropped as stale), or undefined. */
   takeFrame(): Frame | undefined {
-    return this.#ring.takeNewest();
+    const frame = this.#ring.takeNewest();
+    if (frame) this.emit('age', Date.now() - frame.capturedAt);
+    return frame;
   }
 
   /** Gives a frame's buffer back for reuse once analysis is done with it. */
@@ -99,32 +152,46 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     const process = this.#process;
     this.#process = null;
     if (process) await process.stop(Math.max(100, timeoutMs - 500));
-    this.#ring.clear();
-    this.#state.set('stopped', 'camera stopped');
+    this.#ring.clear('stopped');
+    this.#set('stopped', 'camera stopped');
   }
 
   destroy(): void {
     this.#cancel();
     this.#process?.kill();
     this.#process = null;
-    this.#ring.clear();
-    this.#state.set('stopped', 'camera destroyed');
+    this.#ring.clear('stopped');
+    this.#set('stopped', 'camera destroyed');
+  }
+
+  #set(to: CameraState, reason: string): void {
+    if (this.state === to) return;
+    if (!canMove(this.state, to)) {
+      this.#options.logger.error({ from: this.state, to, reason }, 'refused an impossible camera state change (a bug)');
+      return;
+    }
+    this.#state.set(to, reason);
   }
 
   #cancel(): void {
     this.#generation += 1;
     if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    if (this.#tickTimer) clearInterval(this.#tickTimer);
     this.#restartTimer = null;
+    this.#tickTimer = null;
     this.#slicer.reset();
   }
 
-  #spawn(): void {
+  #spawn(reason: string | undefined): void {
     const generation = ++this.#generation;
-    const spec: DecodeSpec = { ...this.camera, url: this.url };
-    this.#state.set('starting', this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`);
+    const spec = { ...this.camera, url: this.url, mode: this.#adaptive.mode };
+    this.#fault = null;
+    this.#streamingSince = null;
+    this.#window = freshWindow(Date.now());
+    this.#set('starting', reason ?? (this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`));
     this.#options.logger.debug({ args: describeFfmpegArgs(spec) }, 'starting ffmpeg');
     const secret = this.url.forSource();
-    const redact = (line: string): string => line.split(secret).join(this.url.redacted);
+    const redact = (line: string): string => redactCredentialsInText(line.split(secret).join(this.url.redacted));
     const process = new FfmpegProcess(this.#options.ffmpegPath, buildFfmpegArgs(spec), redact);
     this.#process = process;
     process.on('data', (chunk: Buffer) => {
@@ -137,12 +204,14 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
 
   #onFrame(buffer: ArrayBuffer): void {
     const { id, width, height } = this.camera;
-    const frame: Frame = { cameraId: id, seq: this.#seq++, width, height, capturedAt: Date.now(), data: new Uint8Array(buffer) };
+    const now = Date.now();
+    const frame: Frame = { cameraId: id, seq: this.#seq++, width, height, capturedAt: now, data: new Uint8Array(buffer) };
     this.framesDecoded += 1;
-    if (this.state !== 'streaming') {
-      this.#streamingSince = Date.now();
+    this.#window = { lastFrameAt: now, windowStart: this.#window.windowStart, frames: this.#window.frames + 1 };
+    if (this.state === 'starting') {
+      this.#streamingSince = now;
       this.#lastError = null;
-      this.#state.set('streaming', 'receiving frames');
+      this.#set('streaming', this.#adaptive.mode === 'full' ? 'receiving frames' : `receiving frames (decode mode ${this.#adaptive.mode})`);
     }
     this.#ring.push(frame);
     this.emit('frame');
@@ -154,27 +223,88 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     this.emit('drop', reason);
   }
 
+  #tick(): void {
+    const state = this.state;
+    if (state !== 'starting' && state !== 'streaming') return;
+    const now = Date.now();
+    const { verdict, window } = checkWatchdog(
+      { stallTimeoutMs: this.#policy.stallTimeoutMs, expectedFps: this.camera.fps, maxFpsFactor: this.#policy.maxFpsFactor, windowMs: this.#policy.rateWindowMs },
+      this.#window,
+      now,
+    );
+    this.#window = window;
+    if (verdict.kind === 'stalled') {
+      this.stalls.add(now);
+      const error = new VigilError('VIGIL_ERR_STREAM_STALLED', `no frame for ${Math.round(verdict.silentMs / 1000)} s (stall timeout ${this.#policy.stallTimeoutMs} ms)`);
+      this.#kill(error, true);
+      return;
+    }
+    if (verdict.kind === 'too_fast') {
+      const error = new VigilError('VIGIL_ERR_FRAME_RATE_ANOMALY', `${verdict.fps.toFixed(1)} frames/s against ${this.camera.fps} configured`);
+      this.#kill(error, false);
+      return;
+    }
+    if (state !== 'streaming' || now - this.#lastAdaptiveCheck < ADAPTIVE_CHECK_MS) return;
+    this.#lastAdaptiveCheck = now;
+    if (this.#attempt > 0 && this.#streamingSince !== null && now - this.#streamingSince >= this.#policy.healthyAfterMs) this.#attempt = 0;
+    this.#checkAdaptive();
+  }
+
+  #checkAdaptive(): void {
+    const p = this.#policy;
+    const capacity = this.#ring.capacity;
+    const limits = {
+      highWatermark: Math.max(1, Math.ceil(capacity * p.highWatermark)),
+      lowWatermark: Math.floor(capacity * p.lowWatermark),
+      degradeAfterChecks: p.degradeAfterChecks,
+      restoreAfterChecks: p.restoreAfterChecks,
+      degradeTo: p.degradeTo,
+    };
+    const before = this.#adaptive.mode;
+    this.#adaptive = nextAdaptiveState(limits, this.#adaptive, this.#ring.takePeak());
+    if (this.#adaptive.mode === before) return;
+    this.#options.logger.warn({ from: before, to: this.#adaptive.mode }, 'decode mode changed; restarting the decoder');
+    this.#modeRestart = true;
+    this.#process?.kill();
+  }
+
+  /** The watchdog's way out: remember why, show `stalled` if it was a stall, kill the group. */
+  #kill(error: VigilError, stalled: boolean): void {
+    this.#fault = error;
+    this.#options.logger.warn({ err: error.toJSON() }, 'watchdog is killing the decoder');
+    if (stalled) this.#set('stalled', error.message);
+    this.#process?.kill();
+  }
+
   #onExit(exit: FfmpegExit): void {
     this.#process = null;
     this.#slicer.reset();
-    const { error, retry } = classifyFfmpegExit(exit, this.url.kind);
+    if (this.#modeRestart) {
+      this.#modeRestart = false;
+      this.#spawn(`decode mode ${this.#adaptive.mode}`);
+      return;
+    }
+    const fault = this.#fault;
+    const { error, retry } = fault ? { error: fault, retry: true } : classifyFfmpegExit(exit, this.url.kind);
     this.#lastError = error;
     const log = this.#options.logger;
     if (!retry) {
       log.error({ err: error.toJSON(), stderr: exit.stderrTail }, 'camera failed; retrying cannot fix this');
-      this.#state.set('failed', error.message);
+      if (this.#tickTimer) clearInterval(this.#tickTimer);
+      this.#tickTimer = null;
+      this.#set('failed', `${error.message} (${error.code}; not retrying)`);
       return;
     }
-    const healthyResetMs = this.#options.healthyResetMs ?? 30_000;
-    if (this.state === 'streaming' && Date.now() - this.#streamingSince >= healthyResetMs) this.#attempt = 0;
-    const delay = backoffDelay(this.#options.backoff, this.#attempt);
-    this.#attempt += 1;
-    log.warn({ err: error.toJSON(), stderr: exit.stderrTail, delayMs: delay, attempt: this.#attempt }, 'ffmpeg exited; restarting after a delay');
-    this.#state.set('backoff', `${error.message}; retrying in ${delay} ms`);
+    const now = Date.now();
+    const plan = planRestart({ attempt: this.#attempt, streamingSince: this.#streamingSince, now, healthyAfterMs: this.#policy.healthyAfterMs, policy: this.#policy.backoff });
+    this.#attempt = plan.attempt;
+    this.reconnects.add(now);
+    log.warn({ err: error.toJSON(), stderr: exit.stderrTail, delayMs: plan.delayMs, attempt: plan.attempt }, 'decoder ended; reconnecting after a delay');
+    this.#set('backoff', `${error.message}; reconnect attempt ${plan.attempt} in ${plan.delayMs} ms`);
     const generation = this.#generation;
     this.#restartTimer = setTimeout(() => {
       this.#restartTimer = null;
-      if (generation === this.#generation) this.#spawn();
-    }, delay);
+      if (generation === this.#generation) this.#spawn(undefined);
+    }, plan.delayMs);
   }
 }

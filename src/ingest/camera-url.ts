@@ -1,9 +1,20 @@
 import { isAbsolute, resolve } from 'node:path';
 import { VigilError } from '../errors';
 
-export type SourceKind = 'rtsp' | 'rtmp' | 'file';
+export type SourceKind = 'rtsp' | 'rtsps' | 'rtmp' | 'rtmps' | 'http' | 'https' | 'file';
 
-const NETWORK_SCHEMES: Record<string, SourceKind> = { 'rtsp:': 'rtsp', 'rtmp:': 'rtmp' };
+/**
+ * Schemes a camera URL may use. Everything else (concat:, subfile:, pipe:, data:, ftp:, ...) is
+ * refused before ffmpeg starts; ffmpeg also gets a protocol whitelist per kind (ffmpeg-args.ts).
+ */
+const NETWORK_SCHEMES: Record<string, SourceKind> = {
+  'rtsp:': 'rtsp',
+  'rtsps:': 'rtsps',
+  'rtmp:': 'rtmp',
+  'rtmps:': 'rtmps',
+  'http:': 'http',
+  'https:': 'https',
+};
 /** Query parameters that commonly carry secrets in camera URLs. */
 const SECRET_PARAMS = /^(pass|passwd|password|pwd|token|access_token|auth|key|apikey|api_key|secret|signature|sig)$/i;
 
@@ -44,11 +55,11 @@ export class CameraUrl {
     } catch {
       throw new VigilError('VIGIL_ERR_URL_INVALID', 'camera URL cannot be parsed', { url: redactUnparsable(text) });
     }
-    const kind = NETWORK_SCHEMES[url.protocol];
+    const kind = Object.hasOwn(NETWORK_SCHEMES, url.protocol) ? NETWORK_SCHEMES[url.protocol] : undefined;
     if (!kind) {
       throw new VigilError(
         'VIGIL_ERR_URL_SCHEME',
-        `camera URL scheme "${url.protocol}" is not supported (use rtsp://, rtmp:// or file: when local files are allowed)`,
+        `camera URL scheme "${url.protocol}" is not supported (use rtsp://, rtsps://, rtmp://, rtmps://, http(s):// or file: when local files are allowed)`,
         { scheme: url.protocol },
       );
     }
@@ -87,4 +98,12 @@ function redact(url: URL): string {
 /** For text that is not even a URL: hide anything between "//" and "@", where credentials would be. */
 function redactUnparsable(text: string): string {
   return text.replace(/\/\/[^/@]*@/, '//***@');
+}
+
+/**
+ * Hides `user:password@` in any URL inside free text. A safety net for ffmpeg's stderr, which may
+ * echo a URL in a form (decoded, re-ordered) that differs from the one we gave it.
+ */
+export function redactCredentialsInText(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi, '$1:***@');
 }

@@ -1,4 +1,5 @@
-import type { CameraUrl } from './camera-url';
+import type { DecodeMode } from './adaptive';
+import type { CameraUrl, SourceKind } from './camera-url';
 
 export interface DecodeSpec {
   readonly url: CameraUrl;
@@ -7,35 +8,66 @@ export interface DecodeSpec {
   readonly height: number;
   readonly rtspTransport: 'tcp' | 'udp';
   readonly loop: boolean;
+  /** Decode work: see DecodeMode. Defaults to full. */
+  readonly mode?: DecodeMode;
 }
 
 /** Socket timeout for network sources: a dead peer must never hang a read forever. */
 const SOCKET_TIMEOUT_US = 10_000_000;
 
 /**
+ * Protocols ffmpeg may open for each kind of source. Explicit, so a camera URL (or a playlist or
+ * redirect it leads to) can never read local files or reach concat:, subfile:, pipe: and the like.
+ */
+export const PROTOCOL_WHITELIST: Readonly<Record<SourceKind, string>> = {
+  rtsp: 'rtsp,rtp,udp,tcp',
+  rtsps: 'rtsps,rtsp,rtp,udp,tcp,tls',
+  rtmp: 'rtmp,tcp',
+  rtmps: 'rtmps,rtmp,tcp,tls',
+  // HLS fetches its playlist and segments through these too; AES-128 segments need crypto.
+  http: 'http,https,tcp,tls,crypto',
+  https: 'http,https,tcp,tls,crypto',
+  file: 'file',
+};
+
+function inputOptions(spec: DecodeSpec): string[] {
+  const kind = spec.url.kind;
+  switch (kind) {
+    case 'rtsp':
+    case 'rtsps':
+      // ffmpeg 4.1: -stimeout is the RTSP socket timeout; -timeout would mean "listen" here.
+      return ['-rtsp_transport', spec.rtspTransport, '-stimeout', String(SOCKET_TIMEOUT_US)];
+    case 'rtmp':
+    case 'rtmps':
+    case 'http':
+    case 'https':
+      return ['-rw_timeout', String(SOCKET_TIMEOUT_US)];
+    case 'file':
+      // A file plays as a live camera: paced at its own rate (-re), looped when asked.
+      return spec.loop ? ['-re', '-stream_loop', '-1'] : ['-re'];
+  }
+}
+
+/**
  * Builds ffmpeg's argument list for one camera: decode video only, at the analysis rate and size,
  * to raw RGB24 on stdout. Pure, so it is tested with tables. The only place that sees the real URL.
  */
 export function buildFfmpegArgs(spec: DecodeSpec): string[] {
-  const input: string[] = [];
-  switch (spec.url.kind) {
-    case 'rtsp':
-      input.push('-rtsp_transport', spec.rtspTransport, '-stimeout', String(SOCKET_TIMEOUT_US));
-      input.push('-protocol_whitelist', 'rtsp,rtp,udp,tcp');
-      break;
-    case 'rtmp':
-      input.push('-rw_timeout', String(SOCKET_TIMEOUT_US), '-protocol_whitelist', 'rtmp,tcp');
-      break;
-    case 'file':
-      // A file plays as a live camera: paced at its own rate (-re), looped when asked.
-      input.push('-re');
-      if (spec.loop) input.push('-stream_loop', '-1');
-      input.push('-protocol_whitelist', 'file');
-      break;
-  }
+  const mode = spec.mode ?? 'full';
   const { width: w, height: h } = spec;
   // Keep the aspect ratio and pad, so boxes are true to the scene; the frame size is always exact.
-  const filter = `fps=${spec.fps},scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
+  const size = `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
+  const input = [...inputOptions(spec), '-protocol_whitelist', PROTOCOL_WHITELIST[spec.url.kind]];
+  let rate: string[];
+  if (mode === 'keyframes') {
+    // The decoder skips everything but key frames; no fps filter (it would duplicate each key
+    // frame up to the rate), only a cap: -r with vfr drops frames above the rate, never adds any.
+    input.unshift('-skip_frame', 'nokey');
+    rate = ['-vf', size, '-r', String(spec.fps), '-vsync', 'vfr'];
+  } else {
+    const fps = mode === 'half-fps' ? spec.fps / 2 : spec.fps;
+    rate = ['-vf', `fps=${fps},${size}`];
+  }
   return [
     '-hide_banner',
     '-nostdin',
@@ -49,8 +81,7 @@ export function buildFfmpegArgs(spec: DecodeSpec): string[] {
     '-an',
     '-sn',
     '-dn',
-    '-vf',
-    filter,
+    ...rate,
     '-pix_fmt',
     'rgb24',
     '-f',

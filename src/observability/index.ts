@@ -1,2 +1,2 @@
 export { createLogger, type Logger } from './logger';
-export { Metrics } from './metrics';
+export { Metrics, type CameraHealth } from './metrics';

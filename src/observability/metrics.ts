@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** One camera's sliding-hour figures, read at scrape time. */
+export interface CameraHealth {
+  readonly camera: string;
+  readonly reconnectsLastHour: number;
+  readonly stallsLastHour: number;
+}
+
 /**
  * Every Prometheus metric Vigil exports, prefixed `vigil_`. The one door to prom-client.
  * Labels carry camera ids (a safe alphabet by schema), never URLs.
@@ -16,6 +23,13 @@ export class Metrics {
   readonly cameraState: Gauge<'camera' | 'state'>;
   readonly cameraRestarts: Counter<'camera'>;
   readonly websocketClients: Gauge;
+  readonly cameraStateChanges: Counter<'camera' | 'state'>;
+  readonly cameraStalls: Counter<'camera'>;
+  readonly cameraReconnectsLastHour: Gauge<'camera'>;
+  readonly cameraStallsLastHour: Gauge<'camera'>;
+  readonly cameraDecodeMode: Gauge<'camera' | 'mode'>;
+  readonly frameAgeAtAnalysisSeconds: Histogram<'camera'>;
+  #cameraHealth: () => readonly CameraHealth[] = () => [];
 
   constructor() {
     const registers = [this.registry];
@@ -45,6 +59,45 @@ export class Metrics {
     this.cameraState = new Gauge({ name: 'vigil_camera_state', help: '1 for the state each camera is in, 0 for the others', labelNames: ['camera', 'state'], registers });
     this.cameraRestarts = new Counter({ name: 'vigil_camera_restarts_total', help: 'Decoder restarts after an exit', labelNames: ['camera'], registers });
     this.websocketClients = new Gauge({ name: 'vigil_websocket_clients', help: 'Connected WebSocket event subscribers', registers });
+    this.cameraStateChanges = new Counter({ name: 'vigil_camera_state_changes_total', help: 'Camera state changes, by the state entered', labelNames: ['camera', 'state'], registers });
+    this.cameraStalls = new Counter({ name: 'vigil_camera_stalls_total', help: 'Times the stall watchdog found no frame in time', labelNames: ['camera'], registers });
+    // Sliding-hour figures are read from the cameras at scrape time.
+    const health = (): readonly CameraHealth[] => this.#cameraHealth();
+    this.cameraReconnectsLastHour = new Gauge({
+      name: 'vigil_camera_reconnects_last_hour',
+      help: 'Reconnects scheduled over the last hour',
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        for (const c of health()) this.set({ camera: c.camera }, c.reconnectsLastHour);
+      },
+    });
+    this.cameraStallsLastHour = new Gauge({
+      name: 'vigil_camera_stalls_last_hour',
+      help: 'Stalls over the last hour',
+      labelNames: ['camera'],
+      registers,
+      collect() {
+        for (const c of health()) this.set({ camera: c.camera }, c.stallsLastHour);
+      },
+    });
+    this.cameraDecodeMode = new Gauge({ name: 'vigil_camera_decode_mode', help: '1 for the decode mode each camera is in (full, keyframes, half-fps)', labelNames: ['camera', 'mode'], registers });
+    this.frameAgeAtAnalysisSeconds = new Histogram({
+      name: 'vigil_frame_age_at_analysis_seconds',
+      help: 'Age of a frame (since it was read off the decoder) when the analyser takes it',
+      labelNames: ['camera'],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers,
+    });
+  }
+
+  /** Where the sliding-hour camera gauges read from at scrape time. */
+  setCameraHealthSource(source: () => readonly CameraHealth[]): void {
+    this.#cameraHealth = source;
+  }
+
+  setCameraMode(camera: string, mode: string, allModes: readonly string[]): void {
+    for (const m of allModes) this.cameraDecodeMode.set({ camera, mode: m }, m === mode ? 1 : 0);
   }
 
   setCameraState(camera: string, state: string, allStates: readonly string[]): void {
