@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { CameraUrl } from '../../../src/ingest';
+import { CameraUrl, redactCredentialsInText } from '../../../src/ingest';
 import { VigilError } from '../../../src/errors';
 
 const allow = { allowLocalFiles: true, baseDir: '/srv/vigil' };
@@ -28,11 +28,25 @@ describe('CameraUrl', () => {
     assert.equal(CameraUrl.parse('file:///data/clip.mp4', allow).forSource(), '/data/clip.mp4');
   });
 
+  it('accepts every supported network scheme with its kind', () => {
+    const kinds = ['rtsp', 'rtsps', 'rtmp', 'rtmps', 'http', 'https'].map((scheme) => CameraUrl.parse(`${scheme}://cam.local/x`, deny).kind);
+    assert.deepEqual(kinds, ['rtsp', 'rtsps', 'rtmp', 'rtmps', 'http', 'https']);
+  });
+
+  it('redacts credentials in free text such as ffmpeg stderr', () => {
+    const line = '[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized (rtsp://admin:hunter2@10.0.0.5/s)';
+    assert.equal(redactCredentialsInText(line), '[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized (rtsp://admin:***@10.0.0.5/s)');
+  });
+
   const refused: Array<[string, string, typeof deny]> = [
     ['file:samples/clip.mp4', 'VIGIL_ERR_LOCAL_FILES_DISABLED', deny],
     ['concat:/etc/passwd|/etc/hosts', 'VIGIL_ERR_URL_SCHEME', allow],
     ['subfile:,start,0,end,0,:/etc/passwd', 'VIGIL_ERR_URL_SCHEME', allow],
     ['ftp://camera.local/stream', 'VIGIL_ERR_URL_SCHEME', allow],
+    ['pipe:0', 'VIGIL_ERR_URL_SCHEME', allow],
+    ['data:video/mp4;base64,AAAA', 'VIGIL_ERR_URL_SCHEME', allow],
+    ['hls+http://cam/x.m3u8', 'VIGIL_ERR_URL_SCHEME', allow],
+    ['constructor://cam/x', 'VIGIL_ERR_URL_SCHEME', allow],
     ['not a url', 'VIGIL_ERR_URL_INVALID', allow],
   ];
   for (const [raw, code, options] of refused) {

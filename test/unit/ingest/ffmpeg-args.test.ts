@@ -17,6 +17,10 @@ describe('buildFfmpegArgs', () => {
     { url: 'rtmp://cam/live/x', expect: { '-protocol_whitelist': 'rtmp,tcp', '-rw_timeout': '10000000' }, absent: ['-rtsp_transport', '-re'] },
     { url: 'file:clip.mp4', expect: { '-stream_loop': '-1', '-protocol_whitelist': 'file', '-i': '/srv/clip.mp4' } },
     { url: 'file:clip.mp4', overrides: { loop: false }, expect: {}, absent: ['-stream_loop'] },
+    { url: 'rtsps://cam/s', expect: { '-rtsp_transport': 'tcp', '-stimeout': '10000000', '-protocol_whitelist': 'rtsps,rtsp,rtp,udp,tcp,tls' }, absent: ['-timeout'] },
+    { url: 'rtmps://cdn/live/x', expect: { '-rw_timeout': '10000000', '-protocol_whitelist': 'rtmps,rtmp,tcp,tls' } },
+    { url: 'http://cam/video.mjpg', expect: { '-rw_timeout': '10000000', '-protocol_whitelist': 'http,https,tcp,tls,crypto' }, absent: ['-re', '-rtsp_transport'] },
+    { url: 'https://cdn/live/index.m3u8', expect: { '-protocol_whitelist': 'http,https,tcp,tls,crypto' } },
   ];
   for (const row of table) {
     it(`${row.url} ${JSON.stringify(row.overrides ?? {})}`, () => {
@@ -32,6 +36,28 @@ describe('buildFfmpegArgs', () => {
       assert.ok(args.indexOf('-protocol_whitelist') < args.indexOf('-i'), 'whitelist applies to the input');
     });
   }
+
+  it('never lets a network camera open local files or concat/subfile', () => {
+    for (const url of ['rtsp://c/s', 'rtsps://c/s', 'rtmp://c/s', 'rtmps://c/s', 'http://c/s', 'https://c/s']) {
+      const list = valueAfter(buildFfmpegArgs({ ...base, url: CameraUrl.parse(url, options) }), '-protocol_whitelist') ?? '';
+      for (const banned of ['file', 'concat', 'subfile', 'pipe', 'data']) assert.ok(!list.split(',').includes(banned), `${url}: ${banned} not allowed`);
+    }
+  });
+
+  it('decodes only key frames in keyframes mode, capped at the rate without duplicating frames', () => {
+    const args = buildFfmpegArgs({ ...base, mode: 'keyframes', url: CameraUrl.parse('rtsp://cam/s', options) });
+    assert.equal(valueAfter(args, '-skip_frame'), 'nokey');
+    assert.ok(args.indexOf('-skip_frame') < args.indexOf('-i'), '-skip_frame is a decoder (input) option');
+    assert.equal(valueAfter(args, '-r'), '5');
+    assert.equal(valueAfter(args, '-vsync'), 'vfr');
+    assert.match(valueAfter(args, '-vf') ?? '', /^scale=640:360/);
+  });
+
+  it('analyses half the frames in half-fps mode', () => {
+    const args = buildFfmpegArgs({ ...base, mode: 'half-fps', url: CameraUrl.parse('rtsp://cam/s', options) });
+    assert.match(valueAfter(args, '-vf') ?? '', /^fps=2.5,scale=/);
+    assert.ok(!args.includes('-skip_frame'));
+  });
 
   it('gives the real URL to ffmpeg and the redacted one to logs', () => {
     const spec = { ...base, url: CameraUrl.parse('rtsp://u:topsecret@cam/s', options) };

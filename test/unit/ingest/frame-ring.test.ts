@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FrameBufferPool, FrameRing, type DropReason, type Frame } from '../../../src/ingest';
+import { FrameBufferPool, FrameRing, ringCapacity, type DropReason, type Frame } from '../../../src/ingest';
 
 function frame(seq: number): Frame {
   return { cameraId: 'c', seq, width: 2, height: 2, capturedAt: seq, data: new Uint8Array(12) };
@@ -54,5 +54,23 @@ describe('FrameBufferPool', () => {
     assert.equal(pool.acquire().byteLength, 8);
     assert.equal(pool.available, 0);
     assert.equal(pool.acquire().byteLength, 8, 'allocates when empty');
+  });
+});
+
+describe('ring bounds and peak', () => {
+  it('is bounded by frames and by bytes, never below one frame', () => {
+    assert.equal(ringCapacity(8, 64 * 1024 ** 2, 640 * 360 * 3), 8);
+    assert.equal(ringCapacity(8, 10 * 1024 ** 2, 1920 * 1080 * 3), 1);
+    assert.equal(ringCapacity(8, 20 * 1024 ** 2, 1920 * 1080 * 3), 3);
+    assert.equal(ringCapacity(8, 1, 1920 * 1080 * 3), 1);
+  });
+  it('remembers the most frames held since the last look', () => {
+    const ring = new FrameRing(4, () => undefined);
+    [1, 2, 3].forEach((seq) => ring.push(frame(seq)));
+    ring.takeNewest();
+    assert.equal(ring.takePeak(), 3);
+    assert.equal(ring.takePeak(), 0, 'the next period starts at the current size');
+    [1, 2, 3, 4, 5, 6].forEach((seq) => ring.push(frame(seq)));
+    assert.equal(ring.takePeak(), 4, 'never above the capacity');
   });
 });
