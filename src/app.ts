@@ -99,11 +99,15 @@ export class App {
   async stop(): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
     this.#state = 'stopping';
-    await this.http.close().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
+    // Stop accepting at once, but the HTTP server's close only completes once the WebSocket
+    // subscribers (upgraded connections) are gone, which the hub does last, after the cameras'
+    // final status events went out.
+    const httpClosed = this.http.close().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
     await Promise.all(this.cameras.map((camera) => camera.close()));
     await this.pool.close();
     await this.kafka?.close();
     await this.hub.close();
+    await httpClosed;
     this.#state = 'stopped';
     this.logger.info('Vigil stopped');
   }

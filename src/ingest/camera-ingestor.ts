@@ -271,6 +271,7 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
   /** The watchdog's way out: remember why, show `stalled` if it was a stall, kill the group. */
   #kill(error: VigilError, stalled: boolean): void {
     this.#fault = error;
+    this.#lastError = error;
     this.#options.logger.warn({ err: error.toJSON() }, 'watchdog is killing the decoder');
     if (stalled) this.#set('stalled', error.message);
     this.#process?.kill();

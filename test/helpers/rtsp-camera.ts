@@ -10,6 +10,10 @@ export interface RtspCamera {
   readonly url: string;
   readonly server: ChildProcess;
   readonly publisher: ChildProcess;
+  /** Ports and path, so the same camera can be brought back after it was killed. */
+  readonly ports: { readonly publish: number; readonly client: number; readonly rtpStart: number };
+  readonly path: string;
+  readonly clip: string;
 }
 
 function waitForLine(child: ChildProcess, line: string, timeoutMs: number): Promise<void> {
@@ -32,17 +36,25 @@ function waitForLine(child: ChildProcess, line: string, timeoutMs: number): Prom
  * `clip` at real time over UDP. Both belong to `group`, which kills them after the test.
  */
 export async function startRtspCamera(group: ProcessGroup, clip: string, path = 'cam'): Promise<RtspCamera> {
-  const [publishPort, clientPort] = [await freePort(), await freePort()];
-  const rtpPortStart = 20_000 + Math.floor(Math.random() * 20_000);
-  const server = group.spawn(process.execPath, [join(__dirname, 'rtsp-server-main.js'), String(publishPort), String(clientPort), String(rtpPortStart)]);
+  const ports = { publish: await freePort(), client: await freePort(), rtpStart: 20_000 + Math.floor(Math.random() * 20_000) };
+  return startOnPorts(group, clip, path, ports);
+}
+
+/** Starts a camera again on the ports of one that was killed (a camera server coming back). */
+export function restartRtspCamera(group: ProcessGroup, camera: RtspCamera): Promise<RtspCamera> {
+  return startOnPorts(group, camera.clip, camera.path, camera.ports);
+}
+
+async function startOnPorts(group: ProcessGroup, clip: string, path: string, ports: RtspCamera['ports']): Promise<RtspCamera> {
+  const server = group.spawn(process.execPath, [join(__dirname, 'rtsp-server-main.js'), String(ports.publish), String(ports.client), String(ports.rtpStart)]);
   await waitForLine(server, 'ready', 10_000);
   const publisher = group.spawn(resolveFfmpegPath(process.env.FFMPEG_PATH), [
     '-hide_banner', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', clip,
-    '-an', '-c', 'copy', '-f', 'rtsp', '-rtsp_transport', 'udp', `rtsp://127.0.0.1:${publishPort}/${path}`,
+    '-an', '-c', 'copy', '-f', 'rtsp', '-rtsp_transport', 'udp', `rtsp://127.0.0.1:${ports.publish}/${path}`,
   ]);
   let publisherError = '';
   publisher.stderr?.on('data', (chunk: Buffer) => (publisherError += chunk.toString()).slice(-2000));
   // The publisher is up once its ANNOUNCE/RECORD succeeded; give it a moment by checking it is still alive.
   await waitFor(() => publisher.exitCode === null && publisher.pid !== undefined, { timeoutMs: 5000, what: `RTSP publisher (${publisherError})` });
-  return { url: `rtsp://127.0.0.1:${clientPort}/${path}`, server, publisher };
+  return { url: `rtsp://127.0.0.1:${ports.client}/${path}`, server, publisher, ports, path, clip };
 }
