@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { CameraConfig } from '../config';
@@ -184,14 +185,30 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
 
   #spawn(reason: string | undefined): void {
     const generation = ++this.#generation;
-    const spec = { ...this.camera, url: this.url, mode: this.#adaptive.mode };
     this.#fault = null;
     this.#streamingSince = null;
     this.#window = freshWindow(Date.now());
     this.#set('starting', reason ?? (this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`));
+    const host = this.url.hostToResolve;
+    if (!host) return this.#run(generation, undefined);
+    // The static ffmpeg crashes (SIGSEGV) resolving host names, so Vigil resolves them itself.
+    lookup(host).then(
+      ({ address }) => {
+        if (generation === this.#generation) this.#run(generation, address);
+      },
+      (error: NodeJS.ErrnoException) => {
+        if (generation !== this.#generation) return;
+        const failure = new VigilError('VIGIL_ERR_HOST_UNREACHABLE', `cannot resolve camera host "${host}" (${error.code ?? error.message})`);
+        this.#onExit({ code: null, signal: null, error: failure, stderrTail: [] });
+      },
+    );
+  }
+
+  #run(generation: number, address: string | undefined): void {
+    const spec = address === undefined ? { ...this.camera, url: this.url, mode: this.#adaptive.mode } : { ...this.camera, url: this.url, mode: this.#adaptive.mode, address };
     this.#options.logger.debug({ args: describeFfmpegArgs(spec) }, 'starting ffmpeg');
-    const secret = this.url.forSource();
-    const redact = (line: string): string => redactCredentialsInText(line.split(secret).join(this.url.redacted));
+    const secrets = [this.url.forSource(), this.url.forSource(address)];
+    const redact = (line: string): string => redactCredentialsInText(secrets.reduce((text, secret) => text.split(secret).join(this.url.redacted), line));
     const process = new FfmpegProcess(this.#options.ffmpegPath, buildFfmpegArgs(spec), redact);
     this.#process = process;
     process.on('data', (chunk: Buffer) => {
@@ -274,7 +291,10 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     this.#lastError = error;
     this.#options.logger.warn({ err: error.toJSON() }, 'watchdog is killing the decoder');
     if (stalled) this.#set('stalled', error.message);
-    this.#process?.kill();
+    if (this.#process) return this.#process.kill();
+    // Still resolving the host: no process to wait for, so end the run here.
+    this.#generation += 1;
+    this.#onExit({ code: null, signal: null, error: undefined, stderrTail: [] });
   }
 
   #onExit(exit: FfmpegExit): void {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { VigilError } from '../errors';
 
@@ -67,9 +68,22 @@ export class CameraUrl {
     return new CameraUrl(kind, url.toString(), redact(url));
   }
 
-  /** The real URL, credentials included. Only for handing to the decoder process. */
-  forSource(): string {
-    return this.#secretValue;
+  /**
+   * The real URL, credentials included. Only for handing to the decoder process. With `address`,
+   * the host name is replaced by that (already resolved) IP address.
+   */
+  forSource(address?: string): string {
+    if (!address || this.kind === 'file') return this.#secretValue;
+    const url = new URL(this.#secretValue);
+    url.hostname = address.includes(':') ? `[${address}]` : address;
+    return url.toString();
+  }
+
+  /** The host name to resolve before starting the decoder, or null for IP literals and files. */
+  get hostToResolve(): string | null {
+    if (this.kind === 'file') return null;
+    const host = new URL(this.#secretValue).hostname;
+    return isIP(host.replace(/^\[|\]$/g, '')) ? null : host;
   }
 
   toString(): string {

@@ -10,6 +10,8 @@ export interface DecodeSpec {
   readonly loop: boolean;
   /** Decode work: see DecodeMode. Defaults to full. */
   readonly mode?: DecodeMode;
+  /** The camera host's IP address, resolved by Vigil (the static ffmpeg cannot resolve names). */
+  readonly address?: string;
 }
 
 /** Socket timeout for network sources: a dead peer must never hang a read forever. */
@@ -75,7 +77,7 @@ export function buildFfmpegArgs(spec: DecodeSpec): string[] {
     'error',
     ...input,
     '-i',
-    spec.url.forSource(),
+    spec.url.forSource(spec.address),
     '-map',
     '0:v:0',
     '-an',
@@ -92,6 +94,6 @@ export function buildFfmpegArgs(spec: DecodeSpec): string[] {
 
 /** The same argument list with the URL redacted, for logs. */
 export function describeFfmpegArgs(spec: DecodeSpec): string[] {
-  const secret = spec.url.forSource();
+  const secret = spec.url.forSource(spec.address);
   return buildFfmpegArgs(spec).map((arg) => (arg === secret ? spec.url.redacted : arg));
 }

@@ -33,6 +33,16 @@ describe('CameraUrl', () => {
     assert.deepEqual(kinds, ['rtsp', 'rtsps', 'rtmp', 'rtmps', 'http', 'https']);
   });
 
+  it('hands the decoder a resolved address in place of the host name, credentials kept', () => {
+    const url = CameraUrl.parse('rtsp://admin:s3cret@camera.example:8554/live?x=1', deny);
+    assert.equal(url.hostToResolve, 'camera.example');
+    assert.equal(url.forSource('10.1.2.3'), 'rtsp://admin:s3cret@10.1.2.3:8554/live?x=1');
+    assert.equal(url.forSource('::1'), 'rtsp://admin:s3cret@[::1]:8554/live?x=1');
+    assert.equal(CameraUrl.parse('rtsp://10.0.0.5/s', deny).hostToResolve, null);
+    assert.equal(CameraUrl.parse('rtsp://[::1]/s', deny).hostToResolve, null);
+    assert.equal(CameraUrl.parse('file:/a.mp4', allow).hostToResolve, null);
+  });
+
   it('redacts credentials in free text such as ffmpeg stderr', () => {
     const line = '[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized (rtsp://admin:hunter2@10.0.0.5/s)';
     assert.equal(redactCredentialsInText(line), '[rtsp @ 0x1] method DESCRIBE failed: 401 Unauthorized (rtsp://admin:***@10.0.0.5/s)');
