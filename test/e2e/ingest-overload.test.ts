@@ -1,0 +1,96 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { CLIP } from '../helpers/paths';
+import { ProcessGroup, childPids, pidsNamed } from '../helpers/processes';
+import { startGateway, type Gateway } from '../helpers/gateway';
+import { cameras } from '../helpers/camera-status';
+import { waitFor } from '../helpers/wait';
+
+const CAMERAS = 12;
+const TICKS_PER_S = 100;
+
+function rssBytes(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(match?.[1] ?? 0) * 1024;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
+
+function metric(text: string, pattern: RegExp): number {
+  return [...text.matchAll(pattern)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/**
+ * More cameras than two cores can analyse: frames must be dropped (and counted), the frames that
+ * are analysed must stay fresh, memory must stay flat, and cameras that stay behind must lower
+ * their decode work.
+ */
+describe('ingest: overload keeps analysis real-time and memory bounded', () => {
+  const group = new ProcessGroup();
+  let gateway: Gateway;
+
+  before(async () => {
+    gateway = await startGateway(group, {
+      gateway: { allowLocalFiles: true },
+      inference: { workers: 1 },
+      ingest: { ringFrames: 4, degradeAfterChecks: 3, restoreAfterChecks: 600 },
+      cameras: Array.from({ length: CAMERAS }, (_, i) => ({ id: `cam${i}`, url: `file:${CLIP}`, fps: 30, width: 960, height: 540 })),
+    });
+  });
+
+  after(async () => {
+    await group.killAll();
+  });
+
+  it('drops stale frames with reasons, keeps frame age bounded, RSS flat, and degrades decode work', async (t) => {
+    const pid = gateway.process.pid as number;
+    await waitFor(async () => [...(await cameras(gateway.baseUrl)).values()].every((c) => c.state === 'streaming'), { timeoutMs: 60_000, what: 'all cameras streaming' });
+    await waitFor(async () => [...(await cameras(gateway.baseUrl)).values()].reduce((n, c) => n + c.framesAnalyzed, 0) > 100, { timeoutMs: 60_000, what: 'warm-up' });
+    const rssStart = rssBytes(pid);
+    const decoders = childPids(pid).filter((p) => pidsNamed('ffmpeg').includes(p));
+    const cpuStart = decoders.map(cpuSeconds);
+    const started = Date.now();
+    const rss: number[] = [];
+    await waitFor(
+      async () => {
+        rss.push(rssBytes(pid));
+        return Date.now() - started > 15_000;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: "15 s of overload" },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const cpuPerDecoder = decoders.map((p, i) => (cpuSeconds(p) - (cpuStart[i] ?? 0)) / seconds);
+    const text = await (await fetch(`${gateway.baseUrl}/metrics`)).text();
+    const list = [...(await cameras(gateway.baseUrl)).values()];
+
+    const dropsStale = metric(text, /^vigil_frames_dropped_total\{camera="cam\d+",reason="stale"\} (\d+)/gm);
+    const dropsFull = metric(text, /^vigil_frames_dropped_total\{camera="cam\d+",reason="ring_full"\} (\d+)/gm);
+    const ageCount = metric(text, /^vigil_frame_age_at_analysis_seconds_count\{camera="cam\d+"\} (\d+)/gm);
+    const ageUnder1s = metric(text, /^vigil_frame_age_at_analysis_seconds_bucket\{le="1",camera="cam\d+"\} (\d+)/gm);
+    const ageUnder100ms = metric(text, /^vigil_frame_age_at_analysis_seconds_bucket\{le="0.1",camera="cam\d+"\} (\d+)/gm);
+    const ageSum = metric(text, /^vigil_frame_age_at_analysis_seconds_sum\{camera="cam\d+"\} ([\d.e-]+)/gm);
+    const modes = list.map((c) => c.mode);
+    t.diagnostic(`decode CPU per camera (cores): ${cpuPerDecoder.map((c) => c.toFixed(3)).join(' ')}`);
+    t.diagnostic(`drops: stale ${dropsStale}, ring_full ${dropsFull}; analysed ${list.reduce((n, c) => n + c.framesAnalyzed, 0)}, decoded ${list.reduce((n, c) => n + c.framesDecoded, 0)}`);
+    t.diagnostic(`frame age at analysis: mean ${((ageSum / Math.max(1, ageCount)) * 1000).toFixed(1)} ms, <=100 ms ${((ageUnder100ms / ageCount) * 100).toFixed(1)}%, <=1 s ${((ageUnder1s / ageCount) * 100).toFixed(1)}%`);
+    t.diagnostic(`modes: ${modes.join(' ')}; RSS start ${(rssStart / 2 ** 20).toFixed(0)} MiB, max ${(Math.max(...rss) / 2 ** 20).toFixed(0)} MiB, end ${((rss.at(-1) ?? 0) / 2 ** 20).toFixed(0)} MiB`);
+
+    assert.ok(dropsStale + dropsFull > 0, 'frames the analyser could not take are dropped and counted');
+    assert.ok(ageCount > 0);
+    // Fresh frames: the analyser always takes the newest, so nearly every frame is under a second old.
+    assert.ok(ageUnder1s / ageCount >= 0.95, `${ageUnder1s}/${ageCount} analysed frames under 1 s old`);
+    assert.ok(Math.max(...rss) < rssStart * 1.5 + 64 * 2 ** 20, 'memory does not grow with the backlog');
+    assert.ok(modes.some((m) => m === 'keyframes'), `a camera that stays behind decodes key frames only (${modes.join(',')})`);
+    assert.ok(text.includes('vigil_camera_decode_mode{camera="cam0",mode="full"}'));
+  });
+});
