@@ -16,6 +16,14 @@ export class Metrics {
   readonly cameraState: Gauge<'camera' | 'state'>;
   readonly cameraRestarts: Counter<'camera'>;
   readonly websocketClients: Gauge;
+  readonly websocketDisconnects: Counter<'reason'>;
+  readonly kafkaQueued: Gauge;
+  readonly kafkaJournaled: Counter;
+  readonly kafkaDelivered: Counter;
+  readonly kafkaSendFailures: Counter;
+  readonly kafkaDeliverySeconds: Histogram;
+  readonly kafkaJournalBytes: Gauge;
+  readonly kafkaJournalFull: Gauge;
 
   constructor() {
     const registers = [this.registry];
@@ -45,6 +53,24 @@ export class Metrics {
     this.cameraState = new Gauge({ name: 'vigil_camera_state', help: '1 for the state each camera is in, 0 for the others', labelNames: ['camera', 'state'], registers });
     this.cameraRestarts = new Counter({ name: 'vigil_camera_restarts_total', help: 'Decoder restarts after an exit', labelNames: ['camera'], registers });
     this.websocketClients = new Gauge({ name: 'vigil_websocket_clients', help: 'Connected WebSocket event subscribers', registers });
+    this.websocketDisconnects = new Counter({
+      name: 'vigil_websocket_disconnects_total',
+      help: 'Subscribers disconnected by the gateway: slow_consumer (close 4008) or heartbeat (no pong)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.kafkaQueued = new Gauge({ name: 'vigil_kafka_queued_events', help: 'Events accepted for Kafka and not yet acknowledged (all in the journal)', registers });
+    this.kafkaJournaled = new Counter({ name: 'vigil_kafka_journaled_total', help: 'Events written to the Kafka journal', registers });
+    this.kafkaDelivered = new Counter({ name: 'vigil_kafka_delivered_total', help: 'Events acknowledged by Kafka', registers });
+    this.kafkaSendFailures = new Counter({ name: 'vigil_kafka_send_failures_total', help: 'Produce attempts that failed (the batch stays in the journal and is retried)', registers });
+    this.kafkaDeliverySeconds = new Histogram({
+      name: 'vigil_kafka_delivery_seconds',
+      help: 'From an event being accepted to Kafka acknowledging it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120],
+      registers,
+    });
+    this.kafkaJournalBytes = new Gauge({ name: 'vigil_kafka_journal_bytes', help: 'Bytes of the Kafka journal segment files', registers });
+    this.kafkaJournalFull = new Gauge({ name: 'vigil_kafka_journal_full', help: '1 while the Kafka journal is full and its whenFull policy loses events', registers });
   }
 
   setCameraState(camera: string, state: string, allStates: readonly string[]): void {
