@@ -100,7 +100,10 @@ export class ClientSession {
   }
 
   #drop(reason: SessionDrop): void {
+    const discarded = this.#queue.length;
     this.dispose();
+    // Straight to the socket, past the high-water mark: the client reads it right before the close.
+    this.socket.send(JSON.stringify({ kind: 'notice', code: 'slow_consumer', message: 'send queue full: disconnecting with code 4008; reconnect with ?since=<last sequence> to resume', discarded }));
     // The close frame follows what the socket already holds; ws terminates the socket if the
     // client never answers it.
     this.socket.close(CLOSE_SLOW_CONSUMER, 'slow consumer: send queue full');
