@@ -41,7 +41,9 @@ export interface KafkaSinkOptions {
   readonly onJournal?: (pendingEvents: number, bytes: number, full: boolean) => void;
 }
 
-const BATCH_BYTES = 512 * 1024;
+/** Raw bytes per produce request; gzip makes the record batch far smaller than the broker limit (1 MB). */
+const BATCH_BYTES = 1024 * 1024;
+const BATCH_EVENTS = 2000;
 
 function kafkaLogLevel(level: string): logLevel {
   return level === 'debug' || level === 'trace' ? logLevel.INFO : logLevel.WARN;
@@ -247,7 +249,7 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
   /** Sends one batch from the head of the journal; the cursor moves only on acknowledgement. */
   async #flush(): Promise<void> {
     if (this.#sending) return this.#sending;
-    const batch = this.#journal.peek(Math.min(500, this.#options.maxQueuedEvents), BATCH_BYTES);
+    const batch = this.#journal.peek(Math.min(BATCH_EVENTS, this.#options.maxQueuedEvents), BATCH_BYTES);
     if (batch.length === 0) return;
     this.#sending = this.#send(batch);
     try {
