@@ -265,7 +265,7 @@ export class Journal {
     try {
       const saved = JSON.parse(readFileSync(join(this.#options.dir, 'cursor.json'), 'utf8')) as Cursor;
       const size = this.#segments.get(saved.segment);
-      if (!Number.isInteger(saved.index) || size === undefined || saved.offset > size || saved.index > this.#next) return start;
+      if (!Number.isInteger(saved.index) || size === undefined || saved.offset > size || saved.index < saved.segment || saved.index > this.#next) return start;
       return saved;
     } catch {
       return start;
