@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { HttpServer } from './api';
-import { EventBus, KafkaSink, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent } from './events';
+import { EventBus, KafkaSink, TokenCheck, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent } from './events';
 import { DetectorPool } from './inference';
 import { resolveFfmpegPath } from './ingest';
 import { Metrics } from './observability';
@@ -37,10 +37,21 @@ export class App {
       logger: logger.child({ component: 'inference' }),
       onInference: (ms) => metrics.inferenceSeconds.observe(ms / 1000),
     });
+    this.bus = new EventBus((sink, event) => metrics.eventsPublished.inc({ sink, type: event.type }));
+    const { maxQueueMessages, maxQueueBytes, heartbeatMs, historyEvents, historyBytes } = config.websocket;
     this.hub = new WebSocketHub({
       logger: logger.child({ component: 'websocket' }),
+      run: this.bus.run,
+      limits: { maxQueueMessages, maxQueueBytes },
+      heartbeatMs,
+      historyEvents,
+      historyBytes,
+      auth: new TokenCheck(config.env.tokens),
       onClientCount: (count) => metrics.websocketClients.set(count),
-      onDropped: (reason) => metrics.eventsFailed.inc({ sink: 'websocket', reason }),
+      onDisconnect: (reason) => {
+        metrics.websocketDisconnects.inc({ reason });
+        if (reason === 'slow_consumer') metrics.eventsFailed.inc({ sink: 'websocket', reason });
+      },
     });
     this.kafka =
       config.env.kafkaBrokers.length === 0
@@ -49,10 +60,22 @@ export class App {
             ...config.kafka,
             brokers: config.env.kafkaBrokers,
             topic: config.env.kafkaTopic,
+            dataDir: config.env.dataDir,
             logger,
             onDropped: (reason, count) => metrics.eventsFailed.inc({ sink: 'kafka', reason }, count),
+            onJournaled: () => metrics.kafkaJournaled.inc(),
+            onSendFailed: () => metrics.kafkaSendFailures.inc(),
+            onDelivered: (acceptedAt) => {
+              const now = Date.now();
+              metrics.kafkaDelivered.inc(acceptedAt.length);
+              for (const at of acceptedAt) metrics.kafkaDeliverySeconds.observe((now - at) / 1000);
+            },
+            onJournal: (pending, bytes, full) => {
+              metrics.kafkaQueued.set(pending);
+              metrics.kafkaJournalBytes.set(bytes);
+              metrics.kafkaJournalFull.set(full ? 1 : 0);
+            },
           });
-    this.bus = new EventBus((sink, event) => metrics.eventsPublished.inc({ sink, type: event.type }));
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
 

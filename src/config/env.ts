@@ -12,6 +12,23 @@ export interface EnvSettings {
   readonly kafkaTopic: string;
   readonly logLevel: string;
   readonly ffmpegPath: string | undefined;
+  /** Access tokens from VIGIL_TOKENS (`role:token,role:token`); empty means no token checks. */
+  readonly tokens: readonly { readonly role: string; readonly token: string }[];
+}
+
+const ROLES = ['viewer', 'operator', 'admin'];
+
+/** Parses VIGIL_TOKENS. Errors never include a token, only its position. */
+export function parseTokens(text: string | undefined): { role: string; token: string }[] {
+  if (!text || !text.trim()) return [];
+  return text.split(',').map((entry, index) => {
+    const colon = entry.indexOf(':');
+    const role = entry.slice(0, colon).trim();
+    const token = entry.slice(colon + 1).trim();
+    if (colon < 0 || !ROLES.includes(role)) throw invalid('VIGIL_TOKENS', `entry ${index + 1} must be role:token with role one of ${ROLES.join(', ')}`);
+    if (!/^[A-Za-z0-9._~+/=-]{16,512}$/.test(token)) throw invalid('VIGIL_TOKENS', `entry ${index + 1}: tokens must be 16-512 characters of letters, digits and . _ ~ + / = -`);
+    return { role, token };
+  });
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -49,5 +66,6 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
     kafkaTopic,
     logLevel,
     ffmpegPath: env.FFMPEG_PATH || undefined,
+    tokens: parseTokens(env.VIGIL_TOKENS),
   };
 }

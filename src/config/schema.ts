@@ -94,6 +94,39 @@ export const configSchema = z
         idempotent: z.boolean().default(true),
         /** Most events held in memory while Kafka is slow; beyond it the oldest are dropped and counted. */
         maxQueuedEvents: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** Wait this long for more events before sending a batch (several cameras share a request). */
+        lingerMs: z.number().int().min(0).max(1000).default(5),
+        /** A produce request not answered in this time counts as failed and is retried. */
+        requestTimeoutMs: z.number().int().min(100).max(300_000).default(30_000),
+        connectionTimeoutMs: z.number().int().min(100).max(60_000).default(3000),
+        /** kafkajs retries of one request (exponential backoff) before the sink backs off itself. */
+        retries: z.number().int().min(0).max(20).default(5),
+        compression: z.enum(['gzip', 'none']).default('gzip'),
+        /** The write-ahead journal under <VIGIL_DATA_DIR>/kafka-journal/<topic>/. */
+        journal: z
+          .object({
+            maxBytes: z.number().int().min(64 * 1024).max(1024 ** 4).default(256 * 1024 * 1024),
+            segmentBytes: z.number().int().min(16 * 1024).max(1024 ** 3).default(16 * 1024 * 1024),
+            /** 0 = fsync every event; otherwise the most a power failure can lose, in ms. */
+            fsyncIntervalMs: z.number().int().min(0).max(60_000).default(100),
+            whenFull: z.enum(['dropOldest', 'rejectNew']).default('dropOldest'),
+          })
+          .strict()
+          .refine((j) => j.segmentBytes * 2 <= j.maxBytes, { message: 'must be at most half of maxBytes', path: ['segmentBytes'] })
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    websocket: z
+      .object({
+        /** Per subscriber: messages and bytes waiting beyond the socket before it is dropped (close 4008). */
+        maxQueueMessages: z.number().int().min(10).max(1_000_000).default(1000),
+        maxQueueBytes: z.number().int().min(64 * 1024).max(1024 ** 3).default(4 * 1024 * 1024),
+        /** Ping interval; a subscriber that misses one pong is disconnected. */
+        heartbeatMs: z.number().int().min(100).max(600_000).default(30_000),
+        /** Events kept for resuming subscribers (`since`), bounded in count and bytes. */
+        historyEvents: z.number().int().min(1).max(10_000_000).default(10_000),
+        historyBytes: z.number().int().min(1024).max(1024 ** 3).default(32 * 1024 * 1024),
       })
       .strict()
       .prefault({}),

@@ -34,6 +34,10 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_INFERENCE_FAILED: { message: 'inference failed', retryable: true, httpStatus: 500 },
   VIGIL_ERR_IMAGE_UNREADABLE: { message: 'image cannot be read or decoded', retryable: false, httpStatus: 400 },
   VIGIL_ERR_KAFKA_UNAVAILABLE: { message: 'Kafka is unreachable or not acknowledging', retryable: true, httpStatus: 503 },
+  VIGIL_ERR_JOURNAL_IO: { message: 'the Kafka journal cannot be read or written', retryable: false, httpStatus: 500 },
+  VIGIL_ERR_JOURNAL_FULL: { message: 'the Kafka journal is full', retryable: true, httpStatus: 503 },
+  VIGIL_ERR_UNAUTHORIZED: { message: 'missing or invalid access token', retryable: false, httpStatus: 401 },
+  VIGIL_ERR_WS_BAD_MESSAGE: { message: 'WebSocket message or query not understood', retryable: false, httpStatus: 400 },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from './cloud-event';
+import { eventDraft, type CloudEvent, type EventDraft } from './cloud-event';
 
 /** `data` of a vigil.camera.status event: one camera's state change, with the reason. */
 export interface CameraStatusData {
@@ -17,16 +16,7 @@ export interface CameraStatusData {
 
 export type CameraStatusEvent = CloudEvent<CameraStatusData>;
 
-/** A CloudEvents 1.0 structured event for a camera state change; `at` is the change time (ms). */
-export function cameraStatusEvent(source: string, at: number, data: CameraStatusData): CameraStatusEvent {
-  return {
-    specversion: '1.0',
-    id: randomUUID(),
-    source,
-    type: 'vigil.camera.status',
-    time: new Date(at).toISOString(),
-    subject: data.camera,
-    datacontenttype: 'application/json',
-    data,
-  };
+/** A vigil.camera.status event for a camera state change; `at` is the change time (ms). */
+export function cameraStatusEvent(source: string, at: number, data: CameraStatusData): EventDraft<CameraStatusData> {
+  return eventDraft(source, 'vigil.camera.status', at, data);
 }

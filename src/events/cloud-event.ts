@@ -1,21 +1,47 @@
 import { randomUUID } from 'node:crypto';
 import type { DetectedFace } from '../inference';
 
-/** Event types Vigil publishes. Part of the external contract: add, never rename. */
-export type EventType = 'vigil.face.detected' | 'vigil.camera.status';
+/**
+ * Every event type Vigil publishes, in one place. Part of the external contract: add, never
+ * rename. schemas/cloudevent-v1.json lists the same values (a unit test keeps them in step).
+ */
+export const EVENT_TYPES = [
+  'vigil.camera.status',
+  'vigil.face.detected',
+  'vigil.face.recognized',
+  'vigil.face.unknown',
+  'vigil.face.track.ended',
+] as const;
 
-/** A CloudEvents 1.0 event in structured JSON form. */
-export interface CloudEvent<T = unknown> {
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function isEventType(value: string): value is EventType {
+  return (EVENT_TYPES as readonly string[]).includes(value);
+}
+
+/** An event as a stage builds it, before the bus gives it its place in the stream. */
+export interface EventDraft<T = unknown> {
   readonly specversion: '1.0';
   readonly id: string;
   readonly source: string;
   readonly type: EventType;
-  /** RFC 3339 time of the frame capture the event is about. */
+  /** RFC 3339 time of what the event is about (for faces: the frame capture). */
   readonly time: string;
   /** The camera id. */
   readonly subject: string;
   readonly datacontenttype: 'application/json';
   readonly data: T;
+}
+
+/**
+ * A CloudEvents 1.0 event in structured JSON form, as published. Two extension attributes:
+ * `sequence` (1, 2, 3, ... per gateway run, no holes: consumers detect gaps with it) and
+ * `vigilrun` (a random id of the gateway run, so a restart, which starts `sequence` at 1 again,
+ * is recognisable).
+ */
+export interface CloudEvent<T = unknown> extends EventDraft<T> {
+  readonly sequence: number;
+  readonly vigilrun: string;
 }
 
 export interface FaceDetectedData {
@@ -33,15 +59,20 @@ export function eventSource(instanceId: string): string {
   return `urn:vigil:gateway:${instanceId}`;
 }
 
-export function faceDetectedEvent(source: string, capturedAt: number, data: FaceDetectedData): FaceDetectedEvent {
+/** The one builder of drafts: every event type goes through here, so the envelope stays one shape. */
+export function eventDraft<T extends { readonly camera: string }>(source: string, type: EventType, at: number, data: T): EventDraft<T> {
   return {
     specversion: '1.0',
     id: randomUUID(),
     source,
-    type: 'vigil.face.detected',
-    time: new Date(capturedAt).toISOString(),
+    type,
+    time: new Date(at).toISOString(),
     subject: data.camera,
     datacontenttype: 'application/json',
     data,
   };
+}
+
+export function faceDetectedEvent(source: string, capturedAt: number, data: FaceDetectedData): EventDraft<FaceDetectedData> {
+  return eventDraft(source, 'vigil.face.detected', capturedAt, data);
 }

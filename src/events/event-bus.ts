@@ -1,9 +1,12 @@
-import type { CloudEvent } from './cloud-event';
+import { randomUUID } from 'node:crypto';
+import type { CloudEvent, EventDraft } from './cloud-event';
 
 /** An event serialised once, shared by every sink. */
 export interface PublishedEvent {
   readonly event: CloudEvent;
   readonly json: string;
+  /** When the bus accepted it (ms since the epoch), for delivery-latency metrics. */
+  readonly acceptedAt: number;
 }
 
 /** Somewhere events go: WebSocket subscribers, Kafka. `publish` must not block or throw. */
@@ -12,24 +15,43 @@ export interface EventSink {
   publish(published: PublishedEvent): void;
 }
 
-/** Fans every event out to all sinks. Serialises each event once, whatever the number of sinks. */
+/** A new random id for this gateway run (the `vigilrun` extension attribute). */
+export function newRunId(): string {
+  return randomUUID().replace(/-/g, '').slice(0, 16);
+}
+
+/**
+ * The point where an event is accepted: the bus gives it the next `sequence` of this run, stamps
+ * the run id, serialises it once and hands it to every sink. Sequences have no holes: every
+ * number is handed to every sink.
+ */
 export class EventBus {
+  readonly run: string;
   readonly #sinks: EventSink[] = [];
   readonly #onPublished: ((sink: string, event: CloudEvent) => void) | undefined;
+  #sequence = 0;
 
-  constructor(onPublished?: (sink: string, event: CloudEvent) => void) {
+  constructor(onPublished?: (sink: string, event: CloudEvent) => void, run: string = newRunId()) {
     this.#onPublished = onPublished;
+    this.run = run;
+  }
+
+  /** The last sequence handed out (0 before the first event). */
+  get sequence(): number {
+    return this.#sequence;
   }
 
   addSink(sink: EventSink): void {
     this.#sinks.push(sink);
   }
 
-  publish(event: CloudEvent): void {
-    const published: PublishedEvent = { event, json: JSON.stringify(event) };
+  publish(draft: EventDraft): CloudEvent {
+    const event: CloudEvent = { ...draft, sequence: ++this.#sequence, vigilrun: this.run };
+    const published: PublishedEvent = { event, json: JSON.stringify(event), acceptedAt: Date.now() };
     for (const sink of this.#sinks) {
       sink.publish(published);
       this.#onPublished?.(sink.name, event);
     }
+    return event;
   }
 }

@@ -1,5 +1,21 @@
-export { faceDetectedEvent, eventSource, type CloudEvent, type EventType, type FaceDetectedData, type FaceDetectedEvent } from './cloud-event';
-export { EventBus, type EventSink, type PublishedEvent } from './event-bus';
-export { WebSocketHub, CLOSE_GOING_AWAY, type HubState } from './websocket-hub';
-export { KafkaSink, type KafkaSinkState } from './kafka-sink';
+export {
+  EVENT_TYPES,
+  isEventType,
+  eventDraft,
+  faceDetectedEvent,
+  eventSource,
+  type CloudEvent,
+  type EventDraft,
+  type EventType,
+  type FaceDetectedData,
+  type FaceDetectedEvent,
+} from './cloud-event';
+export { EventBus, newRunId, type EventSink, type PublishedEvent } from './event-bus';
+export { buildFilter, filterFromQuery, matches, MATCH_ALL, type EventFilter } from './event-filter';
+export { HistoryRing } from './history-ring';
+export { WebSocketHub, CLOSE_GOING_AWAY, type HubState, type WebSocketHubOptions } from './websocket-hub';
+export { CLOSE_SLOW_CONSUMER, type SessionLimits } from './ws-session';
+export { TokenCheck, presentedToken, redactedUrl, type AccessToken } from './ws-auth';
+export { KafkaSink, kafkaMessage, type KafkaSinkState, type KafkaSinkOptions } from './kafka-sink';
+export { Journal, type JournalFullPolicy, type JournalOptions } from './journal';
 export { cameraStatusEvent, type CameraStatusData, type CameraStatusEvent } from './camera-status';

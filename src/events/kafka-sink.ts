@@ -1,54 +1,104 @@
-import { CompressionTypes, Kafka, logLevel, type Producer, type LogEntry } from 'kafkajs';
+import { join } from 'node:path';
+import { CompressionTypes, Kafka, logLevel, type Producer, type LogEntry, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { StateHolder, type Component } from '../lifecycle';
 import { backoffDelay } from '../ingest';
+import { VigilError, asVigilError } from '../errors';
+import type { CloudEvent } from './cloud-event';
 import type { EventSink, PublishedEvent } from './event-bus';
+import { Journal, type JournalEntry, type JournalFullPolicy } from './journal';
 
 export type KafkaSinkState = 'idle' | 'connecting' | 'ready' | 'retrying' | 'closed';
+
+export interface KafkaJournalOptions {
+  readonly maxBytes: number;
+  readonly segmentBytes: number;
+  readonly fsyncIntervalMs: number;
+  readonly whenFull: JournalFullPolicy;
+}
 
 export interface KafkaSinkOptions {
   readonly brokers: readonly string[];
   readonly topic: string;
   readonly clientId: string;
   readonly idempotent: boolean;
+  /** Most events read from the journal into one produce request. */
   readonly maxQueuedEvents: number;
+  readonly lingerMs: number;
+  readonly requestTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly retries: number;
+  readonly compression: 'gzip' | 'none';
+  /** The journal lives in `<dataDir>/kafka-journal/<topic>`. */
+  readonly dataDir: string;
+  readonly journal: KafkaJournalOptions;
   readonly logger: Logger;
-  readonly onDelivered?: (count: number) => void;
+  readonly onDelivered?: (acceptedAt: readonly number[]) => void;
   readonly onDropped?: (reason: string, count: number) => void;
+  readonly onSendFailed?: () => void;
+  readonly onJournaled?: () => void;
+  /** Journal size and backlog changed (after appends and acknowledgements). */
+  readonly onJournal?: (pendingEvents: number, bytes: number, full: boolean) => void;
 }
 
-const BATCH_SIZE = 500;
-/** A short linger lets events from several cameras share one produce request. */
-const LINGER_MS = 5;
+/** Raw bytes per produce request; gzip makes the record batch far smaller than the broker limit (1 MB). */
+const BATCH_BYTES = 1024 * 1024;
+const BATCH_EVENTS = 2000;
 
 function kafkaLogLevel(level: string): logLevel {
   return level === 'debug' || level === 'trace' ? logLevel.INFO : logLevel.WARN;
 }
 
+/** Kafka message for one event: key = camera id; CloudEvents Kafka binding headers (`ce_*`). */
+export function kafkaMessage(event: CloudEvent, json: string): Message {
+  return {
+    key: event.subject,
+    value: json,
+    headers: {
+      ce_specversion: event.specversion,
+      ce_id: event.id,
+      ce_type: event.type,
+      ce_source: event.source,
+      ce_time: event.time,
+      ce_subject: event.subject,
+      ce_sequence: String(event.sequence),
+      ce_vigilrun: event.vigilrun,
+      'content-type': 'application/cloudevents+json; charset=utf-8',
+    },
+  };
+}
+
 /**
- * Publishes every event to Kafka: value = the CloudEvent JSON, key = camera id (so a camera's
- * events keep their order in one partition), acks from all in-sync replicas, CloudEvents headers.
- * Events wait in a bounded in-memory queue while Kafka is slow or down; when it overflows the
- * oldest are dropped and counted. The one door to kafkajs.
+ * Publishes every event to Kafka through a write-ahead journal: `publish` appends the event to the
+ * on-disk journal (that is when the sink has accepted it), and one loop sends the journal in order,
+ * a batch at a time, moving the journal's cursor only when Kafka has acknowledged (acks from all
+ * in-sync replicas). An outage therefore just lets the journal grow (bounded; full means dropOldest
+ * or rejectNew, loudly), replay after an outage or a restart is the same code path as normal
+ * sending, and journal order is send order, so each camera's events stay in order. The one door to
+ * kafkajs.
  */
 export class KafkaSink implements Component<KafkaSinkState>, EventSink {
   readonly name = 'kafka';
   readonly #options: KafkaSinkOptions;
   readonly #state = new StateHolder<KafkaSinkState>('idle');
   readonly #producer: Producer;
-  readonly #queue: PublishedEvent[] = [];
+  readonly #journal: Journal;
+  readonly #log: Logger;
   #sending: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #failures = 0;
-  /** Events at the head of the queue that are in a produce request right now. */
-  #inFlight = 0;
+  #full = false;
 
   constructor(options: KafkaSinkOptions) {
     this.#options = options;
     const log = options.logger.child({ component: 'kafka' });
+    this.#log = log;
     const kafka = new Kafka({
       clientId: options.clientId,
       brokers: [...options.brokers],
+      connectionTimeout: options.connectionTimeoutMs,
+      requestTimeout: options.requestTimeoutMs,
+      retry: { retries: options.retries, initialRetryTime: 100, maxRetryTime: Math.max(1000, options.requestTimeoutMs) },
       logLevel: kafkaLogLevel(log.level),
       logCreator: () => (entry: LogEntry) => {
         const { message, ...rest } = entry.log;
@@ -60,18 +110,45 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
       maxInFlightRequests: options.idempotent ? 1 : 5,
       allowAutoTopicCreation: true,
     });
+    this.#journal = new Journal({
+      ...options.journal,
+      dir: join(options.dataDir, 'kafka-journal', options.topic),
+      onDropped: (reason, count, detail) => {
+        if (count > 0) options.onDropped?.(reason, count);
+        if (reason === 'journal_full') this.#setFull(true);
+        log.error({ reason, dropped: count, detail }, reason === 'journal_full' ? 'Kafka journal full: dropped the oldest undelivered events' : 'Kafka journal damaged');
+      },
+    });
   }
 
   get state(): KafkaSinkState {
     return this.#state.state;
   }
 
+  /** Events accepted and not yet acknowledged by Kafka (all in the journal). */
   get queued(): number {
-    return this.#queue.length;
+    return this.#journal.pending;
+  }
+
+  get journalBytes(): number {
+    return this.#journal.bytes;
+  }
+
+  /** True while the journal is (nearly) full and the whenFull policy is losing events. */
+  get journalFull(): boolean {
+    return this.#full;
   }
 
   async start(): Promise<void> {
     if (this.state !== 'idle') return;
+    let waiting: number;
+    try {
+      waiting = this.#journal.open();
+    } catch (error) {
+      throw asVigilError(error, 'VIGIL_ERR_JOURNAL_IO', { topic: this.#options.topic });
+    }
+    if (waiting > 0) this.#log.info({ events: waiting, bytes: this.#journal.bytes }, 'Kafka journal holds undelivered events; replaying them first');
+    this.#report();
     this.#schedule(0);
   }
 
@@ -80,38 +157,57 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
       this.#options.onDropped?.('closed', 1);
       return;
     }
-    this.#queue.push(published);
-    if (this.#queue.length > this.#options.maxQueuedEvents) {
-      // Drop the oldest events not already in a produce request (those are Kafka's to answer for).
-      const overflow = Math.min(this.#queue.length - this.#options.maxQueuedEvents, this.#queue.length - this.#inFlight);
-      this.#queue.splice(this.#inFlight, overflow);
-      this.#options.onDropped?.('queue_full', overflow);
-      this.#options.logger.warn({ dropped: overflow, limit: this.#options.maxQueuedEvents }, 'Kafka queue full; dropped the oldest events');
+    let appended: boolean;
+    try {
+      appended = this.#journal.append(published.acceptedAt, published.json);
+    } catch (error) {
+      // A full disk or an I/O error: the event cannot be kept, say so.
+      this.#options.onDropped?.('journal_io', 1);
+      this.#log.error({ err: (error as Error).message }, 'Kafka journal write failed; event not accepted');
+      return;
     }
-    if (this.state === 'ready') this.#schedule(LINGER_MS);
+    if (appended) this.#options.onJournaled?.();
+    else {
+      this.#options.onDropped?.('journal_full', 1);
+      if (!this.#full) this.#log.error({ bytes: this.#journal.bytes, limit: this.#options.journal.maxBytes }, 'Kafka journal full: refusing new events (whenFull: rejectNew)');
+      this.#setFull(true);
+    }
+    this.#report();
+    if (this.state === 'ready') this.#schedule(this.#options.lingerMs);
   }
 
-  /** Sends what is queued (waiting up to timeoutMs), then disconnects. */
+  /** Sends what it can within timeoutMs, then disconnects; whatever is left stays in the journal. */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.state === 'closed') return;
     const deadline = Date.now() + timeoutMs;
-    while (this.#queue.length > 0 && this.state === 'ready' && Date.now() < deadline) {
-      await this.#flush();
-    }
-    if (this.#queue.length > 0) {
-      this.#options.logger.warn({ undelivered: this.#queue.length }, 'Kafka sink closed with undelivered events');
-      this.#options.onDropped?.('shutdown', this.#queue.length);
-    }
     this.#clearTimer();
+    while (this.#journal.pending > 0 && this.state === 'ready' && Date.now() < deadline) {
+      await this.#flush().catch(() => undefined);
+    }
+    if (this.#journal.pending > 0) this.#log.warn({ undelivered: this.#journal.pending }, 'Kafka sink closed with undelivered events; they stay in the journal for the next start');
     this.#state.set('closed');
+    this.#clearTimer();
     await this.#sending?.catch(() => undefined);
+    this.#journal.close();
     await this.#producer.disconnect().catch(() => undefined);
   }
 
   destroy(): void {
     this.#clearTimer();
     this.#state.set('closed');
+    this.#journal.close();
     void this.#producer.disconnect().catch(() => undefined);
+  }
+
+  #setFull(full: boolean): void {
+    if (this.#full === full) return;
+    this.#full = full;
+    if (!full) this.#log.warn({ bytes: this.#journal.bytes }, 'Kafka journal has room again');
+  }
+
+  #report(): void {
+    if (this.#full && this.#journal.bytes < this.#options.journal.maxBytes * 0.9) this.#setFull(false);
+    this.#options.onJournal?.(this.#journal.pending, this.#journal.bytes, this.#full);
   }
 
   #schedule(delayMs: number): void {
@@ -133,55 +229,47 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
       if (this.state !== 'ready') {
         this.#state.set('connecting');
         await this.#producer.connect();
-        this.#failures = 0;
         this.#state.set('ready');
-        this.#options.logger.info({ brokers: this.#options.brokers, topic: this.#options.topic }, 'Kafka producer connected');
+        this.#log.info({ brokers: this.#options.brokers, topic: this.#options.topic, backlog: this.#journal.pending }, 'Kafka producer connected');
       }
       await this.#flush();
-      if (this.#queue.length > 0) this.#schedule(0);
+      this.#failures = 0;
+      if (this.#journal.pending > 0) this.#schedule(0);
     } catch (error) {
       if ((this.state as KafkaSinkState) === 'closed') return;
-      const delay = backoffDelay({ baseMs: 500, maxMs: 30_000 }, this.#failures++);
-      this.#options.logger.warn({ err: (error as Error).message, queued: this.#queue.length, retryInMs: delay }, 'Kafka unavailable; will retry');
-      this.#state.set('retrying', (error as Error).message);
+      this.#options.onSendFailed?.();
+      const delay = backoffDelay({ baseMs: 250, maxMs: 10_000 }, this.#failures++);
+      const reason = new VigilError('VIGIL_ERR_KAFKA_UNAVAILABLE', (error as Error).message);
+      this.#log.warn({ err: reason.message, backlog: this.#journal.pending, retryInMs: delay }, 'Kafka unavailable; events wait in the journal');
+      this.#state.set('retrying', reason.message);
       this.#schedule(delay);
     }
   }
 
-  /** Sends one batch; on failure the batch stays at the head of the queue, in order. */
+  /** Sends one batch from the head of the journal; the cursor moves only on acknowledgement. */
   async #flush(): Promise<void> {
     if (this.#sending) return this.#sending;
-    const batch = this.#queue.slice(0, BATCH_SIZE);
+    const batch = this.#journal.peek(Math.min(BATCH_EVENTS, this.#options.maxQueuedEvents), BATCH_BYTES);
     if (batch.length === 0) return;
-    this.#inFlight = batch.length;
-    this.#sending = (async () => {
-      await this.#producer.send({
-        topic: this.#options.topic,
-        acks: -1,
-        compression: CompressionTypes.GZIP,
-        messages: batch.map(({ event, json }) => ({
-          key: event.subject,
-          value: json,
-          headers: {
-            ce_specversion: event.specversion,
-            ce_id: event.id,
-            ce_type: event.type,
-            ce_source: event.source,
-            ce_time: event.time,
-            ce_subject: event.subject,
-            'content-type': 'application/cloudevents+json; charset=utf-8',
-          },
-        })),
-      });
-      // Only now is the batch Kafka's: remove exactly what was sent (new events may have arrived meanwhile).
-      this.#queue.splice(0, batch.length);
-      this.#options.onDelivered?.(batch.length);
-    })();
+    this.#sending = this.#send(batch);
     try {
       await this.#sending;
     } finally {
       this.#sending = null;
-      this.#inFlight = 0;
     }
+  }
+
+  async #send(batch: JournalEntry[]): Promise<void> {
+    const messages = batch.map((entry) => kafkaMessage(JSON.parse(entry.json) as CloudEvent, entry.json));
+    await this.#producer.send({
+      topic: this.#options.topic,
+      acks: -1,
+      timeout: this.#options.requestTimeoutMs,
+      compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      messages,
+    });
+    this.#journal.ack(batch[batch.length - 1] as JournalEntry);
+    this.#options.onDelivered?.(batch.map((entry) => entry.acceptedAt));
+    this.#report();
   }
 }

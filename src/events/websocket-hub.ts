@@ -4,37 +4,67 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { StateHolder, type Component } from '../lifecycle';
 import type { EventSink, PublishedEvent } from './event-bus';
+import { buildFilter, describeFilter, filterFromQuery, type EventFilter } from './event-filter';
+import { HistoryRing } from './history-ring';
+import { ClientSession, type SessionDrop, type SessionLimits } from './ws-session';
+import { TOKEN_PROTOCOL_PREFIX, presentedToken, redactedUrl, type TokenCheck } from './ws-auth';
 
 export type HubState = 'idle' | 'open' | 'closed';
 
 export interface WebSocketHubOptions {
   readonly logger: Logger;
-  /** A client whose unsent bytes exceed this misses events until it catches up (counted). */
-  readonly maxBufferedBytes?: number;
+  /** This run's id (the `vigilrun` attribute), told to resuming clients from another run. */
+  readonly run: string;
+  readonly limits?: Partial<SessionLimits>;
+  readonly historyEvents?: number;
+  readonly historyBytes?: number;
   readonly heartbeatMs?: number;
+  readonly auth?: TokenCheck;
   readonly onClientCount?: (count: number) => void;
-  readonly onDropped?: (reason: string) => void;
+  /** A client was disconnected by the server: `slow_consumer` or `heartbeat`. */
+  readonly onDisconnect?: (reason: SessionDrop | 'heartbeat') => void;
 }
 
 /** Close code sent to subscribers when the gateway shuts down (RFC 6455 "going away"). */
 export const CLOSE_GOING_AWAY = 1001;
 
+interface UpgradeContext {
+  readonly filter: EventFilter;
+  readonly since: number | null;
+  readonly run: string | null;
+}
+
+function refuse(socket: Duplex, status: number, reason: string, extra = ''): void {
+  const body = JSON.stringify({ error: reason });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\n${extra}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
 /**
- * The WebSocket side of event delivery: every event to every subscriber of /v1/events as one JSON
- * text message. A slow client never delays the others: sends are asynchronous and a client with
- * too much unsent data is skipped (and the skip counted) until it drains.
+ * The WebSocket side of event delivery on /v1/events: per-client filters (query or subscribe
+ * message), resume from a sequence out of a bounded history, bounded per-client send queues,
+ * heartbeats, and token checks before the upgrade.
  */
 export class WebSocketHub implements Component<HubState>, EventSink {
   readonly name = 'websocket';
   readonly #options: WebSocketHubOptions;
+  readonly #limits: SessionLimits;
   readonly #state = new StateHolder<HubState>('idle');
-  readonly #server = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  readonly #alive = new WeakMap<WebSocket, boolean>();
+  readonly #sessions = new Map<WebSocket, ClientSession>();
+  readonly #history: HistoryRing<PublishedEvent>;
+  readonly #server: WebSocketServer;
+  #latest = 0;
   #heartbeat: NodeJS.Timeout | null = null;
 
   constructor(options: WebSocketHubOptions) {
     this.#options = options;
-    this.#server.on('connection', (socket) => this.#onConnection(socket));
+    this.#limits = { maxQueueMessages: 1000, maxQueueBytes: 4 * 1024 * 1024, socketHighWaterBytes: 256 * 1024, ...options.limits };
+    this.#history = new HistoryRing(options.historyEvents ?? 10_000, options.historyBytes ?? 32 * 1024 * 1024);
+    this.#server = new WebSocketServer({
+      noServer: true,
+      maxPayload: 64 * 1024,
+      // Browsers pass the token as a `bearer.TOKEN` subprotocol; answer with one of the others.
+      handleProtocols: (protocols) => [...protocols].find((p) => !p.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? false,
+    });
   }
 
   get state(): HubState {
@@ -42,7 +72,7 @@ export class WebSocketHub implements Component<HubState>, EventSink {
   }
 
   get clientCount(): number {
-    return this.#server.clients.size;
+    return this.#sessions.size;
   }
 
   async start(): Promise<void> {
@@ -52,25 +82,24 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     this.#state.set('open');
   }
 
-  /** Takes over an HTTP upgrade request for the events path. */
+  /** Takes over an HTTP upgrade for the events path: 401 without a valid token, 400 on bad parameters. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (this.state !== 'open') {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+    if (this.state !== 'open') return refuse(socket, 503, 'Service Unavailable');
+    const auth = this.#options.auth;
+    if (auth && auth.roleOf(presentedToken(request)) === null) {
+      this.#options.logger.warn({ url: redactedUrl(request.url), remote: request.socket.remoteAddress }, 'WebSocket upgrade refused: missing or invalid token');
+      return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer realm="vigil"\r\n');
     }
-    this.#server.handleUpgrade(request, socket, head, (ws) => this.#server.emit('connection', ws, request));
+    const context = this.#parseQuery(request.url);
+    if (typeof context === 'string') return refuse(socket, 400, 'Bad Request', `X-Vigil-Error: ${context.replace(/[^\x20-\x7e]/g, '?')}\r\n`);
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws, context));
   }
 
-  publish({ json }: PublishedEvent): void {
-    const limit = this.#options.maxBufferedBytes ?? 4 * 1024 * 1024;
-    for (const client of this.#server.clients) {
-      if (client.readyState !== WebSocket.OPEN) continue;
-      if (client.bufferedAmount > limit) {
-        this.#options.onDropped?.('slow_client');
-        continue;
-      }
-      client.send(json);
-    }
+  publish(published: PublishedEvent): void {
+    const { event, json } = published;
+    this.#latest = event.sequence;
+    this.#history.push(event.sequence, json.length, published);
+    for (const session of this.#sessions.values()) session.offerEvent(published);
   }
 
   async close(timeoutMs = 2000): Promise<void> {
@@ -102,23 +131,89 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     this.#state.set('closed');
   }
 
-  #onConnection(socket: WebSocket): void {
-    this.#alive.set(socket, true);
-    socket.on('pong', () => this.#alive.set(socket, true));
+  #parseQuery(url: string | undefined): UpgradeContext | string {
+    const query = new URL(url ?? '/', 'http://x').searchParams;
+    const filter = filterFromQuery(query);
+    if (!filter.ok) return filter.error;
+    const sinceText = query.get('since');
+    if (sinceText !== null && !/^\d{1,15}$/.test(sinceText)) return 'since: must be a non-negative integer (the last sequence received)';
+    const run = query.get('run');
+    if (run !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(run)) return 'run: not a run id';
+    return { filter: filter.filter, since: sinceText === null ? null : Number(sinceText), run };
+  }
+
+  #onConnection(socket: WebSocket, context: UpgradeContext): void {
+    const session = new ClientSession(socket, context.filter, this.#limits, (s, reason) => this.#onDrop(s, reason));
+    this.#sessions.set(socket, session);
+    socket.on('pong', () => (session.missedPongs = 0));
     socket.on('error', (error) => this.#options.logger.debug({ err: error.message }, 'websocket client error'));
-    socket.on('close', () => this.#options.onClientCount?.(this.#server.clients.size));
-    // Subscribers only listen for now; anything they send is ignored.
-    this.#options.onClientCount?.(this.#server.clients.size);
+    socket.on('message', (data, isBinary) => this.#onMessage(session, isBinary ? null : String(data)));
+    socket.on('close', () => {
+      session.dispose();
+      if (this.#sessions.delete(socket)) this.#options.onClientCount?.(this.#sessions.size);
+    });
+    this.#options.onClientCount?.(this.#sessions.size);
+    // Replay before any live event can reach the session (both happen on this one thread).
+    if (context.since !== null) this.#resume(session, context.since, context.run);
+  }
+
+  #resume(session: ClientSession, since: number, run: string | null): void {
+    // A different run, or a sequence this run never reached, means the gateway restarted: whatever
+    // the client saw belongs to the old run, so everything of this run is new to it.
+    const otherRun = (run !== null && run !== this.#options.run) || since > this.#latest;
+    const result = this.#history.since(otherRun ? 0 : since, this.#latest);
+    if (!result.complete) {
+      session.send(JSON.stringify({ kind: 'gap', reason: otherRun ? 'run_changed' : 'history_exhausted', run: this.#options.run, from: result.from, to: result.to }));
+    } else if (otherRun) {
+      session.send(JSON.stringify({ kind: 'notice', code: 'run_changed', run: this.#options.run, message: 'the gateway restarted; every event of the new run follows' }));
+    }
+    for (const entry of result.entries) if (!session.offerEvent(entry.item)) return;
+  }
+
+  #onMessage(session: ClientSession, text: string | null): void {
+    let message: unknown;
+    try {
+      message = text === null ? null : JSON.parse(text);
+    } catch {
+      message = null;
+    }
+    const m = message as { action?: unknown; camera?: unknown; type?: unknown; identity?: unknown } | null;
+    if (!m || typeof m !== 'object' || m.action !== 'subscribe') {
+      session.send(JSON.stringify({ kind: 'error', code: 'VIGIL_ERR_WS_BAD_MESSAGE', message: 'expected {"action":"subscribe","camera":[...],"type":[...],"identity":[...]}' }));
+      return;
+    }
+    const asList = (v: unknown): unknown[] | undefined => (v === undefined || v === null ? undefined : Array.isArray(v) ? v : [v]);
+    const fields: { camera?: unknown[]; type?: unknown[]; identity?: unknown[] } = {};
+    const camera = asList(m.camera);
+    const type = asList(m.type);
+    const identity = asList(m.identity);
+    if (camera) fields.camera = camera;
+    if (type) fields.type = type;
+    if (identity) fields.identity = identity;
+    const result = buildFilter(fields);
+    if (!result.ok) {
+      session.send(JSON.stringify({ kind: 'error', code: 'VIGIL_ERR_WS_BAD_MESSAGE', message: result.error }));
+      return;
+    }
+    session.filter = result.filter;
+    session.send(JSON.stringify({ kind: 'subscribed', filter: describeFilter(result.filter), sequence: this.#latest, run: this.#options.run }));
+  }
+
+  #onDrop(session: ClientSession, reason: SessionDrop): void {
+    this.#options.logger.warn({ reason }, 'WebSocket subscriber dropped: it could not keep up');
+    this.#options.onDisconnect?.(reason);
+    if (this.#sessions.delete(session.socket)) this.#options.onClientCount?.(this.#sessions.size);
   }
 
   #checkHeartbeats(): void {
-    for (const client of this.#server.clients) {
-      if (this.#alive.get(client) === false) {
-        client.terminate();
+    for (const session of this.#sessions.values()) {
+      if (session.missedPongs > 0) {
+        this.#options.onDisconnect?.('heartbeat');
+        session.socket.terminate();
         continue;
       }
-      this.#alive.set(client, false);
-      client.ping();
+      session.missedPongs++;
+      session.socket.ping();
     }
   }
 

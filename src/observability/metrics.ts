@@ -30,6 +30,14 @@ export class Metrics {
   readonly cameraDecodeMode: Gauge<'camera' | 'mode'>;
   readonly frameAgeAtAnalysisSeconds: Histogram<'camera'>;
   #cameraHealth: () => readonly CameraHealth[] = () => [];
+  readonly websocketDisconnects: Counter<'reason'>;
+  readonly kafkaQueued: Gauge;
+  readonly kafkaJournaled: Counter;
+  readonly kafkaDelivered: Counter;
+  readonly kafkaSendFailures: Counter;
+  readonly kafkaDeliverySeconds: Histogram;
+  readonly kafkaJournalBytes: Gauge;
+  readonly kafkaJournalFull: Gauge;
 
   constructor() {
     const registers = [this.registry];
@@ -89,6 +97,24 @@ export class Metrics {
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers,
     });
+    this.websocketDisconnects = new Counter({
+      name: 'vigil_websocket_disconnects_total',
+      help: 'Subscribers disconnected by the gateway: slow_consumer (close 4008) or heartbeat (no pong)',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.kafkaQueued = new Gauge({ name: 'vigil_kafka_queued_events', help: 'Events accepted for Kafka and not yet acknowledged (all in the journal)', registers });
+    this.kafkaJournaled = new Counter({ name: 'vigil_kafka_journaled_total', help: 'Events written to the Kafka journal', registers });
+    this.kafkaDelivered = new Counter({ name: 'vigil_kafka_delivered_total', help: 'Events acknowledged by Kafka', registers });
+    this.kafkaSendFailures = new Counter({ name: 'vigil_kafka_send_failures_total', help: 'Produce attempts that failed (the batch stays in the journal and is retried)', registers });
+    this.kafkaDeliverySeconds = new Histogram({
+      name: 'vigil_kafka_delivery_seconds',
+      help: 'From an event being accepted to Kafka acknowledging it',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120],
+      registers,
+    });
+    this.kafkaJournalBytes = new Gauge({ name: 'vigil_kafka_journal_bytes', help: 'Bytes of the Kafka journal segment files', registers });
+    this.kafkaJournalFull = new Gauge({ name: 'vigil_kafka_journal_full', help: '1 while the Kafka journal is full and its whenFull policy loses events', registers });
   }
 
   /** Where the sliding-hour camera gauges read from at scrape time. */
