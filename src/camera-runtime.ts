@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CameraConfig, Config } from './config';
 import { CameraIngestor, CameraUrl, type CameraState } from './ingest';
-import { CameraAnalyzer, type FrameAnalysis } from './recognition';
+import { CameraAnalyzer, type FaceRecognizer, type FrameAnalysis } from './recognition';
 import type { DetectorPool } from './inference';
 import type { CameraView } from './api';
 import { VigilError, asVigilError } from './errors';
@@ -27,7 +27,7 @@ export class CameraRuntime {
   readonly #refusal: VigilError | null;
   #stateReason: string | null = null;
 
-  constructor(camera: CameraConfig, deps: { config: Config; pool: DetectorPool; metrics: Metrics; logger: Logger; ffmpegPath: string; onAnalysis: (a: FrameAnalysis) => void }) {
+  constructor(camera: CameraConfig, deps: { config: Config; pool: DetectorPool; metrics: Metrics; logger: Logger; ffmpegPath: string; onAnalysis: (a: FrameAnalysis) => void; recognizer?: FaceRecognizer }) {
     this.config = camera;
     const logger = deps.logger.child({ camera: camera.id });
     let url: CameraUrl | null = null;
@@ -58,6 +58,7 @@ export class CameraRuntime {
         deps.onAnalysis(analysis);
       },
       onError: () => deps.metrics.framesDropped.inc({ camera: camera.id, reason: 'inference_error' }),
+      ...(deps.recognizer && { recognizer: deps.recognizer }),
     });
     ingestor.on('frame', () => deps.metrics.framesDecoded.inc({ camera: camera.id }));
     ingestor.on('drop', (reason: string) => deps.metrics.framesDropped.inc({ camera: camera.id, reason }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DetectedFace } from '../inference';
 
 /** Event types Vigil publishes. Part of the external contract: add, never rename. */
-export type EventType = 'vigil.face.detected';
+export type EventType = 'vigil.face.detected' | 'vigil.face.recognized' | 'vigil.face.unknown' | 'vigil.face.track.ended';
 
 /** A CloudEvents 1.0 event in structured JSON form. */
 export interface CloudEvent<T = unknown> {
