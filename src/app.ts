@@ -1,11 +1,13 @@
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { HttpServer } from './api';
-import { EventBus, KafkaSink, TokenCheck, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent } from './events';
+import { EventBus, KafkaSink, TokenCheck, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent, faceRecognizedEvent, faceTrackEndedEvent, faceUnknownEvent, type FaceIdentityData } from './events';
 import { DetectorPool } from './inference';
 import { resolveFfmpegPath } from './ingest';
 import { Metrics } from './observability';
-import type { FrameAnalysis } from './recognition';
+import { FaceRecognizer, type FrameAnalysis, type TrackOutcome } from './recognition';
+import { Gallery, type Identity } from './gallery';
+import { SnapshotStore } from './imaging';
 import { CameraRuntime, type CameraStatus } from './camera-runtime';
 
 export type AppState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
@@ -25,18 +27,26 @@ export class App {
   readonly http: HttpServer;
   readonly bus: EventBus;
   readonly cameras: CameraRuntime[];
+  /** Opened at start (it touches the data directory); null when no camera recognises. */
+  gallery: Gallery | null = null;
+  readonly snapshots: SnapshotStore | null;
+  #galleryPoll: NodeJS.Timeout | null = null;
   #state: AppState = 'idle';
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
+    const recognising = config.cameras.some((c) => c.recognition && c.enabled);
     this.pool = new DetectorPool({
       ...config.inference,
       ...config.detection,
+      analysis: recognising,
       logger: logger.child({ component: 'inference' }),
       onInference: (ms) => metrics.inferenceSeconds.observe(ms / 1000),
+      onModelReload: (result) => metrics.modelReloads.inc({ result }),
     });
+    this.snapshots = recognising ? new SnapshotStore(config.env.dataDir, config.snapshots) : null;
     this.bus = new EventBus((sink, event) => metrics.eventsPublished.inc({ sink, type: event.type }));
     const { maxQueueMessages, maxQueueBytes, heartbeatMs, historyEvents, historyBytes } = config.websocket;
     this.hub = new WebSocketHub({
@@ -80,13 +90,23 @@ export class App {
     if (this.kafka) this.bus.addSink(this.kafka);
 
     const source = eventSource(config.instanceId);
-    const onAnalysis = (analysis: FrameAnalysis): void => this.#publishDetections(source, analysis);
+    const detectedOn = new Set(config.cameras.filter((c) => c.detectedEvents).map((c) => c.id));
+    const onAnalysis = (analysis: FrameAnalysis): void => {
+      metrics.faceDetections.inc({ camera: analysis.camera }, analysis.faces.length);
+      if (detectedOn.has(analysis.camera)) this.#publishDetections(source, analysis);
+    };
     const ffmpegPath = resolveFfmpegPath(config.env.ffmpegPath);
     const onStatus = (status: CameraStatus): void => {
       const { at, ...data } = status;
       this.bus.publish(cameraStatusEvent(source, at, data));
     };
-    this.cameras = config.cameras.map((camera) => new CameraRuntime(camera, { config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis, onStatus }));
+    this.cameras = config.cameras.map(
+      (camera) =>
+        new CameraRuntime(camera, {
+          config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis, onStatus,
+          ...(camera.recognition && { recognizer: this.#recognizer(camera.id, source) }),
+        }),
+    );
     metrics.setCameraHealthSource(() => this.cameras.map((camera) => camera.health()));
     this.http = new HttpServer({
       host: config.env.host,
@@ -95,6 +115,7 @@ export class App {
       metrics,
       hub: this.hub,
       cameras: () => this.cameras.map((c) => c.view()),
+      ...(this.snapshots && { snapshot: (id: string) => (this.snapshots as SnapshotStore).read(id) }),
     });
   }
 
@@ -105,6 +126,21 @@ export class App {
   async start(): Promise<void> {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
+    if (this.snapshots) {
+      this.gallery = Gallery.open(this.config.env.dataDir);
+      this.metrics.galleryIdentities.set(this.gallery.size);
+      // The CLI edits the gallery while we run (WAL); reload the index when another connection committed.
+      this.#galleryPoll = setInterval(() => {
+        try {
+          if (this.gallery?.refreshIfChanged()) {
+            this.metrics.galleryIdentities.set(this.gallery.size);
+            this.logger.info({ identities: this.gallery.size }, 'gallery reloaded');
+          }
+        } catch (error) {
+          this.logger.warn({ err: String(error) }, 'gallery refresh failed');
+        }
+      }, this.config.recognition.galleryPollMs).unref();
+    }
     await this.pool.start();
     await this.hub.start();
     await this.kafka?.start();
@@ -131,6 +167,7 @@ export class App {
     await this.kafka?.close();
     await this.hub.close();
     await httpClosed;
+    this.#closeGallery();
     this.#state = 'stopped';
     this.logger.info('Vigil stopped');
   }
@@ -142,7 +179,60 @@ export class App {
     this.kafka?.destroy();
     this.hub.destroy();
     this.http.destroy();
+    this.#closeGallery();
     this.#state = 'stopped';
+  }
+
+  #closeGallery(): void {
+    if (this.#galleryPoll) clearInterval(this.#galleryPoll);
+    this.#galleryPoll = null;
+    this.gallery?.close();
+  }
+
+  #recognizer(camera: string, source: string): FaceRecognizer {
+    const { metrics } = this;
+    const snapshotUrl = (id: string): string => `/v1/snapshots/${id}`;
+    return new FaceRecognizer({
+      camera,
+      settings: this.config.recognition,
+      embed: (pixels, width, height, faces) => this.pool.embed(pixels, width, height, faces),
+      search: (embedding, k) => this.gallery?.search(embedding, k) ?? [],
+      recordTrack: (trackId, cam, embedding) => this.gallery?.recordTrack(trackId, cam, embedding),
+      saveSnapshots: async (frame, box) => {
+        const ids = await (this.snapshots as SnapshotStore).save(frame, box);
+        return { face: snapshotUrl(ids.face), frame: snapshotUrl(ids.frame) };
+      },
+      onOutcome: (outcome) => this.#publishOutcome(source, outcome),
+      onEmbeddings: (count, ms) => {
+        metrics.faceEmbeddings.inc({ camera }, count);
+        metrics.embeddingSeconds.observe(ms / 1000);
+      },
+      onTrackStarted: () => metrics.faceTracks.inc({ camera }),
+      onError: (error) => this.logger.warn({ camera, err: String(error) }, 'recognition step failed'),
+    });
+  }
+
+  #publishOutcome(source: string, outcome: TrackOutcome): void {
+    const identity = (i: Identity): FaceIdentityData => ({ id: i.id, name: i.name, externalId: i.externalId });
+    if (outcome.kind === 'ended') {
+      this.bus.publish(
+        faceTrackEndedEvent(source, outcome.lastSeen, {
+          camera: outcome.camera, trackId: outcome.trackId,
+          firstSeen: new Date(outcome.firstSeen).toISOString(), lastSeen: new Date(outcome.lastSeen).toISOString(),
+          durationMs: outcome.lastSeen - outcome.firstSeen, frames: outcome.frames, embeddings: outcome.embeddings,
+          identity: outcome.identity ? identity(outcome.identity) : null, best: outcome.best,
+        }),
+      );
+      return;
+    }
+    const data = { camera: outcome.camera, trackId: outcome.trackId, similarity: outcome.similarity, firstSeen: new Date(outcome.firstSeen).toISOString(), ...outcome.best };
+    this.metrics.recognitions.inc({ camera: outcome.camera, result: outcome.kind });
+    if (outcome.kind === 'recognized') {
+      this.metrics.recognitionLatencySeconds.observe((Date.now() - outcome.firstSeen) / 1000);
+      this.bus.publish(faceRecognizedEvent(source, outcome.decidedAt, { ...data, identity: identity(outcome.identity) }));
+    } else {
+      this.bus.publish(faceUnknownEvent(source, outcome.decidedAt, data));
+    }
   }
 
   #publishDetections(source: string, analysis: FrameAnalysis): void {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CameraConfig, Config } from './config';
 import { CAMERA_STATES, CameraIngestor, CameraUrl, DECODE_MODES, type CameraState, type DecodeMode, type IngestPolicy } from './ingest';
-import { CameraAnalyzer, type FrameAnalysis } from './recognition';
+import { CameraAnalyzer, type FaceRecognizer, type FrameAnalysis } from './recognition';
 import type { DetectorPool } from './inference';
 import type { CameraView } from './api';
 import { VigilError, asVigilError } from './errors';
@@ -29,6 +29,8 @@ export interface CameraRuntimeDeps {
   readonly ffmpegPath: string;
   readonly onAnalysis: (a: FrameAnalysis) => void;
   readonly onStatus: (status: CameraStatus) => void;
+  /** Tracks and recognises faces on this camera; absent when recognition is off for it. */
+  readonly recognizer?: FaceRecognizer;
 }
 
 /** Shows what a camera URL that could not be parsed looks like, without what could be credentials. */
@@ -107,6 +109,7 @@ export class CameraRuntime {
         deps.onAnalysis(analysis);
       },
       onError: () => metrics.framesDropped.inc({ camera: camera.id, reason: 'inference_error' }),
+      ...(deps.recognizer && { recognizer: deps.recognizer }),
     });
     const age = metrics.frameAgeAtAnalysisSeconds.labels({ camera: camera.id });
     const decoded = metrics.framesDecoded.labels({ camera: camera.id });

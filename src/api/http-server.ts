@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../observability';
 import type { WebSocketHub } from '../events';
 import { StateHolder, type Component } from '../lifecycle';
+import { VigilError, asVigilError } from '../errors';
 
 /** What `GET /v1/cameras` shows for each camera. URLs are always the redacted form. */
 export interface CameraView {
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   readonly metrics: Metrics;
   readonly hub: WebSocketHub;
   readonly cameras: () => CameraView[];
+  /** JPEG bytes of a snapshot; throws a VigilError (VIGIL_ERR_SNAPSHOT_NOT_FOUND) when there is none. */
+  readonly snapshot?: (id: string) => Buffer;
 }
 
 export type HttpState = 'idle' | 'listening' | 'closed';
@@ -125,6 +128,21 @@ export class HttpServer implements Component<HttpState> {
       const { contentType, body } = await this.#options.metrics.render();
       return reply.type(contentType).send(body);
     });
+    app.get<{ Params: { id: string } }>(
+      '/v1/snapshots/:id',
+      { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } } },
+      async (request, reply) => {
+        const read = this.#options.snapshot;
+        try {
+          if (!read) throw new VigilError('VIGIL_ERR_SNAPSHOT_NOT_FOUND', 'snapshots are not enabled');
+          const jpeg = read(request.params.id);
+          return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400, immutable').send(jpeg);
+        } catch (error) {
+          const e = asVigilError(error, 'VIGIL_ERR_SNAPSHOT_NOT_FOUND');
+          return reply.code(e.httpStatus).send({ error: { code: e.code, message: e.message } });
+        }
+      },
+    );
     app.get('/v1/cameras', { schema: { response: { 200: { type: 'array', items: cameraViewSchema } } } }, async () => this.#options.cameras());
   }
 }

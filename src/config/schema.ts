@@ -29,6 +29,10 @@ export const cameraSchema = z
     stallTimeoutMs: z.number().int().min(500).max(600_000).optional(),
     ringFrames: z.number().int().min(1).max(1000).optional(),
     degradeTo: z.enum(['keyframes', 'half-fps', 'off']).optional(),
+    /** Publish a `vigil.face.detected` event for every analysed frame with faces (off: recognition events only). */
+    detectedEvents: z.boolean().default(false),
+    /** Track and recognise faces on this camera (landmarks, quality, liveness, embeddings, gallery). */
+    recognition: z.boolean().default(true),
   })
   .strict();
 
@@ -76,6 +80,8 @@ export const configSchema = z
         /** Tried in order; the CPU provider is always the last resort. */
         executionProviders: z.array(z.enum(['cuda', 'cpu'])).min(1).default(['cpu']),
         intraOpThreads: z.number().int().min(1).max(64).default(1),
+        /** Watch models/ and swap in changed models that match manifest.json, without a restart. */
+        watchModels: z.boolean().default(true),
       })
       .strict()
       .prefault({}),
@@ -84,6 +90,37 @@ export const configSchema = z
         scoreThreshold: z.number().min(0).max(1).default(0.7),
         iouThreshold: z.number().min(0).max(1).default(0.3),
         maxFaces: z.number().int().min(1).max(1000).default(100),
+        /** Second pass on 2x2 tiles for small faces; only frames at least 640 px wide (costs 4 more detector runs). */
+        tiles: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    recognition: z
+      .object({
+        /** Cosine similarity to name an identity. Fixture photos: same person 0.51-0.81, different people at most 0.19. */
+        matchThreshold: z.number().min(-1).max(1).default(0.35),
+        /** The best identity must beat the runner-up by this much. */
+        minMargin: z.number().min(0).max(2).default(0.05),
+        /** Embedded views a track needs before any answer (no naming from one lucky frame). */
+        minViews: z.number().int().min(1).max(20).default(2),
+        maxEmbeddingsPerTrack: z.number().int().min(1).max(100).default(6),
+        embedMinIntervalMs: z.number().int().min(0).max(60_000).default(300),
+        /** Faces smaller than this (box height in analysed pixels) are tracked but not embedded. */
+        minFaceSize: z.number().int().min(8).max(1000).default(32),
+        trackIouThreshold: z.number().min(0.01).max(1).default(0.3),
+        /** A track ends after this long without its face. */
+        trackMaxUnseenMs: z.number().int().min(100).max(600_000).default(2000),
+        maxTracks: z.number().int().min(1).max(1000).default(50),
+        /** How often the gateway checks the gallery database for changes made by the CLI. */
+        galleryPollMs: z.number().int().min(100).max(600_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    snapshots: z
+      .object({
+        /** Most snapshot files kept under VIGIL_DATA_DIR/snapshots; the oldest are deleted beyond. */
+        maxFiles: z.number().int().min(2).max(10_000_000).default(10_000),
+        jpegQuality: z.number().int().min(1).max(100).default(85),
       })
       .strict()
       .prefault({}),

@@ -38,6 +38,14 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_JOURNAL_FULL: { message: 'the Kafka journal is full', retryable: true, httpStatus: 503 },
   VIGIL_ERR_UNAUTHORIZED: { message: 'missing or invalid access token', retryable: false, httpStatus: 401 },
   VIGIL_ERR_WS_BAD_MESSAGE: { message: 'WebSocket message or query not understood', retryable: false, httpStatus: 400 },
+  VIGIL_ERR_GALLERY_UNAVAILABLE: { message: 'the face gallery database cannot be opened', retryable: false, httpStatus: 500 },
+  VIGIL_ERR_IDENTITY_NOT_FOUND: { message: 'no such identity in the gallery', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_TRACK_NOT_FOUND: { message: 'no such track (or its embedding was pruned)', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_ENROLL_NO_FACE: { message: 'no face found in the image', retryable: false, httpStatus: 422 },
+  VIGIL_ERR_ENROLL_MULTIPLE_FACES: { message: 'more than one face in the image', retryable: false, httpStatus: 422 },
+  VIGIL_ERR_ENROLL_FACE_TOO_SMALL: { message: 'the face is too small to enrol', retryable: false, httpStatus: 422 },
+  VIGIL_ERR_ENROLL_FACE_BLURRY: { message: 'the face is too blurry to enrol', retryable: false, httpStatus: 422 },
+  VIGIL_ERR_SNAPSHOT_NOT_FOUND: { message: 'snapshot not found (never taken or removed by retention)', retryable: false, httpStatus: 404 },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 

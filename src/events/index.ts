@@ -19,3 +19,4 @@ export { TokenCheck, presentedToken, redactedUrl, type AccessToken } from './ws-
 export { KafkaSink, kafkaMessage, type KafkaSinkState, type KafkaSinkOptions } from './kafka-sink';
 export { Journal, type JournalFullPolicy, type JournalOptions } from './journal';
 export { cameraStatusEvent, type CameraStatusData, type CameraStatusEvent } from './camera-status';
+export { faceRecognizedEvent, faceUnknownEvent, faceTrackEndedEvent, type FaceMatchData, type TrackEndedData, type FaceViewData, type FaceIdentityData } from './face-events';

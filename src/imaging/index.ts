@@ -29,3 +29,5 @@ export async function decodeImage(input: string | Buffer): Promise<RgbImage> {
     throw new VigilError('VIGIL_ERR_IMAGE_UNREADABLE', `cannot decode image ${source}: ${(error as Error).message}`, { source });
   }
 }
+
+export { SnapshotStore, type SnapshotBox } from './snapshots';

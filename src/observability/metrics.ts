@@ -38,6 +38,14 @@ export class Metrics {
   readonly kafkaDeliverySeconds: Histogram;
   readonly kafkaJournalBytes: Gauge;
   readonly kafkaJournalFull: Gauge;
+  readonly faceDetections: Counter<'camera'>;
+  readonly faceEmbeddings: Counter<'camera'>;
+  readonly embeddingSeconds: Histogram;
+  readonly faceTracks: Counter<'camera'>;
+  readonly recognitions: Counter<'camera' | 'result'>;
+  readonly recognitionLatencySeconds: Histogram;
+  readonly modelReloads: Counter<'result'>;
+  readonly galleryIdentities: Gauge;
 
   constructor() {
     const registers = [this.registry];
@@ -115,6 +123,24 @@ export class Metrics {
     });
     this.kafkaJournalBytes = new Gauge({ name: 'vigil_kafka_journal_bytes', help: 'Bytes of the Kafka journal segment files', registers });
     this.kafkaJournalFull = new Gauge({ name: 'vigil_kafka_journal_full', help: '1 while the Kafka journal is full and its whenFull policy loses events', registers });
+    this.faceDetections = new Counter({ name: 'vigil_face_detections_total', help: 'Faces found by the detector', labelNames: ['camera'], registers });
+    this.faceEmbeddings = new Counter({ name: 'vigil_face_embeddings_total', help: 'Face embeddings computed (per track, on better views only)', labelNames: ['camera'], registers });
+    this.embeddingSeconds = new Histogram({
+      name: 'vigil_embedding_duration_seconds',
+      help: 'Time a worker spends on one embedding task (alignment and the embedding model)',
+      buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      registers,
+    });
+    this.faceTracks = new Counter({ name: 'vigil_face_tracks_total', help: 'Face tracks started', labelNames: ['camera'], registers });
+    this.recognitions = new Counter({ name: 'vigil_recognitions_total', help: 'Track answers reported, by result (recognized, unknown)', labelNames: ['camera', 'result'], registers });
+    this.recognitionLatencySeconds = new Histogram({
+      name: 'vigil_recognition_latency_seconds',
+      help: "From a track's first frame to its recognized event",
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers,
+    });
+    this.modelReloads = new Counter({ name: 'vigil_model_reloads_total', help: 'Model hot-swap attempts, by result (swapped, refused, unchanged)', labelNames: ['result'], registers });
+    this.galleryIdentities = new Gauge({ name: 'vigil_gallery_identities', help: 'Identities in the in-memory gallery index', registers });
   }
 
   /** Where the sliding-hour camera gauges read from at scrape time. */

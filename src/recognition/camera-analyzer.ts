@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CameraIngestor } from '../ingest';
 import type { DetectedFace, DetectorPool } from '../inference';
 import type { VigilError } from '../errors';
+import type { FaceRecognizer } from './face-recognizer';
 
 /** The detector's answer for one frame. */
 export interface FrameAnalysis {
@@ -20,6 +21,8 @@ export interface AnalyzerOptions {
   readonly logger: Logger;
   readonly onAnalysis: (analysis: FrameAnalysis) => void;
   readonly onError?: (error: VigilError) => void;
+  /** With a recognizer, faces are analysed (landmarks, quality, liveness) and tracked. */
+  readonly recognizer?: FaceRecognizer;
 }
 
 /**
@@ -32,6 +35,7 @@ export class CameraAnalyzer {
   #inFlight: Promise<void> | null = null;
   #running = false;
   #lastErrorLog = 0;
+  #sweep: NodeJS.Timeout | null = null;
   framesAnalyzed = 0;
   readonly #onFrame = (): void => this.#pump();
 
@@ -43,28 +47,36 @@ export class CameraAnalyzer {
     if (this.#running) return;
     this.#running = true;
     this.#options.ingestor.on('frame', this.#onFrame);
+    // Tracks must end even when frames stop coming (camera down).
+    const recognizer = this.#options.recognizer;
+    if (recognizer) this.#sweep = setInterval(() => recognizer.expire(Date.now()), 500).unref();
     this.#pump();
   }
 
-  /** Stops taking frames and waits for the frame in flight. */
+  /** Stops taking frames, waits for the frame in flight and ends the camera's tracks. */
   async close(): Promise<void> {
     this.#running = false;
     this.#options.ingestor.off('frame', this.#onFrame);
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
     await this.#inFlight;
+    await this.#options.recognizer?.flush();
   }
 
   #pump(): void {
     if (!this.#running || this.#inFlight) return;
-    const { ingestor, pool } = this.#options;
+    const { ingestor, pool, recognizer } = this.#options;
     const frame = ingestor.takeFrame();
     if (!frame) return;
+    const { cameraId, seq, capturedAt, width, height } = frame;
     this.#inFlight = pool
-      .detect(frame.data.buffer as ArrayBuffer, frame.width, frame.height)
-      .then((result) => {
-        ingestor.releaseBuffer(result.pixels);
+      .detect(frame.data.buffer as ArrayBuffer, width, height, recognizer !== undefined)
+      .then(async (result) => {
         this.framesAnalyzed += 1;
-        const { cameraId, seq, capturedAt, width, height } = frame;
         this.#options.onAnalysis({ camera: cameraId, seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs });
+        // The recognizer may move the buffer to a worker again (embedding) and hands it back.
+        const pixels = recognizer ? await recognizer.process({ pixels: result.pixels, width, height, capturedAt }, result.faces) : result.pixels;
+        ingestor.releaseBuffer(pixels);
       })
       .catch((error: VigilError) => this.#reportError(error))
       .finally(() => {

@@ -40,7 +40,7 @@ describe('RTSP camera to WebSocket and Kafka events', () => {
       group,
       {
         kafka: { idempotent: false },
-        cameras: [{ id: 'stage', name: 'Stage', url: camera.url, rtspTransport: 'udp', fps: 5, width: 640, height: 360 }],
+        cameras: [{ id: 'stage', name: 'Stage', url: camera.url, rtspTransport: 'udp', fps: 5, width: 640, height: 360, detectedEvents: true, recognition: false }],
       },
       { KAFKA_BROKERS: kafka.bootstrap, VIGIL_KAFKA_TOPIC: TOPIC },
     );

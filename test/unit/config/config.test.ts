@@ -33,7 +33,7 @@ describe('configuration', () => {
     const config = parseConfig({ cameras: [{ id: 'a', url: 'rtsp://h/s' }] }, 'x');
     assert.deepEqual(
       { ...config.cameras[0] },
-      { id: 'a', url: 'rtsp://h/s', fps: 5, width: 640, height: 360, enabled: true, rtspTransport: 'tcp', loop: true },
+      { id: 'a', url: 'rtsp://h/s', fps: 5, width: 640, height: 360, enabled: true, rtspTransport: 'tcp', loop: true, detectedEvents: false, recognition: true },
     );
     assert.equal(config.gateway.allowLocalFiles, false);
     assert.deepEqual(config.inference.executionProviders, ['cpu']);

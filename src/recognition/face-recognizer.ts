@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import type { DetectedFace, EmbedResult, FaceQuality, Point } from '../inference';
+import type { Candidate, Identity } from '../gallery';
+import { associate } from './tracker';
+import { aggregateEmbedding, decideIdentity, shouldReport, wantsEmbedding } from './identity-decision';
+import type { RecognitionSettings } from './settings';
+import type { Track } from './track';
+
+export interface SnapshotUrls {
+  readonly face: string;
+  readonly frame: string;
+}
+
+interface ViewSummary {
+  readonly box: DetectedFace['box'];
+  readonly quality: FaceQuality;
+  readonly liveness: number | null;
+  readonly snapshots: SnapshotUrls | null;
+}
+
+/** What the recognizer reports; the composition root turns these into events. */
+export type TrackOutcome =
+  | ({ readonly kind: 'recognized'; readonly identity: Identity; readonly similarity: number } & OutcomeBase)
+  | ({ readonly kind: 'unknown'; readonly similarity: number } & OutcomeBase)
+  | {
+      readonly kind: 'ended';
+      readonly camera: string;
+      readonly trackId: string;
+      readonly firstSeen: number;
+      readonly lastSeen: number;
+      readonly frames: number;
+      readonly embeddings: number;
+      readonly identity: Identity | null;
+      readonly best: ViewSummary | null;
+    };
+
+interface OutcomeBase {
+  readonly camera: string;
+  readonly trackId: string;
+  readonly firstSeen: number;
+  /** Capture time of the frame whose embedding settled the answer. */
+  readonly decidedAt: number;
+  readonly best: ViewSummary;
+}
+
+export interface RecognizerDeps {
+  readonly camera: string;
+  readonly settings: RecognitionSettings;
+  readonly embed: (pixels: ArrayBuffer, width: number, height: number, faces: { landmarks: Point[] }[]) => Promise<EmbedResult>;
+  readonly search: (embedding: Float32Array, k: number) => Candidate[];
+  /** Keeps a track's aggregate embedding for "not this person". */
+  readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array) => void;
+  readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
+  readonly onOutcome: (outcome: TrackOutcome) => void;
+  readonly onEmbeddings?: (count: number, ms: number) => void;
+  readonly onTrackStarted?: () => void;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * One camera's tracks: associates each frame's faces with live tracks, keeps each track's best
+ * view, embeds only when a better view arrives (within a per-track budget), decides identity
+ * from several views, and reports once per answer and once at the end.
+ */
+export class FaceRecognizer {
+  readonly #d: RecognizerDeps;
+  readonly #tracks: Track[] = [];
+  /** Outcomes are published in order: a track's end never overtakes its recognition. */
+  #emitting: Promise<void> = Promise.resolve();
+
+  constructor(deps: RecognizerDeps) {
+    this.#d = deps;
+  }
+
+  get liveTracks(): number {
+    return this.#tracks.length;
+  }
+
+  /**
+   * Takes one analysed frame. `pixels` is the frame's buffer; it may travel to a worker for
+   * embedding and comes back in the return value for the caller to recycle.
+   */
+  async process(frame: { pixels: ArrayBuffer; width: number; height: number; capturedAt: number }, faces: readonly DetectedFace[]): Promise<ArrayBuffer> {
+    const s = this.#d.settings;
+    this.expire(frame.capturedAt);
+    const live = this.#tracks;
+    const matches = associate(live.map((t) => t.box), faces.map((f) => f.box), s.trackIouThreshold);
+    const toEmbed: { track: Track; face: DetectedFace & { landmarks: Point[]; quality: FaceQuality } }[] = [];
+    faces.forEach((face, i) => {
+      const index = matches[i] ?? -1;
+      const track = index >= 0 ? (live[index] as Track) : this.#newTrack(frame.capturedAt, face);
+      track.box = face.box;
+      track.lastSeen = frame.capturedAt;
+      track.frames += 1;
+      if (!face.quality || !face.landmarks) return;
+      if (!track.best || face.quality.score > track.best.quality.score + 0.01) {
+        // The one copy per improved view: the frame buffer itself goes back to the decoder.
+        const pixels = new Uint8Array(frame.pixels, 0, frame.width * frame.height * 3).slice();
+        track.best = { face, quality: face.quality, capturedAt: frame.capturedAt, frame: { pixels, width: frame.width, height: frame.height }, snapshots: null };
+      }
+      const view = { quality: face.quality.score, faceSize: face.box.height, at: frame.capturedAt };
+      const state = { embeddedViews: track.views.length, bestEmbeddedQuality: track.bestEmbeddedQuality, lastEmbeddedAt: track.lastEmbeddedAt, decided: track.reported !== null };
+      if (wantsEmbedding(state, view, { ...s, minIntervalMs: s.embedMinIntervalMs })) toEmbed.push({ track, face: face as DetectedFace & { landmarks: Point[]; quality: FaceQuality } });
+    });
+    if (toEmbed.length === 0) return frame.pixels;
+    const result = await this.#d.embed(frame.pixels, frame.width, frame.height, toEmbed.map((e) => ({ landmarks: e.face.landmarks })));
+    this.#d.onEmbeddings?.(toEmbed.length, result.inferenceMs);
+    toEmbed.forEach(({ track, face }, i) => {
+      const embedding = result.embeddings[i];
+      if (embedding) this.#addView(track, embedding, face.quality.score, frame.capturedAt);
+    });
+    return result.pixels;
+  }
+
+  #newTrack(at: number, face: DetectedFace): Track {
+    if (this.#tracks.length >= this.#d.settings.maxTracks) {
+      const stalest = [...this.#tracks].sort((a, b) => a.lastSeen - b.lastSeen)[0];
+      if (stalest) this.#end(stalest);
+    }
+    const track: Track = {
+      id: randomUUID(), camera: this.#d.camera, firstSeen: at, lastSeen: at, box: face.box, frames: 0, best: null,
+      views: [], bestEmbeddedQuality: -1, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null,
+    };
+    this.#tracks.push(track);
+    this.#d.onTrackStarted?.();
+    return track;
+  }
+
+  #addView(track: Track, embedding: Float32Array, quality: number, at: number): void {
+    const s = this.#d.settings;
+    const [top] = this.#d.search(embedding, 1);
+    track.views.push({ embedding, quality, identityId: top && top.similarity >= s.matchThreshold ? top.identity.id : null });
+    track.bestEmbeddedQuality = Math.max(track.bestEmbeddedQuality, quality);
+    track.lastEmbeddedAt = at;
+    const aggregate = aggregateEmbedding(track.views);
+    const [first, second] = this.#d.search(aggregate, 2);
+    const decision = decideIdentity(track.views, { best: first ? { identityId: first.identity.id, similarity: first.similarity } : null, secondSimilarity: second?.similarity ?? -1 }, s);
+    track.decision = decision;
+    if (!shouldReport(track.reported, decision) || decision.kind === 'pending') return;
+    track.reported = decision;
+    track.reportedSimilarity = decision.similarity;
+    if (decision.kind === 'recognized') this.#d.recordTrack?.(track.id, track.camera, aggregate);
+    const identity = decision.kind === 'recognized' ? (first?.identity as Identity) : null;
+    track.identity = identity;
+    this.#emit(track, async (best) => {
+      const base = { camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, decidedAt: at, best };
+      const similarity = round4(decision.similarity);
+      return identity ? { kind: 'recognized', identity, similarity, ...base } : { kind: 'unknown', similarity, ...base };
+    });
+  }
+
+  /** Ends tracks unseen for longer than the limit (also called by a timer when frames stop). */
+  expire(now: number): void {
+    for (const track of [...this.#tracks]) if (now - track.lastSeen > this.#d.settings.trackMaxUnseenMs) this.#end(track);
+  }
+
+  /** Ends every track (camera stopping). Resolves once their events are out. */
+  async flush(): Promise<void> {
+    for (const track of [...this.#tracks]) this.#end(track);
+    await this.#emitting;
+  }
+
+  #end(track: Track): void {
+    const index = this.#tracks.indexOf(track);
+    if (index >= 0) this.#tracks.splice(index, 1);
+    const identity = track.identity;
+    this.#emit(track, async (best) => ({
+      kind: 'ended', camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, lastSeen: track.lastSeen,
+      frames: track.frames, embeddings: track.views.length, identity, best: track.best ? best : null,
+    }));
+  }
+
+  /** Saves the best view's snapshots if not yet saved, then builds and reports the outcome, in order. */
+  #emit(track: Track, build: (best: ViewSummary) => Promise<TrackOutcome>): void {
+    const best = track.best;
+    this.#emitting = this.#emitting
+      .then(async () => {
+        if (best && !best.snapshots) best.snapshots = await this.#d.saveSnapshots(best.frame, best.face.box).catch((error: unknown) => {
+          this.#d.onError?.(error);
+          return null;
+        });
+        const summary: ViewSummary = best
+          ? { box: best.face.box, quality: best.quality, liveness: best.face.liveness ?? null, snapshots: best.snapshots }
+          : { box: track.box, quality: { score: 0, sharpness: 0, brightness: 0, faceSize: track.box.height, frontalness: 0 }, liveness: null, snapshots: null };
+        this.#d.onOutcome(await build(summary));
+      })
+      .catch((error: unknown) => this.#d.onError?.(error));
+  }
+}
+
+function round4(v: number): number {
+  return Math.round(v * 10_000) / 10_000;
+}

@@ -1,0 +1,33 @@
+import type { Box, DetectedFace, FaceQuality } from '../inference';
+import type { Identity } from '../gallery';
+import type { Decision } from './identity-decision';
+
+/** The best view of a track so far: its frame (a private copy) and the face in it. */
+export interface BestView {
+  readonly face: DetectedFace;
+  readonly quality: FaceQuality;
+  readonly capturedAt: number;
+  readonly frame: { readonly pixels: Uint8Array; readonly width: number; readonly height: number };
+  /** Snapshot URLs once saved; cleared when a better view replaces this one. */
+  snapshots: { face: string; frame: string } | null;
+}
+
+/** One face followed across frames on one camera. Mutable state owned by its FaceRecognizer. */
+export interface Track {
+  readonly id: string;
+  readonly camera: string;
+  readonly firstSeen: number;
+  lastSeen: number;
+  box: Box;
+  frames: number;
+  best: BestView | null;
+  views: { embedding: Float32Array; quality: number; identityId: string | null }[];
+  bestEmbeddedQuality: number;
+  lastEmbeddedAt: number;
+  decision: Decision | null;
+  /** The decision last reported in an event (null before the first). */
+  reported: Decision | null;
+  reportedSimilarity: number;
+  /** The identity last reported as recognised. */
+  identity: Identity | null;
+}

@@ -1,0 +1,58 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Gallery, topK } from '../../../src/gallery';
+
+const unit = (...v: number[]) => {
+  const a = Float32Array.from(v);
+  const n = Math.hypot(...v);
+  return a.map((x) => x / n);
+};
+
+describe('gallery search', () => {
+  const id = (name: string) => ({ id: name, name, externalId: null, metadata: null });
+  it('ranks identities by their best face', () => {
+    const index = [
+      { identity: id('a'), faces: [unit(1, 0, 0), unit(0, 1, 0)], negatives: [] },
+      { identity: id('b'), faces: [unit(1, 1, 0)], negatives: [] },
+    ];
+    assert.deepEqual(topK(index, unit(0, 1, 0), 2).map((c) => c.identity.name), ['a', 'b']);
+  });
+  it('a face closer to the negatives than to the enrolled faces is never that identity', () => {
+    const index = [{ identity: id('a'), faces: [unit(1, 0, 0)], negatives: [unit(0.6, 0.8, 0)] }];
+    assert.equal(topK(index, unit(0.5, 0.86, 0), 1).length, 0);
+    assert.equal(topK(index, unit(1, 0.1, 0), 1).length, 1);
+  });
+});
+
+describe('gallery store (SQLite, WAL)', () => {
+  it('persists identities and shows another connection\'s writes after refreshIfChanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-gallery-'));
+    const gateway = Gallery.open(dir);
+    const cli = Gallery.open(dir);
+    try {
+      assert.equal(gateway.size, 0);
+      assert.equal(gateway.refreshIfChanged(), false);
+      cli.enroll('Ada', [{ embedding: unit(1, 0, 0), source: 'a.jpg' }], { externalId: 'emp-1' });
+      assert.equal(gateway.size, 0, 'not reloaded yet');
+      assert.equal(gateway.refreshIfChanged(), true);
+      assert.equal(gateway.search(unit(1, 0, 0), 1)[0]?.identity.name, 'Ada');
+      cli.addNegative('emp-1', unit(0, 1, 0), 'image:x.jpg');
+      assert.equal(gateway.refreshIfChanged(), true);
+      assert.equal(gateway.search(unit(0.1, 1, 0), 1).length, 0, 'negative excludes Ada');
+      assert.equal(cli.list()[0]?.negatives, 1);
+      assert.equal(cli.remove('Ada'), true);
+      assert.equal(cli.remove('Ada'), false);
+      gateway.refreshIfChanged();
+      assert.equal(gateway.size, 0);
+      gateway.recordTrack('t1', 'cam', unit(1, 2, 3));
+      assert.deepEqual([...(cli.trackEmbedding('t1') ?? [])], [...unit(1, 2, 3)]);
+    } finally {
+      gateway.close();
+      cli.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
