@@ -70,7 +70,7 @@ async function benchKafka(events: number, log: (line: string) => void): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'vigil-events-bench-'));
   const latencies: number[] = [];
   const sink = new KafkaSink({
-    brokers: [mock.bootstrap], topic, clientId: 'vigil-bench', idempotent: false, maxQueuedEvents: 10_000, lingerMs: 5,
+    brokers: [mock.bootstrap], topic, clientId: 'vigil-bench', idempotent: false, maxBatchEvents: 2000, lingerMs: 5,
     requestTimeoutMs: 30_000, connectionTimeoutMs: 3000, retries: 5, compression: 'gzip', dataDir,
     journal: { maxBytes: 1024 ** 3, segmentBytes: 16 * 1024 ** 2, fsyncIntervalMs: 100, whenFull: 'rejectNew' },
     logger: silent,

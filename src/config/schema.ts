@@ -129,8 +129,8 @@ export const configSchema = z
         clientId: z.string().min(1).default('vigil'),
         /** Idempotent producer: on for real clusters; librdkafka's mock cluster needs it off. */
         idempotent: z.boolean().default(true),
-        /** Most events held in memory while Kafka is slow; beyond it the oldest are dropped and counted. */
-        maxQueuedEvents: z.number().int().min(1).max(1_000_000).default(10_000),
+        /** Most events in one produce request (events wait in the on-disk journal, not in memory). */
+        maxBatchEvents: z.number().int().min(1).max(2000).default(2000),
         /** Wait this long for more events before sending a batch (several cameras share a request). */
         lingerMs: z.number().int().min(0).max(1000).default(5),
         /** A produce request not answered in this time counts as failed and is retried. */

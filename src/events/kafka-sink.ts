@@ -23,7 +23,7 @@ export interface KafkaSinkOptions {
   readonly clientId: string;
   readonly idempotent: boolean;
   /** Most events read from the journal into one produce request. */
-  readonly maxQueuedEvents: number;
+  readonly maxBatchEvents: number;
   readonly lingerMs: number;
   readonly requestTimeoutMs: number;
   readonly connectionTimeoutMs: number;
@@ -249,7 +249,7 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
   /** Sends one batch from the head of the journal; the cursor moves only on acknowledgement. */
   async #flush(): Promise<void> {
     if (this.#sending) return this.#sending;
-    const batch = this.#journal.peek(Math.min(BATCH_EVENTS, this.#options.maxQueuedEvents), BATCH_BYTES);
+    const batch = this.#journal.peek(Math.min(BATCH_EVENTS, this.#options.maxBatchEvents), BATCH_BYTES);
     if (batch.length === 0) return;
     this.#sending = this.#send(batch);
     try {

@@ -20,7 +20,7 @@ function sinkOptions(brokers: string[], dataDir: string, overrides: Partial<Kafk
     topic: TOPIC,
     clientId: 'vigil-test',
     idempotent: false,
-    maxQueuedEvents: 10_000,
+    maxBatchEvents: 2000,
     lingerMs: 5,
     // Short timeouts so a frozen broker is noticed in about a second.
     requestTimeoutMs: 1000,
