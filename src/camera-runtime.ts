@@ -98,7 +98,14 @@ export class CameraRuntime {
       this.#onStatus = deps.onStatus;
       return;
     }
-    const ingestor = new CameraIngestor({ camera, url, ffmpegPath: deps.ffmpegPath, policy: ingestPolicyFor(camera, deps.config), logger });
+    const ingestor = new CameraIngestor({
+      camera,
+      url,
+      ffmpegPath: deps.ffmpegPath,
+      policy: ingestPolicyFor(camera, deps.config),
+      logger,
+      resolveHostNames: deps.config.env.ffmpegPath === undefined,
+    });
     this.#ingestor = ingestor;
     this.#analyzer = new CameraAnalyzer({
       ingestor,

@@ -41,6 +41,12 @@ export interface IngestorOptions {
   readonly ffmpegPath: string;
   readonly policy: IngestPolicy;
   readonly logger: Logger;
+  /**
+   * Resolve the camera's host name in Node and give ffmpeg the address. Needed for the bundled
+   * static ffmpeg 4.1, which crashes (SIGSEGV) resolving names; a system ffmpeg (FFMPEG_PATH)
+   * resolves names itself, which keeps TLS server names (SNI) and playlist hosts working.
+   */
+  readonly resolveHostNames?: boolean;
 }
 
 /** Watchdog checks run this often; adaptive checks once a second. */
@@ -189,7 +195,7 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     this.#streamingSince = null;
     this.#window = freshWindow(Date.now());
     this.#set('starting', reason ?? (this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`));
-    const host = this.url.hostToResolve;
+    const host = this.#options.resolveHostNames === false ? null : this.url.hostToResolve;
     if (!host) return this.#run(generation, undefined);
     // The static ffmpeg crashes (SIGSEGV) resolving host names, so Vigil resolves them itself.
     lookup(host).then(

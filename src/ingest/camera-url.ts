@@ -80,6 +80,11 @@ export class CameraUrl {
   }
 
   /** The host name to resolve before starting the decoder, or null for IP literals and files. */
+  /** `host[:port]` as an HTTP Host header names it (no credentials). */
+  get hostHeader(): string {
+    return new URL(this.#secretValue).host;
+  }
+
   get hostToResolve(): string | null {
     if (this.kind === 'file') return null;
     const host = new URL(this.#secretValue).hostname;

@@ -41,9 +41,13 @@ function inputOptions(spec: DecodeSpec): string[] {
       return ['-rtsp_transport', spec.rtspTransport, '-stimeout', String(SOCKET_TIMEOUT_US)];
     case 'rtmp':
     case 'rtmps':
+      return ['-rw_timeout', String(SOCKET_TIMEOUT_US)];
     case 'http':
     case 'https':
-      return ['-rw_timeout', String(SOCKET_TIMEOUT_US)];
+      // Connecting to an address Vigil resolved: still name the real host, for virtual hosting.
+      return spec.address === undefined
+        ? ['-rw_timeout', String(SOCKET_TIMEOUT_US)]
+        : ['-rw_timeout', String(SOCKET_TIMEOUT_US), '-headers', `Host: ${spec.url.hostHeader}\r\n`];
     case 'file':
       // A file plays as a live camera: paced at its own rate (-re), looped when asked.
       return spec.loop ? ['-re', '-stream_loop', '-1'] : ['-re'];

@@ -37,6 +37,16 @@ describe('buildFfmpegArgs', () => {
     });
   }
 
+  it('connects to an address Vigil resolved, naming the real host for HTTP virtual hosting', () => {
+    const url = CameraUrl.parse('http://user:pw@cams.example:8080/live.m3u8', options);
+    const args = buildFfmpegArgs({ ...base, url, address: '10.1.2.3' });
+    assert.equal(valueAfter(args, '-i'), 'http://user:pw@10.1.2.3:8080/live.m3u8');
+    assert.equal(valueAfter(args, '-headers'), 'Host: cams.example:8080\r\n');
+    assert.ok(!buildFfmpegArgs({ ...base, url }).includes('-headers'), 'no extra header when ffmpeg resolves the name');
+    const rtsp = buildFfmpegArgs({ ...base, url: CameraUrl.parse('rtsp://cam.example/s', options), address: '10.1.2.4' });
+    assert.equal(valueAfter(rtsp, '-i'), 'rtsp://10.1.2.4/s');
+  });
+
   it('never lets a network camera open local files or concat/subfile', () => {
     for (const url of ['rtsp://c/s', 'rtsps://c/s', 'rtmp://c/s', 'rtmps://c/s', 'http://c/s', 'https://c/s']) {
       const list = valueAfter(buildFfmpegArgs({ ...base, url: CameraUrl.parse(url, options) }), '-protocol_whitelist') ?? '';
