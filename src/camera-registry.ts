@@ -77,7 +77,7 @@ export class CameraRegistry implements CameraControl {
       if (this.#running.has(record.id) || store.camera(record.id)) {
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       }
-      validateCamera(record, this.#options.urlRules);
+      validateCamera(record, this.#apiUrlRules());
       if (!store.insertCamera(record.id, record)) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       this.#options.logger.info({ camera: record.id }, 'camera added through the API');
       await this.#reconcile();
@@ -89,7 +89,7 @@ export class CameraRegistry implements CameraControl {
     return this.#serial(async () => {
       const stored = this.#requireApiCamera(id);
       const record = recordFromPatch(stored, patch);
-      validateCamera(record, this.#options.urlRules);
+      validateCamera(record, this.#apiUrlRules());
       this.#requireStore().updateCamera(id, record);
       this.#options.logger.info({ camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') }, 'camera changed through the API');
       await this.#reconcile();
@@ -132,6 +132,11 @@ export class CameraRegistry implements CameraControl {
     });
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The API never opens local files, whatever streams.yaml allows: a request must not make the gateway read a path. */
+  #apiUrlRules(): { allowLocalFiles: boolean; baseDir: string } {
+    return { ...this.#options.urlRules, allowLocalFiles: false };
   }
 
   #require(id: string): Running {

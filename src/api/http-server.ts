@@ -75,6 +75,8 @@ export class HttpServer implements Component<HttpState> {
       ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     });
     const app = this.#app;
+    // JSON and multipart only: a text body is refused (415), never validated as a string.
+    app.removeContentTypeParser('text/plain');
     const routes = collectRoutes(app);
     installErrorHandlers(app);
     installAuth(app, options.auth, options.rateLimit && new RateLimiter(options.rateLimit));

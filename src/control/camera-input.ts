@@ -46,7 +46,10 @@ export function validateCamera(record: CameraRecord, urlRules: { allowLocalFiles
     const lines = describeIssues(result.error.issues);
     throw new VigilError('VIGIL_ERR_BAD_REQUEST', lines.join('; '), { field: String(result.error.issues[0]?.path.join('.') ?? ''), reason: lines[0] ?? '' });
   }
-  // Refuses disallowed schemes (and local files unless allowed) before anything is stored or started.
+  if (!urlRules.allowLocalFiles && /^\s*file:/i.test(result.data.url)) {
+    throw new VigilError('VIGIL_ERR_LOCAL_FILES_DISABLED', 'local file sources cannot be added through the API (define them in streams.yaml)', { field: 'url' });
+  }
+  // Refuses disallowed schemes before anything is stored or started.
   CameraUrl.parse(result.data.url, urlRules);
   return result.data;
 }
