@@ -61,7 +61,7 @@ async function readFace(request: FastifyRequest, maxBytes: number): Promise<Face
   return faces[0] as FaceSource;
 }
 
-const multipart = { schema: { type: 'object', description: 'multipart/form-data: fields name, externalId, metadata (JSON), fromTrack; image files (JPEG, PNG, WebP)' } };
+const multipart = { schema: { description: 'multipart/form-data: fields name, externalId, metadata (JSON), fromTrack; image files (JPEG, PNG, WebP)' } };
 
 /** The gallery over HTTP: viewers read, operators enrol and edit. Enrolment refusals are 422 with the reason. */
 export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityControl | undefined; maxImageBytes: number }): void {
