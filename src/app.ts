@@ -1,8 +1,7 @@
-import { accessSync, constants } from 'node:fs';
 import type { Logger } from 'pino';
 import { loadConfig, type CameraConfig, type Config } from './config';
-import { HttpServer, type ComponentReadiness } from './api';
-import { ConfigWatcher, ControlStore, IdentityService, TokenService } from './control';
+import { HttpServer } from './api';
+import { ConfigWatcher, ControlStore, IdentityService, TokenService, readiness } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, TokenCheck, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent, faceRecognizedEvent, faceTrackEndedEvent, faceUnknownEvent, type FaceIdentityData } from './events';
 import { DetectorPool } from './inference';
@@ -135,7 +134,8 @@ export class App {
       cameraControl: this.registry,
       identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
       tokens: new TokenService(this.auth, () => this.store),
-      readiness: () => this.#readiness(),
+      readiness: async () =>
+        readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, store: this.store, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
@@ -207,21 +207,6 @@ export class App {
     }
     this.logger.info({ why, cameras: this.registry.runtimes.length }, 'streams file reloaded');
     return true;
-  }
-
-  /** Per-component readiness for /readyz. */
-  async #readiness(): Promise<Record<string, ComponentReadiness>> {
-    const models: ComponentReadiness = { ready: this.pool.state === 'ready', state: this.pool.state };
-    let writable = false;
-    try {
-      accessSync(this.config.env.dataDir, constants.W_OK);
-      writable = this.store?.writable() ?? false;
-    } catch {
-      writable = false;
-    }
-    const storage: ComponentReadiness = { ready: writable && this.gallery !== null, dataDir: 'VIGIL_DATA_DIR', writable };
-    const kafka: ComponentReadiness = this.kafka ? { ready: this.kafka.state === 'ready', configured: true, state: this.kafka.state } : { ready: true, configured: false };
-    return { models, storage, kafka };
   }
 
   /** Graceful stop in reverse order of start; each step bounded in time. */

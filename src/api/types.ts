@@ -55,6 +55,8 @@ export interface IdentityControl {
   update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView;
   remove(id: string): void;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
+  /** The identity's enrolled faces (ids to remove one), oldest first. */
+  faces(id: string): { id: number; source: string | null; createdAt: string }[];
   removeFace(id: string, faceId: number): void;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
 }

@@ -65,6 +65,10 @@ export class IdentityService implements IdentityControl {
     return { faceId: this.#gallery().addFace(id, embedding, source) };
   }
 
+  faces(id: string): { id: number; source: string | null; createdAt: string }[] {
+    return this.#gallery().faceIds(id);
+  }
+
   removeFace(id: string, faceId: number): void {
     if (!this.#gallery().removeFace(id, faceId)) throw new VigilError('VIGIL_ERR_FACE_NOT_FOUND', `identity "${id}" has no face ${faceId}`, { identity: id, faceId });
   }

@@ -4,3 +4,4 @@ export { desiredCameras, planCameras, type CameraOrigin, type CameraPlan, type D
 export { IdentityService, type IdentityServiceDeps } from './identities';
 export { TokenService } from './tokens';
 export { ConfigWatcher } from './config-watcher';
+export { readiness, type ReadinessInput } from './readiness';

@@ -29,6 +29,7 @@ const MATRIX: [string, string, keyof typeof RANK, object?][] = [
   ['PATCH', '/v1/identities/nope', 'operator', { name: 'n' }],
   ['DELETE', '/v1/identities/nope', 'operator'],
   ['POST', '/v1/identities/nope/faces', 'operator', { fromTrack: 'none' }],
+  ['GET', '/v1/identities/nope/faces', 'viewer'],
   ['DELETE', '/v1/identities/nope/faces/1', 'operator'],
   ['POST', '/v1/identities/nope/negatives', 'operator', { fromTrack: 'none' }],
   ['GET', '/v1/events', 'viewer'],
@@ -71,7 +72,7 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     const doc = (await t.request({ method: 'GET', url: '/openapi.json', as: null })).json() as { openapi: string; paths: Record<string, Record<string, { 'x-vigil-role'?: string }>> };
     assert.equal(doc.openapi, '3.1.0');
     for (const [method, url, role] of MATRIX) {
-      const path = url.replace('/nope/faces/1', '/{id}/faces/{faceId}').replace('/nope', '/{id}');
+      const path = url.replace('/nope/faces/1', '/{id}/faces/{faceId}').replace(/\/nope/, '/{id}');
       assert.equal(doc.paths[path]?.[method.toLowerCase()]?.['x-vigil-role'], role, `${method} ${path}`);
     }
     for (const path of ['/healthz', '/readyz', '/metrics']) assert.ok(doc.paths[path]?.get, path);

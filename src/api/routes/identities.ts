@@ -109,6 +109,19 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
     { config: operator, schema: { summary: 'enrol one more face (image or recent track)', tags, params: idParams, body: faceBody, response: { 201: { type: 'object', properties: { faceId: { type: 'integer' } } } } } },
     async (request, reply) => reply.code(201).send(await control().addFace(request.params.id, await readFace(request, deps.maxImageBytes))),
   );
+  app.get<{ Params: { id: string } }>(
+    '/v1/identities/:id/faces',
+    {
+      config: viewer,
+      schema: {
+        summary: 'enrolled faces of an identity (ids, sources), oldest first',
+        tags,
+        params: idParams,
+        response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, source: { type: ['string', 'null'] }, createdAt: { type: 'string' } } } } },
+      },
+    },
+    async (request) => control().faces(request.params.id),
+  );
   app.delete<{ Params: { id: string; faceId: string } }>(
     '/v1/identities/:id/faces/:faceId',
     {
