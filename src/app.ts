@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { loadConfig, type CameraConfig, type Config } from './config';
 import { HttpServer } from './api';
+import { ConfigWatcher, ControlStore, IdentityService, TokenService, readiness } from './control';
+import { isVigilError } from './errors';
 import { EventBus, KafkaSink, TokenCheck, WebSocketHub, cameraStatusEvent, eventSource, faceDetectedEvent, faceRecognizedEvent, faceTrackEndedEvent, faceUnknownEvent, type FaceIdentityData } from './events';
 import { DetectorPool } from './inference';
 import { resolveFfmpegPath } from './ingest';
@@ -9,6 +11,9 @@ import { FaceRecognizer, type FrameAnalysis, type TrackOutcome } from './recogni
 import { Gallery, type Identity } from './gallery';
 import { SnapshotStore } from './imaging';
 import { CameraRuntime, type CameraStatus } from './camera-runtime';
+import { CameraRegistry } from './camera-registry';
+
+const VERSION = '0.1.0';
 
 export type AppState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -26,27 +31,34 @@ export class App {
   readonly kafka: KafkaSink | null;
   readonly http: HttpServer;
   readonly bus: EventBus;
-  readonly cameras: CameraRuntime[];
-  /** Opened at start (it touches the data directory); null when no camera recognises. */
+  /** streams.yaml cameras and API cameras, one registry. */
+  readonly registry: CameraRegistry;
+  readonly auth: TokenCheck;
+  /** Opened at start (they touch the data directory). */
   gallery: Gallery | null = null;
-  readonly snapshots: SnapshotStore | null;
+  store: ControlStore | null = null;
+  readonly snapshots: SnapshotStore;
   #galleryPoll: NodeJS.Timeout | null = null;
+  #watcher: ConfigWatcher | null = null;
+  #fileCameras: readonly CameraConfig[];
   #state: AppState = 'idle';
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
-    const recognising = config.cameras.some((c) => c.recognition && c.enabled);
+    this.#fileCameras = config.cameras;
     this.pool = new DetectorPool({
       ...config.inference,
       ...config.detection,
-      analysis: recognising,
+      // Always: enrolment through the API and cameras added at run time need the face models.
+      analysis: true,
       logger: logger.child({ component: 'inference' }),
       onInference: (ms) => metrics.inferenceSeconds.observe(ms / 1000),
       onModelReload: (result) => metrics.modelReloads.inc({ result }),
     });
-    this.snapshots = recognising ? new SnapshotStore(config.env.dataDir, config.snapshots) : null;
+    this.snapshots = new SnapshotStore(config.env.dataDir, config.snapshots);
+    this.auth = new TokenCheck(config.env.tokens);
     this.bus = new EventBus((sink, event) => metrics.eventsPublished.inc({ sink, type: event.type }));
     const { maxQueueMessages, maxQueueBytes, heartbeatMs, historyEvents, historyBytes } = config.websocket;
     this.hub = new WebSocketHub({
@@ -56,7 +68,7 @@ export class App {
       heartbeatMs,
       historyEvents,
       historyBytes,
-      auth: new TokenCheck(config.env.tokens),
+      auth: this.auth,
       onClientCount: (count) => metrics.websocketClients.set(count),
       onDisconnect: (reason) => {
         metrics.websocketDisconnects.inc({ reason });
@@ -90,33 +102,50 @@ export class App {
     if (this.kafka) this.bus.addSink(this.kafka);
 
     const source = eventSource(config.instanceId);
-    const detectedOn = new Set(config.cameras.filter((c) => c.detectedEvents).map((c) => c.id));
     const onAnalysis = (analysis: FrameAnalysis): void => {
       metrics.faceDetections.inc({ camera: analysis.camera }, analysis.faces.length);
-      if (detectedOn.has(analysis.camera)) this.#publishDetections(source, analysis);
+      if (this.registry.configOf(analysis.camera)?.detectedEvents) this.#publishDetections(source, analysis);
     };
     const ffmpegPath = resolveFfmpegPath(config.env.ffmpegPath);
     const onStatus = (status: CameraStatus): void => {
       const { at, ...data } = status;
       this.bus.publish(cameraStatusEvent(source, at, data));
     };
-    this.cameras = config.cameras.map(
-      (camera) =>
+    this.registry = new CameraRegistry({
+      logger,
+      urlRules: { allowLocalFiles: config.gateway.allowLocalFiles, baseDir: config.baseDir },
+      snapshotQuality: config.snapshots.jpegQuality,
+      create: (camera, origin) =>
         new CameraRuntime(camera, {
-          config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis, onStatus,
+          config, pool: this.pool, metrics, logger, ffmpegPath, onAnalysis, onStatus, origin,
           ...(camera.recognition && { recognizer: this.#recognizer(camera.id, source) }),
         }),
-    );
-    metrics.setCameraHealthSource(() => this.cameras.map((camera) => camera.health()));
+    });
+    metrics.setCameraHealthSource(() => this.registry.health());
     this.http = new HttpServer({
-      host: config.env.host,
+      // Without any token the API is open, so it is reachable from this machine only.
+      host: () => (this.auth.enabled ? config.env.host : '127.0.0.1'),
       port: config.env.port,
       logger,
       metrics,
       hub: this.hub,
-      cameras: () => this.cameras.map((c) => c.view()),
-      ...(this.snapshots && { snapshot: (id: string) => (this.snapshots as SnapshotStore).read(id) }),
+      auth: this.auth,
+      cameras: () => this.registry.views(),
+      cameraControl: this.registry,
+      identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
+      tokens: new TokenService(this.auth, () => this.store),
+      readiness: async () =>
+        readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, store: this.store, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+      rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
+      maxImageBytes: config.api.maxImageBytes,
+      version: VERSION,
+      snapshot: (id: string) => this.snapshots.read(id),
     });
+  }
+
+  /** Runtimes of the running cameras. */
+  get cameras(): CameraRuntime[] {
+    return this.registry.runtimes;
   }
 
   get state(): AppState {
@@ -126,26 +155,23 @@ export class App {
   async start(): Promise<void> {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
-    if (this.snapshots) {
-      this.gallery = Gallery.open(this.config.env.dataDir);
-      this.metrics.galleryIdentities.set(this.gallery.size);
-      // The CLI edits the gallery while we run (WAL); reload the index when another connection committed.
-      this.#galleryPoll = setInterval(() => {
-        try {
-          if (this.gallery?.refreshIfChanged()) {
-            this.metrics.galleryIdentities.set(this.gallery.size);
-            this.logger.info({ identities: this.gallery.size }, 'gallery reloaded');
-          }
-        } catch (error) {
-          this.logger.warn({ err: String(error) }, 'gallery refresh failed');
-        }
-      }, this.config.recognition.galleryPollMs).unref();
-    }
+    this.store = ControlStore.open(this.config.env.dataDir);
+    for (const entry of this.store.tokens()) this.auth.add(entry);
+    this.#openGallery();
     await this.pool.start();
     await this.hub.start();
     await this.kafka?.start();
     await this.http.start();
-    for (const camera of this.cameras) await camera.start();
+    if (!this.auth.enabled && this.config.env.host !== '127.0.0.1') {
+      this.logger.warn({ requestedHost: this.config.env.host }, 'no access token configured (VIGIL_TOKENS, VIGIL_TOKENS_FILE): the API is open, so it listens on 127.0.0.1 only; VIGIL_HOST is ignored until a token exists');
+    } else if (!this.auth.enabled) {
+      this.logger.warn('no access token configured: the API is open to anyone on this machine (listening on 127.0.0.1 only)');
+    }
+    await this.registry.start(this.store, this.#fileCameras);
+    if (this.config.api.watchConfig) {
+      this.#watcher = new ConfigWatcher(this.config.env.configPath, () => void this.reloadConfig('file changed'));
+      this.#watcher.start();
+    }
     this.#state = 'running';
     const { host, port } = this.http.address;
     this.logger.info(
@@ -154,15 +180,46 @@ export class App {
     );
   }
 
+  /**
+   * Re-reads the streams file and applies its cameras (added, changed, removed; untouched ones keep
+   * running). A file that does not validate changes nothing. Other sections need a restart.
+   */
+  async reloadConfig(why: string): Promise<boolean> {
+    if (this.#state !== 'running') return false;
+    let next: Config;
+    try {
+      next = loadConfig({ ...process.env, VIGIL_CONFIG: this.config.env.configPath }, this.config.baseDir);
+    } catch (error) {
+      this.logger.error({ err: isVigilError(error) ? error.toJSON() : String(error) }, 'streams file reload refused; nothing changed');
+      return false;
+    }
+    const { cameras: nextCameras, ...nextRest } = next;
+    const { cameras: _current, ...currentRest } = this.config;
+    if (JSON.stringify({ ...nextRest, env: null }) !== JSON.stringify({ ...currentRest, env: null })) {
+      this.logger.warn('streams file: only camera changes apply while running; other settings need a restart');
+    }
+    this.#fileCameras = nextCameras;
+    try {
+      await this.registry.applyFile(nextCameras);
+    } catch (error) {
+      this.logger.error({ err: isVigilError(error) ? error.toJSON() : String(error) }, 'streams file reload failed');
+      return false;
+    }
+    this.logger.info({ why, cameras: this.registry.runtimes.length }, 'streams file reloaded');
+    return true;
+  }
+
   /** Graceful stop in reverse order of start; each step bounded in time. */
   async stop(): Promise<void> {
     if (this.#state === 'stopping' || this.#state === 'stopped') return;
     this.#state = 'stopping';
+    this.#watcher?.close();
     // Stop accepting at once, but the HTTP server's close only completes once the WebSocket
     // subscribers (upgraded connections) are gone, which the hub does last, after the cameras'
     // final status events went out.
     const httpClosed = this.http.close().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
-    await Promise.all(this.cameras.map((camera) => camera.close()));
+    // Ingest stops, then in-flight inference finishes (the analysers wait for their frame), then the sinks flush.
+    await this.registry.close();
     await this.pool.close();
     await this.kafka?.close();
     await this.hub.close();
@@ -174,7 +231,8 @@ export class App {
 
   /** Immediate teardown (crash paths): kills decoders and workers without waiting. */
   destroy(): void {
-    for (const camera of this.cameras) camera.destroy();
+    this.#watcher?.close();
+    this.registry.destroy();
     this.pool.destroy();
     this.kafka?.destroy();
     this.hub.destroy();
@@ -183,10 +241,28 @@ export class App {
     this.#state = 'stopped';
   }
 
+  #openGallery(): void {
+    const gallery = Gallery.open(this.config.env.dataDir);
+    this.gallery = gallery;
+    this.metrics.galleryIdentities.set(gallery.size);
+    // The CLI edits the gallery while we run (WAL); reload the index when another connection committed.
+    this.#galleryPoll = setInterval(() => {
+      try {
+        if (gallery.refreshIfChanged()) {
+          this.metrics.galleryIdentities.set(gallery.size);
+          this.logger.info({ identities: gallery.size }, 'gallery reloaded');
+        }
+      } catch (error) {
+        this.logger.warn({ err: String(error) }, 'gallery refresh failed');
+      }
+    }, this.config.recognition.galleryPollMs).unref();
+  }
+
   #closeGallery(): void {
     if (this.#galleryPoll) clearInterval(this.#galleryPoll);
     this.#galleryPoll = null;
     this.gallery?.close();
+    this.store?.close();
   }
 
   #recognizer(camera: string, source: string): FaceRecognizer {
@@ -199,7 +275,7 @@ export class App {
       search: (embedding, k) => this.gallery?.search(embedding, k) ?? [],
       recordTrack: (trackId, cam, embedding) => this.gallery?.recordTrack(trackId, cam, embedding),
       saveSnapshots: async (frame, box) => {
-        const ids = await (this.snapshots as SnapshotStore).save(frame, box);
+        const ids = await this.snapshots.save(frame, box);
         return { face: snapshotUrl(ids.face), frame: snapshotUrl(ids.frame) };
       },
       onOutcome: (outcome) => this.#publishOutcome(source, outcome),

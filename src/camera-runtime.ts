@@ -4,6 +4,7 @@ import { CAMERA_STATES, CameraIngestor, CameraUrl, DECODE_MODES, type CameraStat
 import { CameraAnalyzer, type FaceRecognizer, type FrameAnalysis } from './recognition';
 import type { DetectorPool } from './inference';
 import type { CameraView } from './api';
+import { encodeJpeg } from './imaging';
 import { VigilError, asVigilError } from './errors';
 import type { CameraHealth, Metrics } from './observability';
 
@@ -31,7 +32,12 @@ export interface CameraRuntimeDeps {
   readonly onStatus: (status: CameraStatus) => void;
   /** Tracks and recognises faces on this camera; absent when recognition is off for it. */
   readonly recognizer?: FaceRecognizer;
+  /** Where the camera is defined (shown as `origin` in the API). */
+  readonly origin?: 'config' | 'api';
 }
+
+/** Camera snapshots are encoded at most this often; requests in between get the cached JPEG. */
+const SNAPSHOT_CACHE_MS = 200;
 
 /** Shows what a camera URL that could not be parsed looks like, without what could be credentials. */
 function redactRawUrl(raw: string): string {
@@ -70,10 +76,16 @@ export class CameraRuntime {
   readonly #refusal: VigilError | null;
   #stateReason: string | null = null;
   #refusalStatus: CameraStatus | null = null;
-  #onStatus: ((status: CameraStatus) => void) | null = null;
+  #onStatus: (status: CameraStatus) => void;
+  readonly #origin: 'config' | 'api';
+  /** A copy of the newest decoded frame (one reused buffer), for `GET /v1/cameras/{id}/snapshot`. */
+  #latest: { pixels: Uint8Array; capturedAt: number } | null = null;
+  #jpeg: { at: number; frameAt: number; bytes: Promise<Buffer> } | null = null;
 
   constructor(camera: CameraConfig, deps: CameraRuntimeDeps) {
     this.config = camera;
+    this.#origin = deps.origin ?? 'config';
+    this.#onStatus = deps.onStatus;
     const { metrics } = deps;
     const logger = deps.logger.child({ camera: camera.id });
     let url: CameraUrl | null = null;
@@ -95,7 +107,6 @@ export class CameraRuntime {
       const lastError = refusal ? { code: refusal.code, message: refusal.message } : null;
       // Published once the bus is up (start), so subscribers learn why this camera never runs.
       this.#refusalStatus = { camera: camera.id, state: 'failed', previousState: 'idle', reason: this.#stateReason, lastError, mode: 'full', attempt: 0, at: Date.now() };
-      this.#onStatus = deps.onStatus;
       return;
     }
     const ingestor = new CameraIngestor({
@@ -120,7 +131,11 @@ export class CameraRuntime {
     });
     const age = metrics.frameAgeAtAnalysisSeconds.labels({ camera: camera.id });
     const decoded = metrics.framesDecoded.labels({ camera: camera.id });
-    ingestor.on('frame', () => decoded.inc());
+    // Registered before the analyser's listener: the frame is still here (not yet moved to a worker).
+    ingestor.on('frame', (frame: { data: Uint8Array; capturedAt: number }) => {
+      decoded.inc();
+      this.#keepLatest(frame);
+    });
     ingestor.on('age', (ms: number) => age.observe(ms / 1000));
     ingestor.on('drop', (reason: string) => metrics.framesDropped.inc({ camera: camera.id, reason }));
     ingestor.onState((change) => {
@@ -160,8 +175,13 @@ export class CameraRuntime {
     return { camera: this.config.id, reconnectsLastHour: this.#ingestor?.reconnects.total(now) ?? 0, stallsLastHour: this.#ingestor?.stalls.total(now) ?? 0 };
   }
 
+  get origin(): 'config' | 'api' {
+    return this.#origin;
+  }
+
   async start(): Promise<void> {
-    if (this.#refusalStatus) this.#onStatus?.({ ...this.#refusalStatus, at: Date.now() });
+    if (this.#refusalStatus) this.#onStatus({ ...this.#refusalStatus, at: Date.now() });
+    if (!this.config.enabled && !this.#refusal) this.announce('stopped', 'idle', 'disabled in configuration');
     if (!this.#ingestor || !this.#analyzer || !this.config.enabled) return;
     this.#analyzer.start();
     await this.#ingestor.start();
@@ -176,6 +196,31 @@ export class CameraRuntime {
     this.#ingestor?.destroy();
   }
 
+  /** Publishes a status that no ingestor state change carries (a camera disabled or removed without running). */
+  announce(state: CameraState, previousState: CameraState, reason: string): void {
+    this.#onStatus({ camera: this.config.id, state, previousState, reason, lastError: null, mode: this.#ingestor?.mode ?? 'full', attempt: 0, at: Date.now() });
+  }
+
+  #keepLatest(frame: { data: Uint8Array; capturedAt: number }): void {
+    if (frame.data.byteLength === 0) return;
+    if (!this.#latest || this.#latest.pixels.byteLength !== frame.data.byteLength) this.#latest = { pixels: new Uint8Array(frame.data.byteLength), capturedAt: 0 };
+    this.#latest.pixels.set(frame.data);
+    this.#latest.capturedAt = frame.capturedAt;
+  }
+
+  /** JPEG of the newest decoded frame; null before the first one. Encoded at most every 200 ms. */
+  async snapshot(quality: number, now = Date.now()): Promise<Buffer | null> {
+    const latest = this.#latest;
+    if (!latest) return null;
+    const cached = this.#jpeg;
+    if (cached && (now - cached.at < SNAPSHOT_CACHE_MS || cached.frameAt === latest.capturedAt)) return cached.bytes;
+    // Encoded from a copy: the next frame overwrites the kept buffer while sharp works.
+    const bytes = encodeJpeg({ pixels: Uint8Array.from(latest.pixels), width: this.config.width, height: this.config.height }, quality);
+    this.#jpeg = { at: now, frameAt: latest.capturedAt, bytes };
+    bytes.catch(() => (this.#jpeg = null));
+    return bytes;
+  }
+
   view(): CameraView {
     const error = this.#refusal ?? this.#ingestor?.lastError ?? null;
     const c = this.config;
@@ -185,6 +230,7 @@ export class CameraRuntime {
       id: c.id,
       name: c.name ?? null,
       url: this.#urlForDisplay,
+      origin: this.#origin,
       enabled: c.enabled,
       state: this.state,
       stateReason: this.#stateReason,

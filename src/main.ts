@@ -56,6 +56,10 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  // SIGHUP: apply streams.yaml changes now (the file is also watched unless api.watchConfig is false).
+  process.on('SIGHUP', () => {
+    if (!stopping) void app.reloadConfig('SIGHUP');
+  });
 
   try {
     await app.start();

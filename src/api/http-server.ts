@@ -1,35 +1,24 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability';
-import type { WebSocketHub } from '../events';
+import { redactedUrl, type TokenCheck, type WebSocketHub } from '../events';
 import { StateHolder, type Component } from '../lifecycle';
-import { VigilError, asVigilError } from '../errors';
-
-/** What `GET /v1/cameras` shows for each camera. URLs are always the redacted form. */
-export interface CameraView {
-  readonly id: string;
-  readonly name: string | null;
-  readonly url: string;
-  readonly enabled: boolean;
-  readonly state: string;
-  readonly stateReason: string | null;
-  readonly lastError: { readonly code: string; readonly message: string } | null;
-  readonly fps: number;
-  readonly width: number;
-  readonly height: number;
-  readonly framesDecoded: number;
-  readonly framesAnalyzed: number;
-  readonly framesDropped: number;
-  /** Decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up). */
-  readonly mode: string;
-  /** Reconnect attempts since the stream was last healthy. */
-  readonly attempt: number;
-  readonly reconnectsLastHour: number;
-  readonly stallsLastHour: number;
-}
+import { installAuth } from './auth';
+import { installErrorHandlers } from './errors';
+import { collectRoutes, openApiDocument } from './openapi';
+import { RateLimiter, type RateLimitPolicy } from './rate-limit';
+import { cameraRoutes } from './routes/cameras';
+import { eventRoutes } from './routes/events';
+import { healthRoutes } from './routes/health';
+import { identityRoutes } from './routes/identities';
+import { snapshotRoutes } from './routes/snapshots';
+import { tokenRoutes } from './routes/tokens';
+import type { CameraControl, CameraView, IdentityControl, Readiness, TokenControl } from './types';
 
 export interface HttpServerOptions {
-  readonly host: string;
+  /** Address to bind, or a function asked at start (the choice may depend on tokens loaded by then). */
+  readonly host: string | (() => string);
   readonly port: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -37,39 +26,32 @@ export interface HttpServerOptions {
   readonly cameras: () => CameraView[];
   /** JPEG bytes of a snapshot; throws a VigilError (VIGIL_ERR_SNAPSHOT_NOT_FOUND) when there is none. */
   readonly snapshot?: (id: string) => Buffer;
+  /** Token checks for the HTTP routes (the same instance the hub uses); absent: everyone is `anonymous`. */
+  readonly auth?: TokenCheck;
+  readonly cameraControl?: CameraControl;
+  readonly identities?: IdentityControl;
+  readonly tokens?: TokenControl;
+  readonly readiness?: Readiness;
+  /** Mutating requests per caller; absent: no limit. */
+  readonly rateLimit?: RateLimitPolicy;
+  /** Largest image accepted for enrolment (bytes, after base64 decoding). */
+  readonly maxImageBytes?: number;
+  readonly version?: string;
 }
 
 export type HttpState = 'idle' | 'listening' | 'closed';
 
-const QUIET_PATHS = new Set(['/healthz', '/metrics']);
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const JSON_BODY_LIMIT = 1024 * 1024;
+const DEFAULT_IMAGE_BYTES = 8 * 1024 * 1024;
+/** Up to 10 images per request, base64 (4/3) plus the JSON around them. */
+const ENROL_BODY_LIMIT = (imageBytes: number): number => Math.ceil(imageBytes * 10 * 1.4) + JSON_BODY_LIMIT;
 
-const cameraViewSchema = {
-  type: 'object',
-  required: ['id', 'url', 'state', 'lastError', 'framesDecoded', 'framesAnalyzed', 'framesDropped'],
-  properties: {
-    id: { type: 'string' },
-    name: { type: ['string', 'null'] },
-    url: { type: 'string' },
-    enabled: { type: 'boolean' },
-    state: { type: 'string' },
-    stateReason: { type: ['string', 'null'] },
-    lastError: {
-      anyOf: [{ type: 'null' }, { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }],
-    },
-    fps: { type: 'number' },
-    width: { type: 'integer' },
-    height: { type: 'integer' },
-    framesDecoded: { type: 'integer' },
-    framesAnalyzed: { type: 'integer' },
-    framesDropped: { type: 'integer' },
-    mode: { type: 'string' },
-    attempt: { type: 'integer' },
-    reconnectsLastHour: { type: 'integer' },
-    stallsLastHour: { type: 'integer' },
-  },
-} as const;
-
-/** The one HTTP port: health, metrics, the camera list, and the /v1/events WebSocket upgrade. */
+/**
+ * The one HTTP port: health, metrics, OpenAPI, the control plane (cameras, identities, tokens),
+ * recent events, and the /v1/events WebSocket upgrade. Every route has a JSON schema; every error
+ * is `{ "error": { "code", "message", "details" } }` with the catalog's status.
+ */
 export class HttpServer implements Component<HttpState> {
   readonly name = 'http';
   readonly #options: HttpServerOptions;
@@ -78,14 +60,40 @@ export class HttpServer implements Component<HttpState> {
 
   constructor(options: HttpServerOptions) {
     this.#options = options;
+    // The request log writes the URL: a `?token=` must never reach it.
+    const logger = options.logger.child(
+      { component: 'http' },
+      { serializers: { req: (req: { method?: string; url?: string; ip?: string; id?: string }) => ({ method: req.method, url: redactedUrl(req.url), remoteAddress: req.ip }) } },
+    );
+    const imageBytes = options.maxImageBytes ?? DEFAULT_IMAGE_BYTES;
     this.#app = Fastify({
-      loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+      loggerInstance: logger as FastifyBaseLogger,
       // Probes and scrapes every few seconds would drown the log; every other request is logged with its id.
       logController: new LogController({ disableRequestLogging: (request) => QUIET_PATHS.has(request.url) }),
-      bodyLimit: 1024 * 1024,
+      bodyLimit: JSON_BODY_LIMIT,
+      // Refuse unknown fields and wrong types instead of silently dropping or converting them.
+      ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
     });
-    this.#routes();
-    this.#app.server.on('upgrade', (request, socket, head) => {
+    const app = this.#app;
+    // JSON and multipart only: a text body is refused (415), never validated as a string.
+    app.removeContentTypeParser('text/plain');
+    const routes = collectRoutes(app);
+    installErrorHandlers(app);
+    installAuth(app, options.auth, options.rateLimit && new RateLimiter(options.rateLimit));
+    void app.register(multipart, { limits: { fileSize: imageBytes, files: 10, fields: 10, fieldSize: 64 * 1024, parts: 24, headerPairs: 100 }, throwFileSizeLimit: true });
+    void app.register(async (scoped) => {
+      scoped.addHook('onRoute', (route) => {
+        if (route.url.startsWith('/v1/identities')) route.bodyLimit = ENROL_BODY_LIMIT(imageBytes);
+      });
+      healthRoutes(scoped, { metrics: options.metrics, readiness: options.readiness });
+      cameraRoutes(scoped, { list: options.cameras, control: options.cameraControl });
+      identityRoutes(scoped, { control: options.identities, maxImageBytes: imageBytes });
+      eventRoutes(scoped, { hub: options.hub });
+      snapshotRoutes(scoped, { snapshot: options.snapshot });
+      tokenRoutes(scoped, { control: options.tokens });
+      scoped.get('/openapi.json', { schema: { summary: 'this document', tags: ['health'] } }, async () => openApiDocument(routes, options.version ?? '0.0.0'));
+    });
+    app.server.on('upgrade', (request, socket, head) => {
       const path = (request.url ?? '').split('?')[0];
       if (path === '/v1/events') options.hub.handleUpgrade(request, socket, head);
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -96,6 +104,11 @@ export class HttpServer implements Component<HttpState> {
     return this.#state.state;
   }
 
+  /** The fastify instance, for `inject()` in tests. */
+  get fastify(): FastifyInstance {
+    return this.#app;
+  }
+
   /** The bound address, e.g. to learn the port after listening on port 0. */
   get address(): { host: string; port: number } {
     const address = this.#app.server.address();
@@ -103,9 +116,14 @@ export class HttpServer implements Component<HttpState> {
     return { host: address.address, port: address.port };
   }
 
+  async ready(): Promise<void> {
+    await this.#app.ready();
+  }
+
   async start(): Promise<void> {
     if (this.state === 'listening') return;
-    await this.#app.listen({ host: this.#options.host, port: this.#options.port });
+    const { host } = this.#options;
+    await this.#app.listen({ host: typeof host === 'function' ? host() : host, port: this.#options.port });
     this.#state.set('listening');
   }
 
@@ -119,30 +137,5 @@ export class HttpServer implements Component<HttpState> {
     this.#state.set('closed');
     this.#app.server.closeAllConnections();
     void this.#app.close();
-  }
-
-  #routes(): void {
-    const app = this.#app;
-    app.get('/healthz', { schema: { response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
-    app.get('/metrics', async (_request, reply) => {
-      const { contentType, body } = await this.#options.metrics.render();
-      return reply.type(contentType).send(body);
-    });
-    app.get<{ Params: { id: string } }>(
-      '/v1/snapshots/:id',
-      { schema: { params: { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } } },
-      async (request, reply) => {
-        const read = this.#options.snapshot;
-        try {
-          if (!read) throw new VigilError('VIGIL_ERR_SNAPSHOT_NOT_FOUND', 'snapshots are not enabled');
-          const jpeg = read(request.params.id);
-          return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400, immutable').send(jpeg);
-        } catch (error) {
-          const e = asVigilError(error, 'VIGIL_ERR_SNAPSHOT_NOT_FOUND');
-          return reply.code(e.httpStatus).send({ error: { code: e.code, message: e.message } });
-        }
-      },
-    );
-    app.get('/v1/cameras', { schema: { response: { 200: { type: 'array', items: cameraViewSchema } } } }, async () => this.#options.cameras());
   }
 }

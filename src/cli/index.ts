@@ -5,6 +5,9 @@ import { createLogger } from '../observability';
 import { serve } from '../main';
 import { detectImages, formatDetection } from './detect';
 import { tailEvents } from './events';
+import { camerasCommand } from './cameras';
+import { remoteIdentities } from './remote-identities';
+import { isRemote } from './remote';
 import { comparePairs, enroll, listIdentities, markNotPerson, readPairsFile, removeIdentity, type Comparison } from './gallery-commands';
 
 const USAGE = `Usage: vigil <command> [options]
@@ -17,6 +20,12 @@ Commands:
                              add photos of one person to the gallery in VIGIL_DATA_DIR (one clear
                              face per photo; all or nothing)
   identities list [--json] | identities remove ID_OR_NAME
+                             on the local gallery file; with --url URL (or VIGIL_URL) the same
+                             commands (and get, add, rename, add-face, remove-face, not-person)
+                             go to a running gateway's API (token: --token or VIGIL_TOKEN)
+  cameras list | get ID | add ID URL [...] | rm ID | enable ID | disable ID [--json]
+                             a running gateway's cameras (--url / VIGIL_URL, --token / VIGIL_TOKEN;
+                             passwords with --password-env VAR, never on the command line)
   not-person --identity ID_OR_NAME (--image IMAGE | --track TRACK_ID)
                              "not this person": store a negative example for the identity
   compare IMAGE_A IMAGE_B [--json] | compare --pairs PAIRS.csv [--json]
@@ -26,7 +35,8 @@ Commands:
                              VIGIL_HOST/VIGIL_PORT: ws://127.0.0.1:8080/v1/events)
 
 Environment: VIGIL_CONFIG, VIGIL_PORT, VIGIL_HOST, VIGIL_DATA_DIR, KAFKA_BROKERS,
-VIGIL_KAFKA_TOPIC, LOG_LEVEL, FFMPEG_PATH (see README.md).`;
+VIGIL_KAFKA_TOPIC, LOG_LEVEL, FFMPEG_PATH, VIGIL_TOKENS, VIGIL_TOKENS_FILE, VIGIL_URL,
+VIGIL_TOKEN (see README.md).`;
 
 /** Commands that do not run the gateway still honour the streams file's settings when there is one. */
 function configForTools(): Config {
@@ -81,6 +91,8 @@ async function enrollCommand(args: string[]): Promise<number> {
 }
 
 async function identitiesCommand(args: string[]): Promise<number> {
+  const urlFlag = args.find((a) => a === '--url' || a.startsWith('--url='));
+  if (isRemote(urlFlag ? { url: urlFlag } : {}, process.env)) return remoteIdentities(args);
   const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
   const [action, ref] = positionals;
   const config = configForTools();
@@ -153,6 +165,9 @@ export async function main(argv: string[]): Promise<void> {
         return;
       case 'identities':
         process.exitCode = await identitiesCommand(rest);
+        return;
+      case 'cameras':
+        process.exitCode = await camerasCommand(rest);
         return;
       case 'not-person':
         process.exitCode = await notPersonCommand(rest);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VigilError } from '../errors';
 
@@ -12,22 +13,40 @@ export interface EnvSettings {
   readonly kafkaTopic: string;
   readonly logLevel: string;
   readonly ffmpegPath: string | undefined;
-  /** Access tokens from VIGIL_TOKENS (`role:token,role:token`); empty means no token checks. */
-  readonly tokens: readonly { readonly role: string; readonly token: string }[];
+  /** Access tokens from VIGIL_TOKENS and VIGIL_TOKENS_FILE (`role:token,...`); none (and none stored) means no token checks. */
+  readonly tokens: readonly { readonly role: Role; readonly token: string }[];
 }
 
-const ROLES = ['viewer', 'operator', 'admin'];
+/** Access roles, weakest first: each role may do what the ones before it may. */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
-/** Parses VIGIL_TOKENS. Errors never include a token, only its position. */
-export function parseTokens(text: string | undefined): { role: string; token: string }[] {
+/** Whether `role` may do what `required` may (viewer < operator < admin). `anonymous` (no tokens configured) may do everything. */
+export function roleAllows(role: string, required: Role): boolean {
+  if (role === 'anonymous') return true;
+  const have = ROLES.indexOf(role as Role);
+  return have >= 0 && have >= ROLES.indexOf(required);
+}
+
+/**
+ * Parses VIGIL_TOKENS (or a tokens file: entries separated by commas or new lines, `#` comments).
+ * Errors never include a token, only its position.
+ */
+export function parseTokens(text: string | undefined, variable = 'VIGIL_TOKENS'): { role: Role; token: string }[] {
   if (!text || !text.trim()) return [];
-  return text.split(',').map((entry, index) => {
+  const entries = text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*$/, ''))
+    .join(',')
+    .split(',')
+    .filter((entry) => entry.trim().length > 0);
+  return entries.map((entry, index) => {
     const colon = entry.indexOf(':');
     const role = entry.slice(0, colon).trim();
     const token = entry.slice(colon + 1).trim();
-    if (colon < 0 || !ROLES.includes(role)) throw invalid('VIGIL_TOKENS', `entry ${index + 1} must be role:token with role one of ${ROLES.join(', ')}`);
-    if (!/^[A-Za-z0-9._~+/=-]{16,512}$/.test(token)) throw invalid('VIGIL_TOKENS', `entry ${index + 1}: tokens must be 16-512 characters of letters, digits and . _ ~ + / = -`);
-    return { role, token };
+    if (colon < 0 || !(ROLES as readonly string[]).includes(role)) throw invalid(variable, `entry ${index + 1} must be role:token with role one of ${ROLES.join(', ')}`);
+    if (!/^[A-Za-z0-9._~+/=-]{16,512}$/.test(token)) throw invalid(variable, `entry ${index + 1}: tokens must be 16-512 characters of letters, digits and . _ ~ + / = -`);
+    return { role: role as Role, token };
   });
 }
 
@@ -66,6 +85,18 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
     kafkaTopic,
     logLevel,
     ffmpegPath: env.FFMPEG_PATH || undefined,
-    tokens: parseTokens(env.VIGIL_TOKENS),
+    tokens: [...parseTokens(env.VIGIL_TOKENS), ...readTokensFile(env.VIGIL_TOKENS_FILE, cwd)],
   };
+}
+
+/** Tokens kept out of the environment (and so out of `ps e` and crash dumps) in a file, one `role:token` a line. */
+function readTokensFile(path: string | undefined, cwd: string): { role: Role; token: string }[] {
+  if (!path) return [];
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw invalid('VIGIL_TOKENS_FILE', `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseTokens(text, 'VIGIL_TOKENS_FILE');
 }

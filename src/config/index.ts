@@ -1,3 +1,3 @@
 export { loadConfig, parseConfig, describeIssues, type Config } from './load';
-export { readEnv, type EnvSettings } from './env';
+export { readEnv, parseTokens, roleAllows, ROLES, type EnvSettings, type Role } from './env';
 export { configSchema, cameraSchema, type CameraConfig, type FileConfig } from './schema';

@@ -167,6 +167,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    api: z
+      .object({
+        /** Mutating requests (POST, PATCH, DELETE) per caller (token, or address without tokens): refill per minute ... */
+        rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(120),
+        /** ... and how many may come at once. */
+        rateLimitBurst: z.number().int().min(1).max(10_000).default(30),
+        /** Largest image accepted for enrolment, in bytes (after base64 decoding); images also pass sharp's pixel limit. */
+        maxImageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
+        /** Apply streams.yaml changes while running (watch the file; SIGHUP always reloads). */
+        watchConfig: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
     cameras: z.array(cameraSchema).default([]),
   })
   .strict()

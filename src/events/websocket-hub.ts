@@ -4,7 +4,8 @@ import { WebSocketServer, WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { StateHolder, type Component } from '../lifecycle';
 import type { EventSink, PublishedEvent } from './event-bus';
-import { buildFilter, describeFilter, filterFromQuery, type EventFilter } from './event-filter';
+import { buildFilter, describeFilter, filterFromQuery, matches, type EventFilter } from './event-filter';
+import type { CloudEvent } from './cloud-event';
 import { HistoryRing } from './history-ring';
 import { ClientSession, type SessionDrop, type SessionLimits } from './ws-session';
 import { TOKEN_PROTOCOL_PREFIX, presentedToken, redactedUrl, type TokenCheck } from './ws-auth';
@@ -100,6 +101,21 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     this.#latest = event.sequence;
     this.#history.push(event.sequence, json.length, published);
     for (const session of this.#sessions.values()) session.offerEvent(published);
+  }
+
+  /**
+   * Recent events of this run from the resume history (for `GET /v1/events`), oldest first: those
+   * matching `filter`, after sequence `sinceSequence`, at or after `sinceTime` (ms), the last `limit`.
+   */
+  recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string } {
+    const { entries } = this.#history.since(options.sinceSequence ?? 0, this.#latest);
+    const events: CloudEvent[] = [];
+    for (const entry of entries) {
+      const event = entry.item.event;
+      if (options.sinceTime !== undefined && Date.parse(event.time) < options.sinceTime) continue;
+      if (matches(filter, event)) events.push(event);
+    }
+    return { events: events.slice(-options.limit), sequence: this.#latest, run: this.#options.run };
   }
 
   async close(timeoutMs = 2000): Promise<void> {

@@ -133,6 +133,67 @@ export class Gallery {
     return this.identity(id) as Identity;
   }
 
+  /** Creates a new identity with its faces in one transaction; VIGIL_ERR_IDENTITY_EXISTS when the name is taken. */
+  create(name: string, embeddings: readonly { embedding: Float32Array; source: string }[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): IdentitySummary {
+    const id = randomUUID();
+    const now = Date.now();
+    const tx = this.#db.transaction(() => {
+      if (this.#db.prepare('SELECT 1 FROM identities WHERE name = ?').get(name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${name}" exists`, { name });
+      this.#db
+        .prepare('INSERT INTO identities (id, name, external_id, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, name, options.externalId ?? null, options.metadata ? JSON.stringify(options.metadata) : null, now);
+      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?)');
+      for (const e of embeddings) insert.run(id, toBlob(e.embedding), e.source, now);
+    });
+    tx();
+    this.#changed();
+    return this.identity(id) as IdentitySummary;
+  }
+
+  /** Changes name, external id or metadata (null clears); VIGIL_ERR_IDENTITY_EXISTS when renaming onto another's name. */
+  update(ref: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentitySummary {
+    const found = this.#require(ref);
+    const tx = this.#db.transaction(() => {
+      if (patch.name !== undefined && patch.name !== found.name) {
+        if (this.#db.prepare('SELECT 1 FROM identities WHERE name = ?').get(patch.name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${patch.name}" exists`, { name: patch.name });
+        this.#db.prepare('UPDATE identities SET name = ? WHERE id = ?').run(patch.name, found.id);
+      }
+      if (patch.externalId !== undefined) this.#db.prepare('UPDATE identities SET external_id = ? WHERE id = ?').run(patch.externalId, found.id);
+      if (patch.metadata !== undefined) this.#db.prepare('UPDATE identities SET metadata = ? WHERE id = ?').run(patch.metadata ? JSON.stringify(patch.metadata) : null, found.id);
+    });
+    tx();
+    this.#changed();
+    return this.identity(found.id) as IdentitySummary;
+  }
+
+  /** Adds one face to an existing identity; returns the face id. */
+  addFace(ref: string, embedding: Float32Array, source: string): number {
+    const found = this.#require(ref);
+    const result = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?)').run(found.id, toBlob(embedding), source, Date.now());
+    this.#changed();
+    return Number(result.lastInsertRowid);
+  }
+
+  /** The ids of an identity's enrolled faces, oldest first. */
+  faceIds(ref: string): { id: number; source: string | null; createdAt: string }[] {
+    const found = this.#require(ref);
+    const rows = this.#db.prepare('SELECT id, source, created_at FROM faces WHERE identity_id = ? ORDER BY id').all(found.id) as { id: number; source: string | null; created_at: number }[];
+    return rows.map((r) => ({ id: r.id, source: r.source, createdAt: new Date(r.created_at).toISOString() }));
+  }
+
+  removeFace(ref: string, faceId: number): boolean {
+    const found = this.#require(ref);
+    const removed = this.#db.prepare('DELETE FROM faces WHERE id = ? AND identity_id = ?').run(faceId, found.id).changes === 1;
+    if (removed) this.#changed();
+    return removed;
+  }
+
+  #require(ref: string): IdentitySummary {
+    const found = this.identity(ref);
+    if (!found) throw new VigilError('VIGIL_ERR_IDENTITY_NOT_FOUND', `no identity "${ref}" in the gallery`, { identity: ref });
+    return found;
+  }
+
   identity(ref: string): IdentitySummary | null {
     const row = this.#db
       .prepare(`SELECT i.id, i.name, i.external_id, i.metadata, i.created_at,

@@ -30,4 +30,29 @@ export async function decodeImage(input: string | Buffer): Promise<RgbImage> {
   }
 }
 
+export type ImageType = 'jpeg' | 'png' | 'webp';
+
+/**
+ * The image type by its first bytes, never by a name or a declared content type; null for
+ * anything else (SVG, PDF, HTML, executables, ...), which is refused before sharp sees it. Pure.
+ */
+export function sniffImageType(bytes: Uint8Array): ImageType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a].every((b, i) => bytes[i] === b)) return 'png';
+  if (bytes.length >= 12 && Buffer.from(bytes.subarray(0, 4)).toString('latin1') === 'RIFF' && Buffer.from(bytes.subarray(8, 12)).toString('latin1') === 'WEBP') return 'webp';
+  return null;
+}
+
+/** An uploaded image: sniffed (VIGIL_ERR_IMAGE_TYPE otherwise) and decoded with the pixel limit (decompression bombs refused). */
+export async function decodeUpload(bytes: Buffer): Promise<RgbImage> {
+  const type = sniffImageType(bytes);
+  if (!type) throw new VigilError('VIGIL_ERR_IMAGE_TYPE', 'not a JPEG, PNG or WebP image (checked by content, not by name)');
+  return decodeImage(bytes);
+}
+
+/** JPEG of a raw RGB24 frame (camera snapshots). */
+export async function encodeJpeg(frame: { pixels: Uint8Array; width: number; height: number }, quality: number): Promise<Buffer> {
+  return sharp(frame.pixels, { raw: { width: frame.width, height: frame.height, channels: 3 } }).jpeg({ quality }).toBuffer();
+}
+
 export { SnapshotStore, type SnapshotBox } from './snapshots';

@@ -237,7 +237,8 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
       this.#set('streaming', this.#adaptive.mode === 'full' ? 'receiving frames' : `receiving frames (decode mode ${this.#adaptive.mode})`);
     }
     this.#ring.push(frame);
-    this.emit('frame');
+    // Listeners may read the frame now (snapshots copy it); it moves to a worker once analysed.
+    this.emit('frame', frame);
   }
 
   #drop(frame: Frame, reason: DropReason): void {

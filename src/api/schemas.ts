@@ -1,0 +1,137 @@
+/** JSON schemas shared by the routes (and the OpenAPI document built from them). */
+
+export const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+    },
+  },
+} as const;
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
+} as const;
+
+export const cameraViewSchema = {
+  type: 'object',
+  required: ['id', 'url', 'state', 'lastError', 'framesDecoded', 'framesAnalyzed', 'framesDropped'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: ['string', 'null'] },
+    url: { type: 'string', description: 'password and secret query values replaced by ***' },
+    origin: { type: 'string', enum: ['config', 'api'] },
+    enabled: { type: 'boolean' },
+    state: { type: 'string' },
+    stateReason: { type: ['string', 'null'] },
+    lastError: {
+      anyOf: [{ type: 'null' }, { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }],
+    },
+    fps: { type: 'number' },
+    width: { type: 'integer' },
+    height: { type: 'integer' },
+    framesDecoded: { type: 'integer' },
+    framesAnalyzed: { type: 'integer' },
+    framesDropped: { type: 'integer' },
+    mode: { type: 'string' },
+    attempt: { type: 'integer' },
+    reconnectsLastHour: { type: 'integer' },
+    stallsLastHour: { type: 'integer' },
+  },
+} as const;
+
+/** Camera fields the API accepts; the same names and limits as a streams.yaml camera, plus credentials. */
+const cameraFields = {
+  url: { type: 'string', minLength: 1, maxLength: 2048 },
+  name: { type: 'string', maxLength: 200 },
+  fps: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
+  width: { type: 'integer', minimum: 32, maximum: 7680 },
+  height: { type: 'integer', minimum: 32, maximum: 4320 },
+  enabled: { type: 'boolean' },
+  rtspTransport: { type: 'string', enum: ['tcp', 'udp'] },
+  username: { type: 'string', maxLength: 256, description: 'merged into the URL for the decoder; never returned' },
+  password: { type: 'string', maxLength: 256, description: 'merged into the URL for the decoder; never returned' },
+  loop: { type: 'boolean' },
+  restartDelayMs: { type: 'integer', minimum: 100, maximum: 60_000 },
+  restartDelayMaxMs: { type: 'integer', minimum: 100, maximum: 600_000 },
+  stallTimeoutMs: { type: 'integer', minimum: 500, maximum: 600_000 },
+  ringFrames: { type: 'integer', minimum: 1, maximum: 1000 },
+  degradeTo: { type: 'string', enum: ['keyframes', 'half-fps', 'off'] },
+  detectedEvents: { type: 'boolean' },
+  recognition: { type: 'boolean' },
+} as const;
+
+export const cameraCreateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'url'],
+  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }, ...cameraFields },
+} as const;
+
+export const cameraPatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: cameraFields,
+} as const;
+
+export const identitySchema = {
+  type: 'object',
+  required: ['id', 'name', 'faces', 'createdAt'],
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    externalId: { type: ['string', 'null'] },
+    metadata: { anyOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }] },
+    faces: { type: 'integer' },
+    negatives: { type: 'integer' },
+    createdAt: { type: 'string' },
+  },
+} as const;
+
+const name = { type: 'string', minLength: 1, maxLength: 200, pattern: '^[^\\u0000-\\u001f]+$' } as const;
+const externalId = { type: 'string', minLength: 1, maxLength: 200 } as const;
+const metadata = { type: 'object', additionalProperties: true, maxProperties: 64 } as const;
+/** Base64 of an image; decoded size is checked again against api.maxImageBytes. */
+const base64Image = { type: 'string', minLength: 4, maxLength: 16 * 1024 * 1024, pattern: '^[A-Za-z0-9+/=\\s]+$' } as const;
+const trackId = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' } as const;
+
+export const identityCreateSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: { name, externalId, metadata, images: { type: 'array', maxItems: 10, items: base64Image }, fromTrack: trackId },
+} as const;
+
+export const identityPatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  properties: { name, externalId: { anyOf: [{ type: 'null' }, externalId] }, metadata: { anyOf: [{ type: 'null' }, metadata] } },
+} as const;
+
+/** One face: `{image}` (base64) or `{fromTrack}`. */
+export const faceInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  minProperties: 1,
+  maxProperties: 1,
+  properties: { image: base64Image, fromTrack: trackId },
+} as const;
+
+export const tokenViewSchema = {
+  type: 'object',
+  required: ['id', 'role', 'source'],
+  properties: {
+    id: { type: 'string' },
+    role: { type: 'string' },
+    source: { type: 'string', enum: ['env', 'stored'] },
+    name: { type: ['string', 'null'] },
+    createdAt: { type: ['string', 'null'] },
+  },
+} as const;

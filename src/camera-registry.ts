@@ -1,0 +1,197 @@
+import type { Logger } from 'pino';
+import type { CameraControl, CameraView } from './api';
+import { cameraSchema, type CameraConfig } from './config';
+import { ControlStore, desiredCameras, planCameras, recordFromCreate, recordFromPatch, validateCamera, type CameraRecord, type DesiredCamera } from './control';
+import { VigilError } from './errors';
+import type { CameraHealth } from './observability';
+import type { CameraRuntime } from './camera-runtime';
+
+export interface CameraRegistryOptions {
+  readonly logger: Logger;
+  /** Builds (does not start) the runtime of one camera. */
+  readonly create: (camera: CameraConfig, origin: 'config' | 'api') => CameraRuntime;
+  readonly urlRules: { allowLocalFiles: boolean; baseDir: string };
+  readonly snapshotQuality: number;
+}
+
+interface Running extends DesiredCamera {
+  readonly runtime: CameraRuntime;
+}
+
+/**
+ * The one registry of running cameras: those of streams.yaml and those added through the API
+ * (stored in control.db). The file is the declarative base and wins on a shared id. Changes are
+ * serialised (one at a time) and stored before the camera starts; only changed cameras restart.
+ */
+export class CameraRegistry implements CameraControl {
+  readonly #options: CameraRegistryOptions;
+  readonly #running = new Map<string, Running>();
+  #fileCameras: readonly CameraConfig[] = [];
+  #store: ControlStore | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  constructor(options: CameraRegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Runtimes, in order, for metrics and shutdown. */
+  get runtimes(): CameraRuntime[] {
+    return [...this.#running.values()].map((r) => r.runtime);
+  }
+
+  /** The config of a running camera, or undefined. */
+  configOf(id: string): CameraConfig | undefined {
+    return this.#running.get(id)?.config;
+  }
+
+  async start(store: ControlStore, fileCameras: readonly CameraConfig[]): Promise<void> {
+    this.#store = store;
+    await this.applyFile(fileCameras);
+  }
+
+  /** The streams file changed (or start): reconcile what runs with the file plus the stored API cameras. */
+  applyFile(fileCameras: readonly CameraConfig[]): Promise<void> {
+    return this.#serial(async () => {
+      this.#fileCameras = fileCameras;
+      await this.#reconcile();
+    });
+  }
+
+  views(): CameraView[] {
+    return this.runtimes.map((r) => r.view());
+  }
+
+  health(): CameraHealth[] {
+    return this.runtimes.map((r) => r.health());
+  }
+
+  get(id: string): CameraView {
+    return this.#require(id).runtime.view();
+  }
+
+  add(input: Record<string, unknown>): Promise<CameraView> {
+    return this.#serial(async () => {
+      const record = recordFromCreate(input);
+      const store = this.#requireStore();
+      if (this.#running.has(record.id) || store.camera(record.id)) {
+        throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
+      }
+      validateCamera(record, this.#apiUrlRules());
+      if (!store.insertCamera(record.id, record)) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
+      this.#options.logger.info({ camera: record.id }, 'camera added through the API');
+      await this.#reconcile();
+      return this.get(record.id);
+    });
+  }
+
+  update(id: string, patch: Record<string, unknown>): Promise<CameraView> {
+    return this.#serial(async () => {
+      const stored = this.#requireApiCamera(id);
+      const record = recordFromPatch(stored, patch);
+      validateCamera(record, this.#apiUrlRules());
+      this.#requireStore().updateCamera(id, record);
+      this.#options.logger.info({ camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') }, 'camera changed through the API');
+      await this.#reconcile();
+      return this.get(id);
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.#serial(async () => {
+      this.#requireApiCamera(id);
+      this.#requireStore().deleteCamera(id);
+      this.#options.logger.info({ camera: id }, 'camera removed through the API');
+      await this.#reconcile();
+    });
+  }
+
+  async snapshot(id: string): Promise<Buffer> {
+    const jpeg = await this.#require(id).runtime.snapshot(this.#options.snapshotQuality);
+    if (!jpeg) throw new VigilError('VIGIL_ERR_SNAPSHOT_NOT_FOUND', `camera "${id}" has not decoded a frame yet`, { camera: id });
+    return jpeg;
+  }
+
+  /** Stops every camera (graceful); later changes are refused. */
+  close(): Promise<void> {
+    return this.#serial(async () => {
+      this.#closed = true;
+      await Promise.all(this.runtimes.map((r) => r.close()));
+    });
+  }
+
+  destroy(): void {
+    this.#closed = true;
+    for (const r of this.runtimes) r.destroy();
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(() => {
+      if (this.#closed) throw new VigilError('VIGIL_ERR_NOT_READY', 'the gateway is shutting down');
+      return work();
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The API never opens local files, whatever streams.yaml allows: a request must not make the gateway read a path. */
+  #apiUrlRules(): { allowLocalFiles: boolean; baseDir: string } {
+    return { ...this.#options.urlRules, allowLocalFiles: false };
+  }
+
+  #require(id: string): Running {
+    const running = this.#running.get(id);
+    if (!running) throw new VigilError('VIGIL_ERR_CAMERA_NOT_FOUND', `no camera "${id}"`, { camera: id });
+    return running;
+  }
+
+  #requireStore(): ControlStore {
+    if (!this.#store) throw new VigilError('VIGIL_ERR_NOT_READY', 'the control database is not open yet');
+    return this.#store;
+  }
+
+  #requireApiCamera(id: string): CameraRecord {
+    if (this.#fileCameras.some((c) => c.id === id)) throw new VigilError('VIGIL_ERR_CAMERA_CONFIG_OWNED', `camera "${id}" is defined in streams.yaml; change it there`, { camera: id });
+    const stored = this.#requireStore().camera(id);
+    if (!stored) throw new VigilError('VIGIL_ERR_CAMERA_NOT_FOUND', `no camera "${id}"`, { camera: id });
+    return stored.config as CameraRecord;
+  }
+
+  /** Stored API cameras that still pass the schema (a stored row that no longer does is logged and skipped). */
+  #apiCameras(): CameraConfig[] {
+    const out: CameraConfig[] = [];
+    for (const stored of this.#store?.cameras() ?? []) {
+      const parsed = cameraSchema.safeParse(stored.config);
+      if (parsed.success) out.push(parsed.data);
+      else this.#options.logger.error({ camera: stored.id }, 'stored camera no longer valid; not started');
+    }
+    return out;
+  }
+
+  async #reconcile(): Promise<void> {
+    const { cameras, shadowed } = desiredCameras(this.#fileCameras, this.#apiCameras());
+    for (const id of shadowed) this.#options.logger.warn({ camera: id }, 'camera defined both in streams.yaml and through the API: the file wins');
+    const plan = planCameras(this.#running, cameras);
+    const stopping = [...plan.remove, ...plan.replace.map((c) => c.config.id)];
+    await Promise.all(
+      stopping.map(async (id) => {
+        const running = this.#running.get(id);
+        if (!running) return;
+        this.#running.delete(id);
+        const wasRunning = running.config.enabled && running.runtime.state !== 'failed';
+        await running.runtime.close();
+        if (!wasRunning && plan.remove.includes(id)) running.runtime.announce('stopped', running.runtime.state, 'camera removed');
+      }),
+    );
+    // Keep the file's order first, then API cameras in creation order.
+    const order = new Map(cameras.map((c, i) => [c.config.id, i]));
+    for (const camera of [...plan.add, ...plan.replace]) {
+      const runtime = this.#options.create(camera.config, camera.origin);
+      this.#running.set(camera.config.id, { ...camera, runtime });
+      await runtime.start();
+    }
+    const sorted = [...this.#running.entries()].sort((a, b) => (order.get(a[0]) ?? 0) - (order.get(b[0]) ?? 0));
+    this.#running.clear();
+    for (const [id, r] of sorted) this.#running.set(id, r);
+  }
+}
