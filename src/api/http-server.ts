@@ -4,6 +4,7 @@ import type { Metrics } from '../observability';
 import type { WebSocketHub } from '../events';
 import { StateHolder, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
+import { registerDashboardRoute } from './dashboard-route';
 
 /** What `GET /v1/cameras` shows for each camera. URLs are always the redacted form. */
 export interface CameraView {
@@ -144,5 +145,6 @@ export class HttpServer implements Component<HttpState> {
       },
     );
     app.get('/v1/cameras', { schema: { response: { 200: { type: 'array', items: cameraViewSchema } } } }, async () => this.#options.cameras());
+    registerDashboardRoute(app);
   }
 }

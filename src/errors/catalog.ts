@@ -46,6 +46,7 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_ENROLL_FACE_TOO_SMALL: { message: 'the face is too small to enrol', retryable: false, httpStatus: 422 },
   VIGIL_ERR_ENROLL_FACE_BLURRY: { message: 'the face is too blurry to enrol', retryable: false, httpStatus: 422 },
   VIGIL_ERR_SNAPSHOT_NOT_FOUND: { message: 'snapshot not found (never taken or removed by retention)', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_DASHBOARD_FILE_NOT_FOUND: { message: 'no such dashboard file (is the dashboard built? npm run build)', retryable: false, httpStatus: 404 },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 
