@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { CLIP, FACES, VIGIL_BIN } from '../helpers/paths';
-import { ProcessGroup } from '../helpers/processes';
+import { ProcessGroup, exited, signalGroup } from '../helpers/processes';
 import { freePort } from '../helpers/ports';
 import { startGateway, type Gateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait';
@@ -35,16 +35,19 @@ describe('dashboard in a browser', () => {
   let page: Page;
   let pageErrors: string[];
 
+  const config = {
+    gateway: { allowLocalFiles: true, restartDelayMs: 200, restartDelayMaxMs: 1000 },
+    recognition: { galleryPollMs: 200 },
+    cameras: [{ id: 'stage', name: 'Stage', url: `file:${CLIP}`, loop: true, fps: 5 }],
+  };
+  // A fixed port and data directory, so that the gateway can be restarted under the page.
+  let port: number;
+  let dataDir: string;
+
   before(async () => {
-    gateway = await startGateway(
-      group,
-      {
-        gateway: { allowLocalFiles: true, restartDelayMs: 200, restartDelayMaxMs: 1000 },
-        recognition: { galleryPollMs: 200 },
-        cameras: [{ id: 'stage', name: 'Stage', url: `file:${CLIP}`, loop: true, fps: 5 }],
-      },
-      { VIGIL_TOKENS: `operator:${token}` },
-    );
+    port = await freePort();
+    gateway = await startGateway(group, config, { VIGIL_TOKENS: `operator:${token}`, VIGIL_PORT: String(port) });
+    dataDir = gateway.dataDir;
     const env = { ...process.env, VIGIL_DATA_DIR: gateway.dataDir, VIGIL_CONFIG: '' };
     await run(process.execPath, [VIGIL_BIN, 'enroll', '--name', LIN, join(FACES, 'lin_manuel_miranda', 'lin1.png')], { env });
     await waitFor(() => gateway.logs.some((l) => l.msg === 'gallery reloaded' && l.identities === 1), { timeoutMs: 15_000, what: 'the gateway reloading the gallery' });
@@ -124,6 +127,24 @@ describe('dashboard in a browser', () => {
     await waitFor(async () => (await img.getAttribute('src')) !== first, { timeoutMs: 10_000, what: 'a newer picture' });
   });
 
+  it('shows the connection state and resumes after the gateway restarts', async () => {
+    const lins = page.locator('#event-list li[data-event-type="recognized"]', { hasText: LIN });
+    const before = await lins.count();
+    signalGroup(gateway.process, 'SIGTERM');
+    assert.equal(await exited(gateway.process, 20_000), 0, 'the gateway stopped cleanly');
+    // Closed with 1001: the page says it is reconnecting, and keeps what it has.
+    await page.locator('#connection[data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+    assert.equal(await lins.count(), before);
+    gateway = await startGateway(group, config, { VIGIL_TOKENS: `operator:${token}`, VIGIL_PORT: String(port), VIGIL_DATA_DIR: dataDir });
+    await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
+    // It resumed with since/run of the old run: the gateway says it restarted, and the page shows it.
+    await page.locator('#feed-notice', { hasText: 'The gateway restarted' }).waitFor({ timeout: 10_000 });
+    await page.locator('article.tile[data-camera="stage"][data-state="streaming"]').waitFor({ timeout: 30_000 });
+    await waitFor(async () => (await lins.count()) > before, { timeoutMs: 60_000, what: 'a recognition from the restarted gateway' });
+    assert.equal(await page.locator('#token-dialog').isVisible(), false, 'the token was kept for the tab');
+    assert.deepEqual(pageErrors.filter((e) => !isExpected404(e) && !isOfflineError(e)), []);
+  });
+
   it('adds, disables and removes a camera through the form, with API errors in place (needs the camera API, issue 6)', async (t) => {
     if (await routeMissing(t, 'POST', '/v1/cameras')) return;
     const form = page.locator('#camera-form');
@@ -159,6 +180,21 @@ describe('dashboard in a browser', () => {
     assert.equal(await page.locator('article.tile[data-camera="stage"]').count(), 1, 'the other camera stays');
   });
 
+  it('enrols an unknown face as a new identity (needs POST /v1/identities, issue 6)', async (t) => {
+    if (await routeMissing(t, 'POST', '/v1/identities')) return;
+    const unknown = page.locator('#event-list li[data-event-type="unknown"]').first();
+    await unknown.waitFor({ timeout: 60_000 });
+    await unknown.locator('button.enrol').click();
+    await page.locator('#enrol').waitFor({ state: 'visible' });
+    await page.locator('#enrol-form input[name="name"]').fill('Stage guest');
+    await page.locator('#enrol-form button[type="submit"]').click();
+    await page.locator('#enrol-done', { hasText: 'Enrolled as Stage guest' }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: artifactPath('dashboard-enrol.png') });
+    await page.locator('#enrol-cancel').click();
+    const identities = (await (await fetch(`${gateway.baseUrl}/v1/identities`, { headers: { authorization: `Bearer ${token}` } })).json()) as { name: string }[];
+    assert.ok(identities.some((i) => i.name === 'Stage guest'), JSON.stringify(identities));
+  });
+
   /** True (and the test skipped, saying why) when this gateway has no such route yet. */
   async function routeMissing(t: TestContext, method: string, path: string): Promise<boolean> {
     const response = await fetch(`${gateway.baseUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: method === 'GET' ? null : '{}' });
@@ -174,4 +210,9 @@ describe('dashboard in a browser', () => {
 /** Chromium logs every 404 the page fetches; before issue 6 some routes are missing by design. */
 function isExpected404(error: string): boolean {
   return /status of 404/.test(error);
+}
+
+/** While the gateway is down, the page's requests fail; that is what the restart test causes. */
+function isOfflineError(error: string): boolean {
+  return /ERR_CONNECTION_REFUSED|WebSocket connection to .* failed|Failed to fetch/.test(error);
 }

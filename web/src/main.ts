@@ -29,6 +29,8 @@ const feed = new EventFeed(byId('event-list'), store, {
   cameraName: (id) => grid.nameOf(id),
 });
 const stream = new EventStream({ types: TYPES, onEvent, onControl, onState: showConnection });
+/** Set while the page waits for a token: nothing is asked of the gateway meanwhile. */
+let waitingForToken = false;
 
 function onEvent(event: VigilEvent): void {
   if (event.type === CAMERA_STATUS) return grid.applyStatus(event.data as unknown as CameraStatusData);
@@ -99,7 +101,7 @@ async function begin(): Promise<void> {
   grid.start();
   void loadIdentities();
   const cursor = await loadHistory();
-  stream.start(cursor ?? stream.cursor);
+  if (!waitingForToken) stream.start(cursor ?? stream.cursor);
 }
 
 function setUpTokenPrompt(): void {
@@ -109,6 +111,7 @@ function setUpTokenPrompt(): void {
   const error = byId('token-error');
   onTokenRequired((reason) => {
     // Nothing works without a token: stop asking the gateway until there is one.
+    waitingForToken = true;
     stream.stop();
     grid.stop();
     showConnection('unauthorized', '');
@@ -122,6 +125,7 @@ function setUpTokenPrompt(): void {
     if (!isPlausibleToken(input.value)) return showError(error, 'Tokens are 16 to 512 characters of letters, digits and . _ ~ + / = -');
     setToken(input.value);
     input.value = '';
+    waitingForToken = false;
     dialog.close();
     void begin();
   });
