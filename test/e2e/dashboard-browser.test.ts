@@ -149,12 +149,13 @@ describe('dashboard in a browser', () => {
     if (await routeMissing(t, 'POST', '/v1/cameras')) return;
     const form = page.locator('#camera-form');
     await page.locator('details.add-camera summary').click();
-    // A scheme the gateway refuses: its error appears in the form.
-    await form.locator('input[name="id"]').fill('bad-cam');
-    await form.locator('input[name="url"]').fill('ftp://127.0.0.1/x');
+    // An id the API refuses (camera ids are letters, digits, _ . -): its error appears in the form.
+    await form.locator('input[name="id"]').fill('bad id!');
+    await form.locator('input[name="url"]').fill('rtsp://127.0.0.1/x');
     await form.locator('button[type="submit"]').click();
     await page.locator('#camera-form-error').waitFor({ state: 'visible' });
-    assert.match((await page.locator('#camera-form-error').textContent()) ?? '', /^4\d\d VIGIL_ERR_/);
+    assert.match((await page.locator('#camera-form-error').textContent()) ?? '', /^4\d\d \S+: ./);
+    assert.equal(await page.locator('article.tile[data-camera="bad id!"]').count(), 0);
 
     const closedPort = await freePort();
     await form.locator('input[name="id"]').fill('lobby');
