@@ -102,22 +102,22 @@ export class EventStream {
   }
 
   async #closed(opened: boolean, code: number): Promise<void> {
-    // A browser sees an HTTP 401 on the upgrade only as a failed connection. If the gateway
-    // itself answers, a connection refused before it opened is (almost surely) the token.
-    if (!opened && (await gatewayUp())) {
-      this.#refusedInARow += 1;
-      if (this.#stopped) return;
-      if (!getToken() || this.#refusedInARow >= 2) {
-        this.#options.onState('unauthorized', 'the gateway refused the event stream');
-        tokenRequired(getToken() ? 'The gateway refused the event stream with this token.' : 'The gateway refused the event stream: it needs an access token.');
-        return;
-      }
+    // A browser sees an HTTP 401 on the upgrade only as a failed connection, so ask the gateway.
+    const refusal = opened ? 'down' : await refusalReason();
+    if (this.#stopped) return;
+    if (refusal === 'token' || refusal === 'token?') this.#refusedInARow += 1;
+    // 'token?': an older gateway without the events history route; a refusal then is almost
+    // surely the token, but with a token stored, give a restarting gateway one more chance.
+    if (refusal === 'token' || (refusal === 'token?' && (!getToken() || this.#refusedInARow >= 2))) {
+      this.#options.onState('unauthorized', 'the gateway refused the event stream');
+      tokenRequired(getToken() ? 'The gateway refused the event stream with this token.' : 'The gateway refused the event stream: it needs an access token.');
+      return;
     }
     if (this.#stopped) return;
     // A slow-consumer close resumes at once (the history holds what was dropped); others back off.
     const delay = code === SLOW_CONSUMER ? 0 : reconnectDelayMs(this.#attempt, Math.random());
     this.#attempt += 1;
-    const why = code === SLOW_CONSUMER ? 'too slow, resuming' : code === GOING_AWAY ? 'gateway restarting' : `closed (${code})`;
+    const why = refusal === 'other' ? 'WebSocket upgrade refused (a proxy?)' : code === SLOW_CONSUMER ? 'too slow, resuming' : code === GOING_AWAY ? 'gateway restarting' : `closed (${code})`;
     this.#options.onState('reconnecting', `${why}; retrying in ${Math.ceil(delay / 1000)} s`);
     this.#timer = setTimeout(() => {
       this.#timer = null;
@@ -126,10 +126,20 @@ export class EventStream {
   }
 }
 
-async function gatewayUp(): Promise<boolean> {
+/**
+ * Why a WebSocket closed before it opened: the gateway is down, the token is missing or wrong
+ * (the events history, same auth, answers 401), unknown on a gateway without that route
+ * ('token?'), or something else refused the upgrade while the API works ('other').
+ */
+async function refusalReason(): Promise<'down' | 'token' | 'token?' | 'other'> {
   try {
-    return (await fetch('/healthz', { cache: 'no-store' })).ok;
+    if (!(await fetch('/healthz', { cache: 'no-store' })).ok) return 'down';
+    const token = getToken();
+    const probe = await fetch('/v1/events?limit=1', { cache: 'no-store', headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (probe.status === 401) return 'token';
+    if (probe.status === 404) return 'token?';
+    return probe.ok ? 'other' : 'down';
   } catch {
-    return false;
+    return 'down';
   }
 }
