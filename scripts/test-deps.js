@@ -6,6 +6,8 @@ const { execFileSync, spawnSync } = require('node:child_process');
 
 const REQUIRED = [
   { command: 'kcat', aptPackage: 'kcat', why: "librdkafka's mock Kafka cluster for the Kafka tests" },
+  // playwright-core drives it; it never downloads a browser of its own.
+  { command: 'chromium', aptPackage: 'chromium', why: 'the dashboard end-to-end test in a real browser (playwright-core)' },
 ];
 
 function has(command) {

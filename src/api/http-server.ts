@@ -15,6 +15,7 @@ import { identityRoutes } from './routes/identities';
 import { snapshotRoutes } from './routes/snapshots';
 import { tokenRoutes } from './routes/tokens';
 import type { CameraControl, CameraView, IdentityControl, Readiness, TokenControl } from './types';
+import { registerDashboardRoute } from './dashboard-route';
 
 export interface HttpServerOptions {
   /** Address to bind, or a function asked at start (the choice may depend on tokens loaded by then). */
@@ -91,6 +92,8 @@ export class HttpServer implements Component<HttpState> {
       eventRoutes(scoped, { hub: options.hub });
       snapshotRoutes(scoped, { snapshot: options.snapshot });
       tokenRoutes(scoped, { control: options.tokens });
+      // The page itself holds no data and must load before it can ask for a token: no role.
+      registerDashboardRoute(scoped);
       scoped.get('/openapi.json', { schema: { summary: 'this document', tags: ['health'] } }, async () => openApiDocument(routes, options.version ?? '0.0.0'));
     });
     app.server.on('upgrade', (request, socket, head) => {

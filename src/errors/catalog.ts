@@ -65,6 +65,7 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_TOKEN_NOT_FOUND: { message: 'no such stored token', retryable: false, httpStatus: 404 },
   VIGIL_ERR_STORE_UNAVAILABLE: { message: 'the control database cannot be opened or written', retryable: false, httpStatus: 500 },
   VIGIL_ERR_NOT_READY: { message: 'the gateway is not ready for this yet', retryable: true, httpStatus: 503 },
+  VIGIL_ERR_DASHBOARD_FILE_NOT_FOUND: { message: 'no such dashboard file (is the dashboard built? npm run build)', retryable: false, httpStatus: 404 },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 
