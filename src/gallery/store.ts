@@ -236,7 +236,7 @@ export class Gallery {
     return this.identity(found.id) as IdentitySummary;
   }
 
-  /** Keeps a recognised track's aggregate embedding, so an operator can later mark the track as "not X". */
+  /** Keeps an answered track's aggregate embedding, so an operator can later mark it "not X" or enrol it. */
   recordTrack(trackId: string, camera: string, embedding: Float32Array): void {
     this.#db.prepare('INSERT OR REPLACE INTO tracks (track_id, camera, embedding, created_at) VALUES (?, ?, ?, ?)').run(trackId, camera, toBlob(embedding), Date.now());
     this.#db.prepare('DELETE FROM tracks WHERE track_id IN (SELECT track_id FROM tracks ORDER BY created_at DESC LIMIT -1 OFFSET ?)').run(MAX_TRACKS);

@@ -139,7 +139,8 @@ export class FaceRecognizer {
     if (!shouldReport(track.reported, decision) || decision.kind === 'pending') return;
     track.reported = decision;
     track.reportedSimilarity = decision.similarity;
-    if (decision.kind === 'recognized') this.#d.recordTrack?.(track.id, track.camera, aggregate);
+    // Kept for operators: "not this person" on a recognised track, "enrol as" on an unknown one.
+    this.#d.recordTrack?.(track.id, track.camera, aggregate);
     const identity = decision.kind === 'recognized' ? (first?.identity as Identity) : null;
     track.identity = identity;
     this.#emit(track, async (best) => {

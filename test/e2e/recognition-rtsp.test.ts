@@ -123,6 +123,18 @@ describe('face recognition end to end: RTSP camera, gallery, events', () => {
     assert.ok(closeUp?.data.best?.snapshots?.face, 'the best view has a snapshot');
   });
 
+  it('keeps unknown tracks, so an operator can enrol one from its track (fromTrack)', async () => {
+    const unknown = events.find((e) => e.type === 'vigil.face.unknown');
+    assert.ok(unknown, 'an unknown face to enrol');
+    const response = await fetch(`${gateway.baseUrl}/v1/identities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Stage guest', fromTrack: unknown.data.trackId }),
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    assert.equal(((await response.json()) as { faces: number }).faces, 1);
+  });
+
   it('embeds far less often than it detects, and 404s unknown snapshots', async () => {
     const metrics = await (await fetch(`${gateway.baseUrl}/metrics`)).text();
     const value = (name: string) => Number(new RegExp(`^${name}\\{camera="stage"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? NaN);
