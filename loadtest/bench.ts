@@ -2,10 +2,10 @@ import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { UsageError, parseBenchArgs, type BenchArgs } from './args';
 import { EventRecorder } from './events';
-import { GATEWAY_LOG, GatewayProcess } from './gateway';
+import { GATEWAY_LOG, GatewayProcess, type GatewayExit } from './gateway';
 import { measureDecodeLimit, measureDetectorLimit } from './limits';
 import { ANALYSIS, decodeFrames, prepareClip } from './media';
-import { UsageSampler } from './proc-stats';
+import { MachineLoad, UsageSampler } from './proc-stats';
 import { counterDelta, scrape, sumBy, total } from './prometheus';
 import { formatJson, formatReport, type BenchResult, type BoundBy } from './report';
 
@@ -19,61 +19,83 @@ const DROP_REASONS = { ring_full: 0, stale: 0, inference_error: 0 };
 
 type GatewayFigures = Pick<
   BenchResult,
-  'analysedFps' | 'analysedFpsPerCamera' | 'decodedFps' | 'dropped' | 'latency' | 'gateway' | 'ffmpeg' | 'total' | 'benchClientCpuPercent' | 'gatewayExitCode' | 'leftovers' | 'gatewayProblems'
+  'analysedFps' | 'analysedFpsPerCamera' | 'decodedFps' | 'dropped' | 'latency' | 'gateway' | 'ffmpeg' | 'total' | 'benchClientCpuPercent' | 'otherCpuPercent' | 'gatewayExitCode' | 'leftovers' | 'gatewayProblems'
 >;
+
+type WindowFigures = Omit<GatewayFigures, 'gatewayExitCode' | 'leftovers' | 'gatewayProblems'>;
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
-async function measureGateway(args: BenchArgs, clip: string): Promise<GatewayFigures> {
-  const gateway = await GatewayProcess.start({ cameras: args.cameras, workers: args.workers, clip });
-  log(`  gateway pid ${gateway.pid} listening on port ${gateway.port}; warming up ${GATEWAY_WARM_UP_MS / 1000} s`);
-  let recorder: EventRecorder | undefined;
-  let figures: Omit<GatewayFigures, 'gatewayExitCode' | 'leftovers' | 'gatewayProblems'>;
+/** Warm-up, then one measuring window on a running gateway. */
+async function measureWindow(gateway: GatewayProcess, args: BenchArgs): Promise<WindowFigures> {
+  const recorder = await EventRecorder.connect(`ws://127.0.0.1:${gateway.port}/v1/events`);
   try {
-    recorder = await EventRecorder.connect(`ws://127.0.0.1:${gateway.port}/v1/events`);
     await sleep(GATEWAY_WARM_UP_MS);
-    const sampler = new UsageSampler<'gateway' | 'ffmpeg' | 'other'>(
-      () => gateway.tree(),
-      (s) => (s.pid === gateway.pid ? 'gateway' : s.comm === 'ffmpeg' ? 'ffmpeg' : 'other'),
-    );
     const before = await scrape(gateway.baseUrl);
     // Measuring a gateway whose cameras never started would report a meaningless 0 fps.
     if (total(sumBy(before, 'vigil_frames_decoded_total', 'camera')) === 0) {
       throw new Error(`no camera decoded a frame during warm-up (${gateway.problems.join(' | ') || 'no warnings'}); see ${GATEWAY_LOG}`);
     }
+    const sampler = new UsageSampler<'gateway' | 'ffmpeg' | 'other'>(
+      () => gateway.tree(),
+      (s) => (s.pid === gateway.pid ? 'gateway' : s.comm === 'ffmpeg' ? 'ffmpeg' : 'other'),
+    );
     const started = performance.now();
     const clientCpu = process.cpuUsage();
+    const machine = new MachineLoad();
     sampler.start();
     recorder.startMeasuring();
     log(`  measuring ${args.seconds} s`);
     await sleep(args.seconds * 1000);
     const latency = recorder.stopMeasuring();
     sampler.stop();
+    const machineCpu = machine.cpuPercent();
     const elapsed = (performance.now() - started) / 1000;
     const used = process.cpuUsage(clientCpu);
+    const benchClientCpuPercent = ((used.user + used.system) / 1e6 / elapsed) * 100;
+    const totalUsage = sampler.totalSummary();
     const after = await scrape(gateway.baseUrl);
     const analysed = counterDelta(before, after, 'vigil_frames_analyzed_total', 'camera');
     // A camera that never got a frame analysed has no counter at all; it must show as 0, not vanish.
-    const perCamera = Object.fromEntries(Array.from({ length: args.cameras }, (_, i) => `bench-${i}`).map((id) => [id, (analysed.get(id) ?? 0) / elapsed]));
-    figures = {
+    const ids = Array.from({ length: args.cameras }, (_, i) => `bench-${i}`);
+    return {
       analysedFps: total(analysed) / elapsed,
-      analysedFpsPerCamera: perCamera,
+      analysedFpsPerCamera: Object.fromEntries(ids.map((id) => [id, (analysed.get(id) ?? 0) / elapsed])),
       decodedFps: total(counterDelta(before, after, 'vigil_frames_decoded_total', 'camera')) / elapsed,
       // A reason's counter only exists once it has happened; listing all keeps runs comparable.
       dropped: { ...DROP_REASONS, ...Object.fromEntries(counterDelta(before, after, 'vigil_frames_dropped_total', 'reason')) },
       latency,
       gateway: sampler.summary('gateway'),
       ffmpeg: sampler.summary('ffmpeg'),
-      total: sampler.totalSummary(),
-      benchClientCpuPercent: ((used.user + used.system) / 1e6 / elapsed) * 100,
+      total: totalUsage,
+      benchClientCpuPercent,
+      otherCpuPercent: Math.max(0, machineCpu - totalUsage.cpuPercent - benchClientCpuPercent),
     };
   } finally {
-    recorder?.close();
-    log('  stopping gateway (SIGTERM)');
+    recorder.close();
   }
+}
+
+async function stopGateway(gateway: GatewayProcess): Promise<GatewayExit> {
+  log('  stopping gateway (SIGTERM)');
   const exit = await gateway.stop();
+  if (exit.leftovers.length > 0) log(`  killed leftover processes: ${exit.leftovers.join(', ')}`);
+  return exit;
+}
+
+async function measureGateway(args: BenchArgs, clip: string): Promise<GatewayFigures> {
+  const gateway = await GatewayProcess.start({ cameras: args.cameras, workers: args.workers, clip });
+  log(`  gateway pid ${gateway.pid} listening on port ${gateway.port}; warming up ${GATEWAY_WARM_UP_MS / 1000} s`);
+  let figures: WindowFigures;
+  try {
+    figures = await measureWindow(gateway, args);
+  } catch (error) {
+    await stopGateway(gateway);
+    throw error;
+  }
+  const exit = await stopGateway(gateway);
   return { ...figures, gatewayExitCode: exit.code, leftovers: exit.leftovers, gatewayProblems: gateway.problems };
 }
 

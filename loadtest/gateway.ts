@@ -66,7 +66,8 @@ export class GatewayProcess {
         KAFKA_BROKERS: '',
       },
     });
-    this.#exited = new Promise((resolve) => this.#child.once('exit', (code, sig) => resolve({ code, signal: sig })));
+    // 'close', not 'exit': by then every stdout line has reached the log.
+    this.#exited = new Promise((resolve) => this.#child.once('close', (code, sig) => resolve({ code, signal: sig })));
     // If the bench dies, the gateway's exit handler cannot run, so its ffmpeg children are killed here too.
     this.#forgetCleanup = onCleanup(() => {
       this.#remember();

@@ -4,7 +4,7 @@ import { DetectorPool } from '../src/inference';
 import { createLogger } from '../src/observability';
 import { ANALYSIS, FRAME_BYTES, decodeSpec, ffmpegPath, unpacedArgs } from './media';
 import { onCleanup, signal } from './cleanup';
-import { readProc, UsageSampler, type ProcSample } from './proc-stats';
+import { MachineLoad, readProc, UsageSampler, type ProcSample } from './proc-stats';
 
 /** Both limits skip their first second: process start-up and model warm-up are not throughput. */
 const WARM_UP_MS = 1000;
@@ -15,6 +15,8 @@ export interface DecodeLimit {
   readonly ffmpegCpuPercent: number;
   /** The bench's own CPU while draining the pipes (the gateway pays the same to read frames). */
   readonly readerCpuPercent: number;
+  /** CPU used by anything else on the machine meanwhile; should be near 0. */
+  readonly otherCpuPercent: number;
 }
 
 export interface DetectorLimit {
@@ -22,6 +24,8 @@ export interface DetectorLimit {
   /** The bench process, worker threads included. */
   readonly cpuPercent: number;
   readonly meanInferenceMs: number;
+  /** CPU used by anything else on the machine meanwhile; should be near 0. */
+  readonly otherCpuPercent: number;
 }
 
 function cpuPercentSince(start: NodeJS.CpuUsage, seconds: number): number {
@@ -60,13 +64,17 @@ export async function measureDecodeLimit(clip: string, cameras: number, seconds:
     const startBytes = bytes.reduce((a, b) => a + b, 0);
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const machine = new MachineLoad();
     sampler.start();
     await sleep(seconds * 1000);
     sampler.stop();
+    const machineCpu = machine.cpuPercent();
     const elapsed = (performance.now() - started) / 1000;
     const frames = (bytes.reduce((a, b) => a + b, 0) - startBytes) / FRAME_BYTES;
     if (failures.length > 0) throw new Error(failures.join('\n'));
-    return { fps: frames / elapsed, ffmpegCpuPercent: sampler.summary('ffmpeg').cpuPercent, readerCpuPercent: cpuPercentSince(cpu, elapsed) };
+    const ffmpegCpuPercent = sampler.summary('ffmpeg').cpuPercent;
+    const readerCpuPercent = cpuPercentSince(cpu, elapsed);
+    return { fps: frames / elapsed, ffmpegCpuPercent, readerCpuPercent, otherCpuPercent: Math.max(0, machineCpu - ffmpegCpuPercent - readerCpuPercent) };
   } finally {
     stopping = true;
     await Promise.all(children.map((child) => stopChild(child)));
@@ -127,12 +135,16 @@ export async function measureDetectorLimit(frames: readonly ArrayBuffer[], worke
     const startInferenceMs = inferenceMs;
     const started = performance.now();
     const cpu = process.cpuUsage();
+    const machine = new MachineLoad();
     await Promise.race([sleep(seconds * 1000), ...loops]);
+    const machineCpu = machine.cpuPercent();
     const elapsed = (performance.now() - started) / 1000;
+    const cpuPercent = cpuPercentSince(cpu, elapsed);
     return {
       fps: (done - startDone) / elapsed,
-      cpuPercent: cpuPercentSince(cpu, elapsed),
+      cpuPercent,
       meanInferenceMs: (inferenceMs - startInferenceMs) / Math.max(1, inferences - startInferences),
+      otherCpuPercent: Math.max(0, machineCpu - cpuPercent),
     };
   } finally {
     running = false;

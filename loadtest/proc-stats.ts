@@ -98,7 +98,8 @@ export class UsageSampler<G extends string> {
   start(intervalMs = 500): void {
     this.#startedAt = performance.now();
     for (const s of this.#list()) this.#previous.set(s.pid, s);
-    this.#timer = setInterval(() => this.#sample(), intervalMs);
+    // Unref'd: a run that fails mid-window must still be able to exit.
+    this.#timer = setInterval(() => this.#sample(), intervalMs).unref();
   }
 
   stop(): void {
@@ -150,6 +151,33 @@ export class UsageSampler<G extends string> {
     }
     for (const [group, bytes] of rssNow) this.#rss.set(group, [...(this.#rss.get(group) ?? []), bytes]);
     this.#totalRss.push(rssTotal);
+  }
+}
+
+/**
+ * CPU time the whole machine spent busy, from /proc/stat. Subtracting what the bench measured
+ * for its own processes leaves what something else ran meanwhile (a build, a test run), which
+ * would lower every figure.
+ */
+export class MachineLoad {
+  #busy = 0;
+  #at = 0;
+
+  constructor() {
+    this.#busy = MachineLoad.#busyTicks();
+    this.#at = performance.now();
+  }
+
+  /** Busy CPU since construction; 100 = one core. */
+  cpuPercent(): number {
+    const seconds = (performance.now() - this.#at) / 1000;
+    return seconds > 0 ? ((MachineLoad.#busyTicks() - this.#busy) / CLK_TCK / seconds) * 100 : 0;
+  }
+
+  static #busyTicks(): number {
+    // "cpu user nice system idle iowait irq softirq steal ...": everything but idle and iowait.
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+    return fields.slice(0, 8).reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
   }
 }
 

@@ -22,6 +22,8 @@ export interface BenchResult {
   readonly ffmpeg: UsageSummary;
   readonly total: UsageSummary;
   readonly benchClientCpuPercent: number;
+  /** CPU used by anything else on the machine during the gateway window (other processes, hypervisor steal). */
+  readonly otherCpuPercent: number;
   readonly decodeLimit: DecodeLimit;
   readonly detectorLimit: DetectorLimit;
   readonly bound: number;
@@ -36,6 +38,14 @@ export interface BenchResult {
 
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
 const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+/** Above this much CPU used by others (100 = one core), the figures are not trustworthy. */
+const BACKGROUND_WARNING = 15;
+
+function backgroundLine(r: BenchResult): string {
+  const phases = [r.otherCpuPercent, r.decodeLimit.otherCpuPercent, r.detectorLimit.otherCpuPercent];
+  const line = `CPU used by other processes meanwhile: gateway phase ${f1(phases[0] ?? 0)} %, bare decode ${f1(phases[1] ?? 0)} %, bare detector ${f1(phases[2] ?? 0)} %`;
+  return phases.some((p) => p > BACKGROUND_WARNING) ? `${line}\nWARNING: the machine was not idle; rerun for trustworthy figures.` : line;
+}
 
 function usage(label: string, u: UsageSummary): string {
   return `  ${label.padEnd(22)} CPU ${f1(u.cpuPercent).padStart(6)} %   RSS peak ${f1(u.peakRssMb).padStart(7)} MB (mean ${f1(u.meanRssMb)} MB)`;
@@ -53,7 +63,7 @@ export function formatReport(r: BenchResult): string {
     `  analysed fps           ${f2(r.analysedFps)} of ${r.demandFps} configured   [per camera: ${perCamera}]`,
     `  decoded fps            ${f2(r.decodedFps)}`,
     `  dropped in window      ${dropped}`,
-    `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} events)`,
+    `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} events; only frames with a face make one)`,
     usage('gateway (node)', r.gateway),
     usage('ffmpeg (all children)', r.ffmpeg),
     usage('total', r.total),
@@ -70,6 +80,7 @@ export function formatReport(r: BenchResult): string {
     '  Below 1.00 is frames lost to the gateway: its own overhead, or decode and detection competing for',
     '  the same cores (each limit above had the machine to itself; see "share of the machine").',
     '',
+    backgroundLine(r),
     `Gateway exit code ${r.gatewayExitCode ?? 'none (killed)'}; leftover processes: ${r.leftovers.length === 0 ? 'none' : r.leftovers.join(', ')}`,
     r.gatewayProblems.length === 0 ? 'Gateway warnings/errors: none' : `Gateway warnings/errors (${r.gatewayProblems.length}): ${[...new Set(r.gatewayProblems)].join(' | ')}`,
     '',
