@@ -1,1 +1,2 @@
 export { type Component, type StateChange, StateHolder, withTimeout } from './component';
+export { FolderWatcher } from './folder-watcher';
