@@ -4,9 +4,9 @@ import WebSocket from 'ws';
  * `vigil events`: prints the gateway's events as they arrive, one JSON object per line (or a short
  * human summary), until interrupted. A quick way to see what dashboards and consumers receive.
  */
-export function tailEvents(url: string, json: boolean, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export function tailEvents(url: string, json: boolean, token?: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(url);
+    const socket = new WebSocket(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
     const stop = (): void => socket.close(1000);
     process.once('SIGINT', stop);
     // The reader went away (for example `vigil events | head`): stop quietly.
@@ -16,7 +16,8 @@ export function tailEvents(url: string, json: boolean, out: NodeJS.WritableStrea
       out.write(`${json ? text : summarise(text)}\n`);
     });
     socket.on('error', (error) => {
-      process.stderr.write(`vigil events: cannot connect to ${url}: ${error.message}\n`);
+      const hint = /401/.test(error.message) ? ' (a token is needed: --token or VIGIL_TOKEN)' : '';
+      process.stderr.write(`vigil events: cannot connect to ${url}: ${error.message}${hint}\n`);
     });
     socket.on('close', (code) => {
       process.off('SIGINT', stop);
@@ -25,13 +26,51 @@ export function tailEvents(url: string, json: boolean, out: NodeJS.WritableStrea
   });
 }
 
-function summarise(text: string): string {
+interface Summarised {
+  kind?: string;
+  code?: string;
+  reason?: string;
+  type?: string;
+  time?: string;
+  subject?: string;
+  data?: {
+    faces?: { score: number; box: { width: number; height: number } }[];
+    state?: string;
+    identity?: { name: string } | null;
+    similarity?: number;
+    durationMs?: number;
+  };
+}
+
+/** One line per message: control messages by kind, events by what matters for their type. */
+export function summarise(text: string): string {
+  let m: Summarised;
   try {
-    const event = JSON.parse(text) as { type?: string; time?: string; subject?: string; data?: { faces?: { score: number; box: { width: number; height: number } }[] } };
-    const faces = event.data?.faces ?? [];
-    const sizes = faces.map((f) => `${f.box.width}x${f.box.height}@${f.score.toFixed(2)}`).join(' ');
-    return `${event.time ?? '?'}  ${event.subject ?? '?'}  ${event.type ?? '?'}  ${faces.length} face(s) ${sizes}`;
+    m = JSON.parse(text) as Summarised;
   } catch {
     return text;
   }
+  if (m.kind) return `-- ${m.kind}${m.code ? ` ${m.code}` : ''}${m.reason ? ` ${m.reason}` : ''}`;
+  const d = m.data ?? {};
+  let what: string;
+  switch (m.type) {
+    case 'vigil.face.detected':
+      what = `${d.faces?.length ?? 0} face(s) ${(d.faces ?? []).map((f) => `${f.box.width}x${f.box.height}@${f.score.toFixed(2)}`).join(' ')}`;
+      break;
+    case 'vigil.face.recognized':
+      what = `${d.identity?.name ?? '?'} (similarity ${d.similarity ?? '?'})`;
+      break;
+    case 'vigil.face.unknown':
+      what = `unknown face (best similarity ${d.similarity ?? '?'})`;
+      break;
+    case 'vigil.face.track.ended':
+      what = `${d.identity?.name ?? 'unknown'}, ${Math.round((d.durationMs ?? 0) / 100) / 10} s`;
+      break;
+    case 'vigil.camera.status':
+      what = d.state ?? '?';
+      break;
+    default:
+      what = '';
+  }
+  return `${m.time ?? '?'}  ${m.subject ?? '?'}  ${m.type ?? '?'}  ${what}`.trimEnd();
 }

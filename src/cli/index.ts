@@ -5,6 +5,7 @@ import { createLogger } from '../observability';
 import { serve } from '../main';
 import { detectImages, formatDetection } from './detect';
 import { tailEvents } from './events';
+import { remoteTarget } from './remote';
 import { camerasCommand } from './cameras';
 import { remoteIdentities } from './remote-identities';
 import { isRemote } from './remote';
@@ -30,9 +31,10 @@ Commands:
                              "not this person": store a negative example for the identity
   compare IMAGE_A IMAGE_B [--json] | compare --pairs PAIRS.csv [--json]
                              cosine similarity of the largest faces and whether they match
-  events [--url WS_URL] [--json]
-                             print a running gateway's events as they arrive (default URL from
-                             VIGIL_HOST/VIGIL_PORT: ws://127.0.0.1:8080/v1/events)
+  events [--url URL] [--token TOKEN] [--camera IDS] [--type TYPES] [--json]
+                             print a running gateway's events as they arrive (URL: the gateway's
+                             http URL or a ws:// events URL; default VIGIL_URL, else
+                             VIGIL_HOST/VIGIL_PORT; token: --token or VIGIL_TOKEN)
 
 Environment: VIGIL_CONFIG, VIGIL_PORT, VIGIL_HOST, VIGIL_DATA_DIR, KAFKA_BROKERS,
 VIGIL_KAFKA_TOPIC, LOG_LEVEL, FFMPEG_PATH, VIGIL_TOKENS, VIGIL_TOKENS_FILE, VIGIL_URL,
@@ -141,10 +143,16 @@ async function compareCommand(args: string[]): Promise<number> {
 }
 
 async function events(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { url: { type: 'string' }, json: { type: 'boolean', default: false } } });
-  const env = readEnv(process.env, process.cwd());
-  const host = env.host === '0.0.0.0' || env.host === '::' ? '127.0.0.1' : env.host;
-  return tailEvents(values.url ?? `ws://${host}:${env.port}/v1/events`, values.json ?? false);
+  const { values } = parseArgs({
+    args,
+    options: { url: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean', default: false }, camera: { type: 'string' }, type: { type: 'string' } },
+  });
+  const target = remoteTarget({ url: values.url, token: values.token }, process.env);
+  // An http(s) gateway URL or a ws(s) events URL: both lead to /v1/events.
+  const url = new URL(/^wss?:/.test(target.url) ? target.url : `${target.url.replace(/^http/, 'ws')}/v1/events`);
+  if (values.camera) url.searchParams.set('camera', values.camera);
+  if (values.type) url.searchParams.set('type', values.type);
+  return tailEvents(url.toString(), values.json ?? false, target.token);
 }
 
 export async function main(argv: string[]): Promise<void> {
