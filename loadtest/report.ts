@@ -72,14 +72,16 @@ function formatCameraSuite(r: BenchResult, c: CameraSuiteResult): string[] {
     '',
     backgroundLine(c),
     ...c.phases.map((p) => `Gateway (degradeTo ${p.degradeTo}) exit code ${p.gatewayExitCode ?? 'none (killed)'}; leftover processes: ${p.leftovers.length === 0 ? 'none' : p.leftovers.join(', ')}`),
-    ...c.phases.map((p) => (p.gatewayProblems.length === 0 ? 'Gateway warnings/errors: none' : `Gateway warnings/errors (${p.gatewayProblems.length}): ${[...new Set(p.gatewayProblems)].join(' | ')}`)),
+    ...c.phases.map((p) => `Gateway (degradeTo ${p.degradeTo}) warnings/errors: ${p.gatewayProblems.length === 0 ? 'none' : `(${p.gatewayProblems.length}) ${[...new Set(p.gatewayProblems)].join(' | ')}`}`),
   ];
 }
 
 export function formatReport(r: BenchResult): string {
   return [
     '',
-    `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s), source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`,
+    r.cameraSuite
+      ? `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s), source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`
+      : `=== Vigil bench: suite ${r.suite}, ${r.cores} cores ===`,
     ...(r.cameraSuite ? formatCameraSuite(r, r.cameraSuite) : []),
     ...(r.events ? ['', ...formatEventsSuite(r.events)] : []),
     '',
