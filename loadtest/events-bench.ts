@@ -8,6 +8,7 @@ import pino from 'pino';
 import { HttpServer } from '../src/api';
 import { EventBus, KafkaSink, TokenCheck, WebSocketHub, eventDraft, eventSource } from '../src/events';
 import { Metrics } from '../src/observability';
+import { onCleanup, signal } from './cleanup';
 
 /**
  * Events benchmark: (1) events/s through the real KafkaSink (write-ahead journal with fsync,
@@ -44,9 +45,13 @@ function draft(i: number, sentAt?: number) {
 
 function startKcatMock(topic: string): Promise<{ child: ChildProcess; bootstrap: string }> {
   const child = spawn('kcat', ['-X', 'test.mock.num.brokers=1', '-b', 'mock:1', '-C', '-t', topic, '-d', 'mock'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Killed however the bench ends (error, Ctrl-C), not only in benchKafka's finally.
+  const forget = onCleanup(() => signal(child.pid, 'SIGKILL'));
+  child.once('close', forget);
   return new Promise((resolve, reject) => {
     let stderr = '';
     child.once('error', (error) => reject(new Error(`kcat not available (apt-get install kcat): ${error.message}`)));
+    child.once('exit', (code) => reject(new Error(`kcat exited (${code}) before the mock cluster was up: ${stderr.slice(-500).trim()}`)));
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-20_000);
       const match = /bootstrap\.servers=([0-9.]+:\d+)/.exec(stderr);

@@ -13,6 +13,9 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
+/** The per-frame event: its `time` is when the frame was read off ffmpeg. */
+export const DETECTED = 'vigil.face.detected';
+
 /**
  * A /v1/events subscriber that measures frame-to-event latency: the time an event reaches this
  * client minus its `time`, the moment the gateway read the frame off ffmpeg. Both clocks are this
@@ -29,9 +32,10 @@ export class EventRecorder {
     socket.on('message', (data) => this.#onMessage(data.toString()));
   }
 
-  static connect(url: string): Promise<EventRecorder> {
+  /** `baseUrl` is the gateway's ws:// events URL; only per-frame events are asked for. */
+  static connect(baseUrl: string): Promise<EventRecorder> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new WebSocket(`${baseUrl}?type=${DETECTED}`);
       socket.once('open', () => resolve(new EventRecorder(socket)));
       socket.once('error', reject);
     });
@@ -61,7 +65,10 @@ export class EventRecorder {
     if (!this.#measuring) return;
     let captured = Number.NaN;
     try {
-      captured = Date.parse((JSON.parse(text) as { time?: string }).time ?? '');
+      const message = JSON.parse(text) as { time?: string; type?: string; specversion?: string; kind?: string };
+      // Control messages (`kind`, no `specversion`) and other event types carry no frame time.
+      if (message.specversion === undefined || message.type !== DETECTED) return;
+      captured = Date.parse(message.time ?? '');
     } catch {
       // Counted below.
     }

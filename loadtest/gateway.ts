@@ -3,18 +3,13 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { stringify } from 'yaml';
 import { PROJECT_ROOT } from '../src/project-paths';
-import { ANALYSIS, CACHE_DIR } from './media';
+import { CACHE_DIR } from './media';
+import { enrolReference, streamsYaml, type GatewayConfigOptions } from './gateway-config';
 import { onCleanup, signal, signalGroup } from './cleanup';
 import { isAlive, readTree, type ProcSample } from './proc-stats';
 
-export interface GatewayOptions {
-  readonly cameras: number;
-  readonly workers: number;
-  /** Absolute path of the clip every camera plays. */
-  readonly clip: string;
-}
+export type GatewayOptions = GatewayConfigOptions;
 
 export interface GatewayExit {
   readonly code: number | null;
@@ -29,11 +24,6 @@ const STOP_TIMEOUT_MS = 20_000;
 const LISTENING = 'Vigil listening on http://';
 export const GATEWAY_LOG = join(CACHE_DIR, 'last-gateway.log');
 
-function streamsYaml(options: GatewayOptions): string {
-  const cameras = Array.from({ length: options.cameras }, (_, i) => ({ id: `bench-${i}`, url: `file:${options.clip}`, ...ANALYSIS }));
-  return stringify({ gateway: { allowLocalFiles: true }, inference: { workers: options.workers }, cameras });
-}
-
 /** The real gateway (`node bin/vigil.js serve`) as a child process, on a free port, with a throw-away config. */
 export class GatewayProcess {
   readonly #child: ChildProcess;
@@ -47,24 +37,14 @@ export class GatewayProcess {
   readonly problems: string[] = [];
   port = 0;
 
-  private constructor(options: GatewayOptions) {
-    this.#tempDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
-    const configPath = join(this.#tempDir, 'streams.yaml');
-    writeFileSync(configPath, streamsYaml(options));
+  private constructor(tempDir: string, env: NodeJS.ProcessEnv) {
+    this.#tempDir = tempDir;
     mkdirSync(CACHE_DIR, { recursive: true });
     this.#log = createWriteStream(GATEWAY_LOG);
     this.#child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'vigil.js'), 'serve'], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        VIGIL_CONFIG: configPath,
-        VIGIL_PORT: '0',
-        VIGIL_DATA_DIR: join(this.#tempDir, 'data'),
-        LOG_LEVEL: 'info',
-        // Kafka stays off even if the caller's shell names brokers: the bench measures the gateway alone.
-        KAFKA_BROKERS: '',
-      },
+      env,
     });
     // 'close', not 'exit': by then every stdout line has reached the log.
     this.#exited = new Promise((resolve) => this.#child.once('close', (code, sig) => resolve({ code, signal: sig })));
@@ -77,8 +57,30 @@ export class GatewayProcess {
     this.#child.stderr?.pipe(this.#log, { end: false });
   }
 
+  /** With recognition on, the reference person is enrolled into the fresh data dir first. */
   static async start(options: GatewayOptions): Promise<GatewayProcess> {
-    const gateway = new GatewayProcess(options);
+    const tempDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
+    const configPath = join(tempDir, 'streams.yaml');
+    writeFileSync(configPath, streamsYaml(options));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      VIGIL_CONFIG: configPath,
+      VIGIL_PORT: '0',
+      VIGIL_DATA_DIR: join(tempDir, 'data'),
+      LOG_LEVEL: 'info',
+      // Kafka stays off even if the caller's shell names brokers: the bench measures the gateway alone.
+      KAFKA_BROKERS: '',
+      // No tokens: the bench binds 127.0.0.1 and its own clients carry none.
+      VIGIL_TOKENS: '',
+      VIGIL_TOKENS_FILE: '',
+    };
+    try {
+      if (options.recognition) await enrolReference(env);
+    } catch (error) {
+      rmSync(tempDir, { recursive: true, force: true });
+      throw error;
+    }
+    const gateway = new GatewayProcess(tempDir, env);
     try {
       gateway.port = await gateway.#waitForPort();
       return gateway;

@@ -79,7 +79,7 @@ const EMPTY: UsageSummary = { cpuPercent: 0, peakRssMb: 0, meanRssMb: 0 };
  */
 export class UsageSampler<G extends string> {
   readonly #list: () => ProcSample[];
-  readonly #groupOf: (sample: ProcSample) => G | undefined;
+  readonly #groupOf: (sample: ProcSample) => G | readonly G[] | undefined;
   readonly #previous = new Map<number, ProcSample>();
   readonly #ticks = new Map<G, number>();
   readonly #rss = new Map<G, number[]>();
@@ -90,7 +90,8 @@ export class UsageSampler<G extends string> {
   #startedAt = 0;
   #stoppedAt = 0;
 
-  constructor(list: () => ProcSample[], groupOf: (sample: ProcSample) => G | undefined) {
+  /** A sample may count in several groups (an ffmpeg in "all ffmpeg" and in its camera's); the total counts it once. */
+  constructor(list: () => ProcSample[], groupOf: (sample: ProcSample) => G | readonly G[] | undefined) {
     this.#list = list;
     this.#groupOf = groupOf;
   }
@@ -138,15 +139,17 @@ export class UsageSampler<G extends string> {
     const rssNow = new Map<G, number>();
     let rssTotal = 0;
     for (const s of this.#list()) {
-      const group = this.#groupOf(s);
-      if (group === undefined) continue;
+      const found = this.#groupOf(s);
+      if (found === undefined) continue;
       this.#seenPids.add(s.pid);
       // A pid not listed at start was born inside the window, so all of its CPU time belongs to it.
       const ticks = s.cpuTicks - (this.#previous.get(s.pid)?.cpuTicks ?? 0);
       this.#previous.set(s.pid, s);
-      this.#ticks.set(group, (this.#ticks.get(group) ?? 0) + ticks);
+      for (const group of typeof found === 'string' ? [found as G] : (found as readonly G[])) {
+        this.#ticks.set(group, (this.#ticks.get(group) ?? 0) + ticks);
+        rssNow.set(group, (rssNow.get(group) ?? 0) + s.rssBytes);
+      }
       this.#totalTicks += ticks;
-      rssNow.set(group, (rssNow.get(group) ?? 0) + s.rssBytes);
       rssTotal += s.rssBytes;
     }
     for (const [group, bytes] of rssNow) this.#rss.set(group, [...(this.#rss.get(group) ?? []), bytes]);

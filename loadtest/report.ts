@@ -1,8 +1,27 @@
-import type { LatencyStats } from './events';
+import type { Suite } from './args';
+import type { EventsSuiteResult } from './events-suite';
+import { formatEventsSuite } from './events-suite';
+import type { PhaseFigures } from './gateway-phase';
 import type { DecodeLimit, DetectorLimit } from './limits';
-import type { UsageSummary } from './proc-stats';
+import { f1, f2 } from './report-format';
+import { formatCompare, formatPhase } from './report-phase';
 
 export type BoundBy = 'decode' | 'detector' | 'demand';
+
+/** The camera suite: one gateway phase (two with --adaptive-compare, the default one last), then the limits. */
+export interface CameraSuiteResult {
+  /** cameras x configured fps: what the gateway is asked to analyse. */
+  readonly demandFps: number;
+  readonly phases: readonly PhaseFigures[];
+  readonly decodeLimit: DecodeLimit;
+  readonly detectorLimit: DetectorLimit;
+  /** Of the default-config phase (the last one). */
+  readonly bound: number;
+  readonly boundBy: BoundBy;
+  readonly ratio: number;
+  /** Gateway + ffmpeg CPU as a share of all cores: near 100 means the machine itself is the limit. */
+  readonly machineCpuPercent: number;
+}
 
 export interface BenchResult {
   readonly cameras: number;
@@ -10,79 +29,61 @@ export interface BenchResult {
   readonly seconds: number;
   readonly workers: number;
   readonly cores: number;
-  /** cameras x configured fps: what the gateway is asked to analyse. */
-  readonly demandFps: number;
-  readonly analysedFps: number;
-  readonly analysedFpsPerCamera: Readonly<Record<string, number>>;
-  readonly decodedFps: number;
-  /** Frames dropped inside the window, by reason (counts, not rates). */
-  readonly dropped: Readonly<Record<string, number>>;
-  readonly latency: LatencyStats;
-  readonly gateway: UsageSummary;
-  readonly ffmpeg: UsageSummary;
-  readonly total: UsageSummary;
-  readonly benchClientCpuPercent: number;
-  /** CPU used by anything else on the machine during the gateway window (other processes, hypervisor steal). */
-  readonly otherCpuPercent: number;
-  readonly decodeLimit: DecodeLimit;
-  readonly detectorLimit: DetectorLimit;
-  readonly bound: number;
-  readonly boundBy: BoundBy;
-  readonly ratio: number;
-  /** Gateway + ffmpeg CPU as a share of all cores: near 100 means the machine itself is the limit. */
-  readonly machineCpuPercent: number;
-  readonly gatewayExitCode: number | null;
-  readonly leftovers: readonly string[];
-  readonly gatewayProblems: readonly string[];
+  readonly recognition: boolean;
+  readonly suite: Suite;
+  readonly cameraSuite?: CameraSuiteResult;
+  readonly events?: EventsSuiteResult;
 }
 
-const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
-const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 /** Above this much CPU used by others (100 = one core), the figures are not trustworthy. */
 const BACKGROUND_WARNING = 15;
 
-function backgroundLine(r: BenchResult): string {
-  const phases = [r.otherCpuPercent, r.decodeLimit.otherCpuPercent, r.detectorLimit.otherCpuPercent];
-  const line = `CPU used by other processes meanwhile: gateway phase ${f1(phases[0] ?? 0)} %, bare decode ${f1(phases[1] ?? 0)} %, bare detector ${f1(phases[2] ?? 0)} %`;
-  return phases.some((p) => p > BACKGROUND_WARNING) ? `${line}\nWARNING: the machine was not idle; rerun for trustworthy figures.` : line;
+function backgroundLine(c: CameraSuiteResult): string {
+  const phases = [...c.phases.map((p) => p.otherCpuPercent), c.decodeLimit.otherCpuPercent, c.detectorLimit.otherCpuPercent];
+  const line = `CPU used by other processes meanwhile: gateway phase(s) ${c.phases.map((p) => `${f1(p.otherCpuPercent)} %`).join(' / ')}, bare decode ${f1(c.decodeLimit.otherCpuPercent)} %, bare detector ${f1(c.detectorLimit.otherCpuPercent)} %`;
+  return phases.some((p) => p > BACKGROUND_WARNING) ? `${line}\nWARNING: the machine was not idle (other sessions share it); rerun on an idle machine for trustworthy figures.` : line;
 }
 
-function usage(label: string, u: UsageSummary): string {
-  return `  ${label.padEnd(22)} CPU ${f1(u.cpuPercent).padStart(6)} %   RSS peak ${f1(u.peakRssMb).padStart(7)} MB (mean ${f1(u.meanRssMb)} MB)`;
-}
-
-export function formatReport(r: BenchResult): string {
-  const perCamera = Object.entries(r.analysedFpsPerCamera).map(([id, fps]) => `${id} ${f2(fps)}`).join(', ');
-  const dropped = Object.entries(r.dropped).map(([reason, count]) => `${reason} ${count}`).join(', ') || 'none';
-  const { latency: l, decodeLimit: d, detectorLimit: i } = r;
+function formatCameraSuite(r: BenchResult, c: CameraSuiteResult): string[] {
+  const main = c.phases.at(-1);
+  if (main === undefined) return [];
+  const { decodeLimit: d, detectorLimit: i } = c;
+  const phases = c.phases.flatMap((p) => [
+    '',
+    `Gateway (node bin/vigil.js serve), ingest.degradeTo: ${p.degradeTo === 'default' ? 'default (keyframes)' : p.degradeTo}`,
+    ...formatPhase(p, c.demandFps),
+  ]);
+  const first = c.phases[0];
+  const compare = c.phases.length === 2 && first !== undefined ? ['', ...formatCompare(first, main)] : [];
   return [
-    '',
-    `=== Vigil bench: ${r.cameras} camera(s), source ${r.resolution}, analysed at 640x360 @ 5 fps, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`,
-    '',
-    'Gateway (node bin/vigil.js serve)',
-    `  analysed fps           ${f2(r.analysedFps)} of ${r.demandFps} configured   [per camera: ${perCamera}]`,
-    `  decoded fps            ${f2(r.decodedFps)}`,
-    `  dropped in window      ${dropped}`,
-    `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} events; only frames with a face make one)`,
-    usage('gateway (node)', r.gateway),
-    usage('ffmpeg (all children)', r.ffmpeg),
-    usage('total', r.total),
-    `  share of the machine   ${f1(r.machineCpuPercent)} % of ${r.cores} cores`,
-    `  bench client CPU       ${f1(r.benchClientCpuPercent)} %   (WebSocket client + scrapes, not in the totals)`,
+    ...phases,
+    ...compare,
     '',
     'Limits on the same input, each measured alone',
     `  bare decode            ${f2(d.fps)} fps   (${r.cameras} x ffmpeg without -re; ffmpeg CPU ${f1(d.ffmpegCpuPercent)} %, pipe reader CPU ${f1(d.readerCpuPercent)} %)`,
-    `  bare detector          ${f2(i.fps)} fps   (${r.workers} worker(s) always busy; CPU ${f1(i.cpuPercent)} %, mean inference ${f1(i.meanInferenceMs)} ms)`,
-    `  configured demand      ${r.demandFps} fps`,
+    `  bare detector          ${f2(i.fps)} fps   (${r.workers} worker(s) always busy, detection only; CPU ${f1(i.cpuPercent)} %, mean inference ${f1(i.meanInferenceMs)} ms)`,
+    `  configured demand      ${c.demandFps} fps`,
     '',
-    `Ratio ${f2(r.ratio)} = analysed ${f2(r.analysedFps)} / min(decode ${f2(d.fps)}, detector ${f2(i.fps)}, demand ${r.demandFps}) = ${f2(r.bound)} (bound by ${r.boundBy})`,
+    `Ratio ${f2(c.ratio)} = analysed ${f2(main.cameras.total.analysedFps)} / min(decode ${f2(d.fps)}, detector ${f2(i.fps)}, demand ${c.demandFps}) = ${f2(c.bound)} (bound by ${c.boundBy})`,
     '  1.00 means the gateway analyses as many frames as the tightest limit allows: no overhead of its own.',
-    '  Below 1.00 is frames lost to the gateway: its own overhead, or decode and detection competing for',
-    '  the same cores (each limit above had the machine to itself; see "share of the machine").',
+    '  Below 1.00 is frames lost to the gateway: its own overhead (recognition included when on), or decode and',
+    '  detection competing for the same cores (each limit above had the machine to itself).',
+    `  share of the machine   ${f1(c.machineCpuPercent)} % of ${r.cores} cores (gateway + ffmpeg)`,
     '',
-    backgroundLine(r),
-    `Gateway exit code ${r.gatewayExitCode ?? 'none (killed)'}; leftover processes: ${r.leftovers.length === 0 ? 'none' : r.leftovers.join(', ')}`,
-    r.gatewayProblems.length === 0 ? 'Gateway warnings/errors: none' : `Gateway warnings/errors (${r.gatewayProblems.length}): ${[...new Set(r.gatewayProblems)].join(' | ')}`,
+    backgroundLine(c),
+    ...c.phases.map((p) => `Gateway (degradeTo ${p.degradeTo}) exit code ${p.gatewayExitCode ?? 'none (killed)'}; leftover processes: ${p.leftovers.length === 0 ? 'none' : p.leftovers.join(', ')}`),
+    ...c.phases.map((p) => `Gateway (degradeTo ${p.degradeTo}) warnings/errors: ${p.gatewayProblems.length === 0 ? 'none' : `(${p.gatewayProblems.length}) ${[...new Set(p.gatewayProblems)].join(' | ')}`}`),
+  ];
+}
+
+export function formatReport(r: BenchResult): string {
+  return [
+    '',
+    r.cameraSuite
+      ? `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s), source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`
+      : `=== Vigil bench: suite ${r.suite}, ${r.cores} cores ===`,
+    ...(r.cameraSuite ? formatCameraSuite(r, r.cameraSuite) : []),
+    ...(r.events ? ['', ...formatEventsSuite(r.events)] : []),
     '',
   ].join('\n');
 }

@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { PROJECT_ROOT } from '../src/project-paths';
+import type { BenchCamera } from './cams';
+import { onCleanup, signal } from './cleanup';
+import { ANALYSIS } from './media';
+
+export type BenchDegradeTo = 'keyframes' | 'off';
+
+export interface GatewayConfigOptions {
+  readonly cameras: readonly BenchCamera[];
+  readonly workers: number;
+  /** Per camera: tracking, landmarks, quality, liveness, embeddings, gallery (the product default is on). */
+  readonly recognition: boolean;
+  /** `ingest.degradeTo`; undefined leaves the product default (keyframes). */
+  readonly degradeTo?: BenchDegradeTo;
+}
+
+/** The person enrolled before the gateway starts, so recognition latency has tracks to name. */
+export const ENROLLED = { name: 'Lin-Manuel Miranda', photo: join(PROJECT_ROOT, 'test', 'fixtures', 'faces', 'lin_manuel_miranda', 'lin1.png') };
+const ENROL_TIMEOUT_MS = 60_000;
+
+export function streamsYaml(options: GatewayConfigOptions): string {
+  const cameras = options.cameras.map((c) => ({
+    id: c.id,
+    url: `file:${c.path}`,
+    ...ANALYSIS,
+    recognition: options.recognition,
+    // Per-frame events are off by default since recognition; the latency figure is measured on them.
+    detectedEvents: true,
+  }));
+  return stringify({
+    gateway: { allowLocalFiles: true },
+    ...(options.degradeTo !== undefined && { ingest: { degradeTo: options.degradeTo } }),
+    inference: { workers: options.workers },
+    cameras,
+  });
+}
+
+/** `vigil enroll` with the bench's config and data dir, as an operator would before starting the gateway. */
+export function enrolReference(env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'vigil.js'), 'enroll', '--name', ENROLLED.name, ENROLLED.photo], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env,
+    });
+    const forget = onCleanup(() => signal(child.pid, 'SIGKILL'));
+    const timer = setTimeout(() => signal(child.pid, 'SIGKILL'), ENROL_TIMEOUT_MS);
+    let output = '';
+    const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-2000));
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      forget();
+      reject(error);
+    });
+    child.once('close', (code, sig) => {
+      clearTimeout(timer);
+      forget();
+      if (code === 0) resolve();
+      else reject(new Error(`vigil enroll failed (${sig ?? `exit ${code}`}): ${output.trim()}`));
+    });
+  });
+}

@@ -1,0 +1,55 @@
+import type { PhaseFigures } from './gateway-phase';
+import { CAMERA_HEADER, age, cameraRow, drops, f1, f2, table, usage } from './report-format';
+
+function recognitionLines(p: PhaseFigures): string[] {
+  const r = p.recognition;
+  const head = `  recognition            ${r.enabled ? 'on' : 'off'}: detections ${f2(r.detectionsPerSecond)}/s, embeddings ${f2(r.embeddingsPerSecond)}/s, tracks started ${r.tracksStarted}, answers ${Object.entries(r.answers).map(([k, n]) => `${k} ${n}`).join(', ')}`;
+  if (!r.enabled) return [head];
+  const l = r.latency;
+  const latency = l.recognized === 0
+    ? '  recognition latency    no track was recognised in the window'
+    : `  recognition latency    mean ${f1(l.meanMs)} ms, p50 ${l.p50AboveTopBucket ? '>' : ''}${f1(l.p50Ms)} ms (bucket-interpolated) over ${l.recognized} recognised track(s); first frame of the track to its recognized event`;
+  return [head, latency];
+}
+
+/** One gateway phase: totals, per-camera table, recognition, CPU and memory. */
+export function formatPhase(p: PhaseFigures, demandFps: number): string[] {
+  const t = p.cameras.total;
+  const l = p.latency;
+  return [
+    `  analysed fps           ${f2(t.analysedFps)} of ${demandFps} configured   (decoded ${f2(t.decodedFps)})`,
+    `  dropped in window      ${drops(t.dropped)}`,
+    `  frame age at analysis  p50 ${f1(t.frameAge.p50Ms)} ms   p99 ${t.frameAge.p99AboveTopBucket ? '>' : ''}${f1(t.frameAge.p99Ms)} ms   (bucket-interpolated from vigil_frame_age_at_analysis_seconds, ${t.frameAge.frames} frames)`,
+    `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} vigil.face.detected events; only frames with a face make one)`,
+    ...recognitionLines(p),
+    usage('gateway (node)', p.gateway),
+    usage('ffmpeg (all children)', p.ffmpeg),
+    usage('total', p.total),
+    `  bench client CPU       ${f1(p.benchClientCpuPercent)} %   (WebSocket client + scrapes, not in the totals)`,
+    '',
+    '  Per camera (frame age bucket-interpolated; decode CPU = that camera\'s ffmpeg, found by its clip link in /proc/PID/cmdline):',
+    ...table([CAMERA_HEADER, ...Object.entries(p.cameras.perCamera).map(([id, c]) => cameraRow(id, c)), cameraRow('total', t)], '    '),
+  ];
+}
+
+/** `--adaptive-compare`: the same input with `degradeTo: off` and with the default, side by side. */
+export function formatCompare(off: PhaseFigures, adaptive: PhaseFigures): string[] {
+  const row = (label: string, get: (p: PhaseFigures) => string): string[] => [label, get(off), get(adaptive)];
+  return [
+    'Effect of the adaptive decode mode under overload (same cameras and clip, one run each)',
+    ...table([
+      ['', 'degradeTo: off', 'default (keyframes)'],
+      row('analysed fps', (p) => f2(p.cameras.total.analysedFps)),
+      row('decoded fps', (p) => f2(p.cameras.total.decodedFps)),
+      row('dropped ring_full', (p) => String(p.cameras.total.dropped.ring_full ?? 0)),
+      row('dropped stale', (p) => String(p.cameras.total.dropped.stale ?? 0)),
+      row('dropped inference_error', (p) => String(p.cameras.total.dropped.inference_error ?? 0)),
+      row('dropped stopped', (p) => String(p.cameras.total.dropped.stopped ?? 0)),
+      row('frame age p50 / p99 ms', (p) => age(p.cameras.total.frameAge)),
+      row('decode CPU % (all ffmpeg)', (p) => f1(p.cameras.total.decodeCpuPercent)),
+      row('total CPU % (gateway + ffmpeg)', (p) => f1(p.total.cpuPercent)),
+      row('decode modes at end', (p) => p.cameras.total.decodeMode),
+      row('other processes CPU %', (p) => f1(p.otherCpuPercent)),
+    ]),
+  ];
+}
