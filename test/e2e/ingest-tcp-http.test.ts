@@ -95,13 +95,21 @@ describe('ingest: RTSP over TCP, HLS and MJPEG over HTTP from real servers', () 
   });
 
   it('never reads a local file an HLS playlist points at: the camera fails with the blocked protocol named', async () => {
-    await waitFor(async () => (await cameras(gateway.baseUrl)).get('hlslocal')?.lastError, { timeoutMs: 30_000, what: 'hlslocal reports an error' });
+    await waitFor(async () => (await cameras(gateway.baseUrl)).get('hlslocal')?.state === 'failed', { timeoutMs: 30_000, what: 'hlslocal failed' }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${JSON.stringify((await cameras(gateway.baseUrl)).get('hlslocal'))}`);
+    });
     const camera = (await cameras(gateway.baseUrl)).get('hlslocal');
     assert.ok(hls.requests.includes('/local.m3u8'), 'the playlist itself was fetched over HTTP');
-    console.log(JSON.stringify(camera));
-    assert.ok(!watcher.states('hlslocal').includes('streaming'), `never streamed: ${watcher.states('hlslocal').join(' → ')}`);
+    assert.equal(camera?.lastError?.code, 'VIGIL_ERR_PROTOCOL_BLOCKED');
+    assert.match(camera?.lastError?.message ?? '', /Protocol 'file' not on whitelist 'http,https,tcp,tls,crypto'/);
+    assert.match(camera?.stateReason ?? '', /not on whitelist/);
+    assert.deepEqual(watcher.states('hlslocal').filter((s) => s === 'streaming'), [], `never streamed: ${watcher.states('hlslocal').join(' → ')}`);
     assert.equal(camera?.framesDecoded, 0, 'no frame came from the local segment');
     assert.equal(camera?.framesAnalyzed, 0);
+    assert.equal(camera?.reconnectsLastHour, 0, 'a blocked protocol is not retried');
+    // Only the good cameras produced frames; the local segment's path never left the gateway.
+    const api = await (await fetch(`${gateway.baseUrl}/v1/cameras`)).text();
+    assert.ok(!api.includes('secret.ts') && !JSON.stringify(watcher.events).includes('secret.ts'), 'the local path is in no API answer or event');
   });
 
   it('stops on SIGTERM and leaves none of its ffmpeg behind', async () => {
