@@ -8,16 +8,35 @@ const REQUIRED = [
   { command: 'kcat', aptPackage: 'kcat', why: "librdkafka's mock Kafka cluster for the Kafka tests" },
   // playwright-core drives it; it never downloads a browser of its own.
   { command: 'chromium', aptPackage: 'chromium', why: 'the dashboard end-to-end test in a real browser (playwright-core)' },
+  {
+    // Debian's own python3 (not a pyenv one on PATH) with GStreamer's RTSP server and the elements
+    // test/helpers/rtsp-tcp-server.py links: filesrc, qtdemux, h264parse, rtph264pay.
+    command: 'GStreamer RTSP server (python3-gi)',
+    check: () =>
+      spawnSync('/usr/bin/python3', ['-c', GST_CHECK], { stdio: 'ignore' }).status === 0,
+    aptPackage: ['python3-gi', 'gir1.2-gst-rtsp-server-1.0', 'gstreamer1.0-plugins-base', 'gstreamer1.0-plugins-good', 'gstreamer1.0-plugins-bad'],
+    why: 'the RTSP-over-TCP end-to-end test (a real RTSP server)',
+  },
 ];
+
+const GST_CHECK = [
+  'import gi',
+  "gi.require_version('Gst', '1.0')",
+  "gi.require_version('GstRtspServer', '1.0')",
+  'from gi.repository import Gst, GstRtspServer',
+  'Gst.init(None)',
+  "assert all(Gst.ElementFactory.find(n) for n in ('filesrc', 'qtdemux', 'h264parse', 'rtph264pay'))",
+].join('\n');
 
 function has(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-const missing = REQUIRED.filter((r) => !has(r.command));
+const present = (r) => (r.check ? r.check() : has(r.command));
+const missing = REQUIRED.filter((r) => !present(r));
 if (missing.length === 0) process.exit(0);
 
-const packages = missing.map((m) => m.aptPackage);
+const packages = missing.flatMap((m) => m.aptPackage);
 const canInstall = typeof process.getuid === 'function' && process.getuid() === 0 && has('apt-get');
 if (!canInstall) {
   for (const m of missing) process.stderr.write(`test dependency missing: ${m.command} (${m.why})\n`);
@@ -35,7 +54,7 @@ try {
   process.stderr.write(`apt-get could not install ${packages.join(' ')}: ${error.message}\n`);
   process.exit(1);
 }
-const still = missing.filter((m) => !has(m.command));
+const still = missing.filter((m) => !present(m));
 if (still.length > 0) {
   process.stderr.write(`still missing after install: ${still.map((m) => m.command).join(', ')}\n`);
   process.exit(1);

@@ -21,6 +21,11 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_AUTH_FAILED: { message: 'the camera refused the credentials (401/403)', retryable: false, httpStatus: 502 },
   VIGIL_ERR_NO_VIDEO_STREAM: { message: 'the source has no video stream', retryable: false, httpStatus: 502 },
   VIGIL_ERR_UNSUPPORTED_CODEC: { message: 'the video codec is not supported by the decoder', retryable: false, httpStatus: 502 },
+  VIGIL_ERR_PROTOCOL_BLOCKED: {
+    message: 'the source led ffmpeg to a protocol this camera may not use (for example a playlist pointing at a local file)',
+    retryable: false,
+    httpStatus: 502,
+  },
   VIGIL_ERR_CORRUPT_DATA: { message: 'the source sent data that is not a readable video stream', retryable: true, httpStatus: 502 },
   VIGIL_ERR_STREAM_STALLED: { message: 'no frame from the camera within the stall timeout', retryable: true, httpStatus: 504 },
   VIGIL_ERR_FRAME_RATE_ANOMALY: { message: 'the camera delivered frames far faster than configured', retryable: true, httpStatus: 502 },

@@ -3,7 +3,10 @@ import type { SourceKind } from './camera-url';
 import type { FfmpegExit } from './ffmpeg-process';
 
 /** Stderr patterns that name an error a user can act on, most specific first. */
-const PATTERNS: ReadonlyArray<{ test: RegExp; code: ErrorCode }> = [
+const PATTERNS: ReadonlyArray<{ test: RegExp; code: ErrorCode; ownLine?: true }> = [
+  // An HLS playlist (or redirect) pointing outside the whitelist: ffmpeg's last line then only says
+  // "Invalid data found", so the line naming the blocked protocol is the message.
+  { test: /protocol '[^']*' not on whitelist/i, code: 'VIGIL_ERR_PROTOCOL_BLOCKED', ownLine: true },
   { test: /\b401\b|unauthori[sz]ed|\b403\b|forbidden|authenticat(ion|e) failed/i, code: 'VIGIL_ERR_AUTH_FAILED' },
   { test: /connection refused/i, code: 'VIGIL_ERR_CONNECTION_REFUSED' },
   {
@@ -34,9 +37,10 @@ export function classifyFfmpegExit(exit: FfmpegExit, kind: SourceKind): { error:
   const line = meaningfulLine(exit.stderrTail);
   const joined = exit.stderrTail.join('\n');
   const details = { exitCode: exit.code, signal: exit.signal };
-  for (const { test, code } of PATTERNS) {
+  for (const { test, code, ownLine } of PATTERNS) {
     if (test.test(joined)) {
-      const error = new VigilError(code, line ?? undefined, details);
+      const message = ownLine ? exit.stderrTail.find((l) => test.test(l)) : line;
+      const error = new VigilError(code, message ?? undefined, details);
       // A network path that is not there may be published later (a camera rebooting): retry it.
       // A missing local file will not appear by retrying.
       const retry = code === 'VIGIL_ERR_SOURCE_NOT_FOUND' ? kind !== 'file' : error.retryable;

@@ -28,6 +28,17 @@ describe('classifyFfmpegExit', () => {
       if (row.lines.length > 0) assert.ok(error.message.includes(meaningfulLine(row.lines) ?? '\u0000'), 'the last meaningful line is the message');
     });
   }
+  it('names a protocol blocked by the whitelist (an HLS playlist pointing at a local file), not the "invalid data" that follows', () => {
+    const lines = [
+      "[file @ 0x55] Protocol 'file' not on whitelist 'http,https,tcp,tls,crypto'!",
+      "[hls,applehttp @ 0x55] Error when loading first segment 'file:///tmp/secret.ts'",
+      'http://127.0.0.1:4000/local.m3u8: Invalid data found when processing input',
+    ];
+    const { error, retry } = classifyFfmpegExit(exit(lines), 'http');
+    assert.equal(error.code, 'VIGIL_ERR_PROTOCOL_BLOCKED');
+    assert.equal(retry, false, 'the same playlist would be refused again');
+    assert.equal(error.message, lines[0]);
+  });
   it('passes a spawn error through', () => {
     const spawnError = new VigilError('VIGIL_ERR_FFMPEG_SPAWN', 'ffmpeg could not be started: ENOENT');
     const { error, retry } = classifyFfmpegExit({ code: null, signal: null, error: spawnError, stderrTail: [] }, 'rtsp');
