@@ -1,4 +1,4 @@
-import type { Box } from '../inference';
+import { iou, type Box } from '../inference';
 
 /** A face as the tracker sees it: where it is and how usable this view is. */
 export interface TrackedObservation {
@@ -11,16 +11,6 @@ export interface TrackerSettings {
   readonly iouThreshold: number;
   /** A track ends after this long unseen. */
   readonly maxUnseenMs: number;
-}
-
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 /**
