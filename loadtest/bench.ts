@@ -33,9 +33,9 @@ async function runCameraSuite(args: BenchArgs): Promise<CameraSuiteResult> {
 
   log(`Bare decode limit: ${args.cameras} ffmpeg without -re, ${args.seconds} s`);
   const decodeLimit = await measureDecodeLimit(clip, args.cameras, args.seconds);
-  log(`Bare detector limit: ${args.workers} worker(s) on ${DETECTOR_FRAMES} decoded frames, ${args.seconds} s`);
+  log(`Bare detector limit: ${args.workers} worker(s) on ${DETECTOR_FRAMES} decoded frames, ${args.seconds} s, ${args.recognition ? 'detection + landmarks/quality/liveness' : 'detection only'}`);
   const frames = await decodeFrames(clip, DETECTOR_FRAMES);
-  const detectorLimit = await measureDetectorLimit(frames, args.workers, args.seconds);
+  const detectorLimit = await measureDetectorLimit(frames, args.workers, args.seconds, args.recognition);
 
   const main = phases.at(-1) as PhaseFigures;
   const demandFps = args.cameras * ANALYSIS.fps;

@@ -98,7 +98,7 @@ function stopChild(child: ChildProcess): Promise<void> {
  * The detector pool alone, fed real decoded frames with `workers` tasks always in flight: how
  * many frames per second the model can analyse on this machine when nothing else runs.
  */
-export async function measureDetectorLimit(frames: readonly ArrayBuffer[], workers: number, seconds: number): Promise<DetectorLimit> {
+export async function measureDetectorLimit(frames: readonly ArrayBuffer[], workers: number, seconds: number, recognition: boolean): Promise<DetectorLimit> {
   let inferenceMs = 0;
   let inferences = 0;
   const pool = new DetectorPool({
@@ -108,6 +108,9 @@ export async function measureDetectorLimit(frames: readonly ArrayBuffer[], worke
     scoreThreshold: 0.7,
     iouThreshold: 0.3,
     maxFaces: 100,
+    // With recognition on, every frame also gets landmarks, quality and liveness: the same work
+    // the gateway does per frame, so the limit is comparable.
+    analysis: recognition,
     // stderr keeps the report on stdout clean.
     logger: createLogger('warn', process.stderr),
     onInference: (ms) => {
@@ -123,7 +126,7 @@ export async function measureDetectorLimit(frames: readonly ArrayBuffer[], worke
     while (running) {
       const frame = frames[next++ % frames.length];
       // detect() moves the buffer to the worker, so each call gets its own copy of the frame.
-      if (frame) await pool.detect(frame.slice(0), ANALYSIS.width, ANALYSIS.height);
+      if (frame) await pool.detect(frame.slice(0), ANALYSIS.width, ANALYSIS.height, recognition);
       done += 1;
     }
   };

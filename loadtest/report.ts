@@ -61,7 +61,7 @@ function formatCameraSuite(r: BenchResult, c: CameraSuiteResult): string[] {
     '',
     'Limits on the same input, each measured alone',
     `  bare decode            ${f2(d.fps)} fps   (${r.cameras} x ffmpeg without -re; ffmpeg CPU ${f1(d.ffmpegCpuPercent)} %, pipe reader CPU ${f1(d.readerCpuPercent)} %)`,
-    `  bare detector          ${f2(i.fps)} fps   (${r.workers} worker(s) always busy, detection only; CPU ${f1(i.cpuPercent)} %, mean inference ${f1(i.meanInferenceMs)} ms)`,
+    `  bare detector          ${f2(i.fps)} fps   (${r.workers} worker(s) always busy, ${r.recognition ? 'detection + landmarks/quality/liveness' : 'detection only'}; CPU ${f1(i.cpuPercent)} %, mean inference ${f1(i.meanInferenceMs)} ms)`,
     `  configured demand      ${c.demandFps} fps`,
     '',
     `Ratio ${f2(c.ratio)} = analysed ${f2(main.cameras.total.analysedFps)} / min(decode ${f2(d.fps)}, detector ${f2(i.fps)}, demand ${c.demandFps}) = ${f2(c.bound)} (bound by ${c.boundBy})`,

@@ -122,7 +122,12 @@ export class DetectorPool implements Component<PoolState> {
       minThreads: o.workers,
       maxThreads: o.workers,
       concurrentTasksPerWorker: 1,
-      idleTimeout: Number.MAX_SAFE_INTEGER,
+      // First in, first out: each camera keeps one task queued, and piscina's default queueing
+      // moves some of them to the back again and again, so under overload those cameras were
+      // never analysed (measured: 4 of 16 cameras at 0 fps, latency p99 9.6 s).
+      stricterFIFO: true,
+      // Workers live as long as the pool (a number above Node's timer limit would fire at once).
+      idleTimeout: Infinity,
       workerData: settings,
     });
     try {

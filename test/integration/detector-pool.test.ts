@@ -54,3 +54,33 @@ describe('DetectorPool (real ONNX model in worker threads)', () => {
     await assert.rejects(closed.detect(copyOf(image), image.width, image.height), { code: 'VIGIL_ERR_INFERENCE_FAILED' });
   });
 });
+
+describe('DetectorPool under overload (each camera keeps one frame queued)', () => {
+  it('serves every caller in turn: no camera starves behind the others (piscina queue order)', async () => {
+    const image = await decodeImage(join(FACES, 'scenes', 'two_people.jpg'));
+    const pool = new DetectorPool({ ...settings, executionProviders: ['cpu'] });
+    await pool.start();
+    try {
+      // Eight "cameras", one worker: like the analyser, each caller queues its next frame as soon
+      // as the previous one is answered, so the queue always holds the others' frames.
+      const callers = 8;
+      const rounds = 10;
+      const done = new Array<number>(callers).fill(0);
+      let total = 0;
+      let stop = false;
+      const camera = async (index: number): Promise<void> => {
+        while (!stop) {
+          await pool.detect(copyOf(image), image.width, image.height);
+          done[index] = (done[index] ?? 0) + 1;
+          total += 1;
+          if (total >= callers * rounds) stop = true;
+        }
+      };
+      await Promise.all(Array.from({ length: callers }, (_, i) => camera(i)));
+      // Served in turn, each caller gets about `rounds` answers; before the fix half of them got 1.
+      for (const [index, count] of done.entries()) assert.ok(count >= rounds - 2, `caller ${index} was answered ${count} times: ${done.join(' ')}`);
+    } finally {
+      await pool.close();
+    }
+  });
+});
