@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { call, remoteTarget } from './remote';
+import { call, printer, remoteTarget } from './remote';
 
 interface CameraLine {
   id: string;
@@ -36,7 +36,7 @@ export async function camerasCommand(args: string[], out: NodeJS.WritableStream 
   });
   const target = remoteTarget(values, process.env);
   const [action, id, url] = positionals;
-  const print = (value: unknown, human: () => string): void => void out.write(`${values.json ? JSON.stringify(value) : human()}\n`);
+  const print = printer(out, values.json);
   const path = (cameraId: string): string => `/v1/cameras/${encodeURIComponent(cameraId)}`;
   switch (action) {
     case 'list': {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { call, imageForm, remoteTarget } from './remote';
+import { call, imageForm, printer, remoteTarget } from './remote';
 
 interface IdentityLine {
   id: string;
@@ -26,7 +26,7 @@ export async function remoteIdentities(args: string[], out: NodeJS.WritableStrea
   });
   const target = remoteTarget(values, process.env);
   const [action, ref, ...rest] = positionals;
-  const print = (value: unknown, human: () => string): void => void out.write(`${values.json ? JSON.stringify(value) : human()}\n`);
+  const print = printer(out, values.json);
   const path = (id: string): string => `/v1/identities/${encodeURIComponent(id)}`;
   const face = (): FormData | { fromTrack: string } => (values.track !== undefined ? { fromTrack: values.track } : imageForm({}, values.image !== undefined ? [values.image] : rest));
   switch (action) {

@@ -14,6 +14,11 @@ export function remoteTarget(flags: { url?: string | undefined; token?: string |
   return { url, token: flags.token ?? env.VIGIL_TOKEN };
 }
 
+/** Prints a value as one JSON line (`--json`) or as the human text `human()` makes. */
+export function printer(out: NodeJS.WritableStream, json: boolean | undefined): (value: unknown, human: () => string) => void {
+  return (value, human) => void out.write(`${json ? JSON.stringify(value) : human()}\n`);
+}
+
 /** Whether `vigil identities` should talk to a gateway (a URL was given) rather than open the local gallery file. */
 export function isRemote(flags: { url?: string | undefined }, env: NodeJS.ProcessEnv): boolean {
   return flags.url !== undefined || Boolean(env.VIGIL_URL);
