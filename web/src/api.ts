@@ -27,15 +27,14 @@ export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function headers(json: boolean): Headers {
+function headers(token: string | null, json: boolean): Headers {
   const h = new Headers();
-  const token = getToken();
   if (token) h.set('authorization', `Bearer ${token}`);
   if (json) h.set('content-type', 'application/json');
   return h;
 }
 
-async function failure(response: Response): Promise<ApiError> {
+async function failure(response: Response, sentToken: string | null): Promise<ApiError> {
   let code = `HTTP_${response.status}`;
   let message = response.statusText || 'request failed';
   let details: unknown = null;
@@ -53,21 +52,35 @@ async function failure(response: Response): Promise<ApiError> {
     // Not JSON: the status line says it.
   }
   const error = new ApiError(response.status, code, message, details);
-  if (response.status === 401) tokenRequired(error.describe());
+  // A refusal only asks for a token if it refused the one in use: a request sent before the user
+  // gave a token can answer 401 after it, and must not put the question back on screen.
+  if (response.status === 401 && sentToken === getToken()) tokenRequired(error.describe());
   return error;
 }
 
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
-  let response: Response;
+  const token = getToken();
+  const response = await request(method, path, token, body);
+  if (response.ok) return response;
+  // Sent before the user gave a token (or a new one) and refused after: ask again with the token
+  // in use now, rather than failing a request the user has already answered for.
+  const current = getToken();
+  if (response.status === 401 && current !== token && current) {
+    const retried = await request(method, path, current, body);
+    if (retried.ok) return retried;
+    throw await failure(retried, current);
+  }
+  throw await failure(response, token);
+}
+
+async function request(method: string, path: string, token: string | null, body: unknown): Promise<Response> {
   try {
-    const init: RequestInit = { method, headers: headers(body !== undefined), cache: 'no-store' };
+    const init: RequestInit = { method, headers: headers(token, body !== undefined), cache: 'no-store' };
     if (body !== undefined) init.body = JSON.stringify(body);
-    response = await fetch(path, init);
+    return await fetch(path, init);
   } catch (error) {
     throw new ApiError(0, 'NETWORK', `gateway unreachable (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!response.ok) throw await failure(response);
-  return response;
 }
 
 /** JSON request to the gateway's API; throws ApiError. A 204 resolves to null. */

@@ -53,6 +53,8 @@ export class CameraGrid {
     } catch (error) {
       showError(this.#error, `Cameras: ${describeError(error)}`);
     }
+    // Two refreshes can overlap (a poll and a start): keep one timer, not one per refresh.
+    if (this.#timer) clearTimeout(this.#timer);
     if (this.#running) this.#timer = setTimeout(() => void this.refresh(), POLL_MS);
   }
 

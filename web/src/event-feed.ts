@@ -18,6 +18,8 @@ export class EventFeed {
   readonly #store: EventStore;
   readonly #handlers: FeedHandlers;
   readonly #items = new Map<string, HTMLElement>();
+  /** Per item: puts the camera's current name in it (events can arrive before the camera list). */
+  readonly #renamers = new Map<string, () => void>();
   #filter: FeedFilter = { camera: null, identity: null };
 
   constructor(list: HTMLElement, store: EventStore, handlers: FeedHandlers) {
@@ -49,6 +51,7 @@ export class EventFeed {
       if (img) setObjectUrl(img, null);
       item.remove();
       this.#items.delete(id);
+      this.#renamers.delete(id);
     }
     let previous: Element | null = null;
     for (const event of wanted) {
@@ -64,27 +67,40 @@ export class EventFeed {
     this.#list.dataset.count = String(wanted.length);
   }
 
+  /** The camera list changed: show the names it gives in the items already on screen. */
+  renameCameras(): void {
+    for (const rename of this.#renamers.values()) rename();
+  }
+
   #item(event: VigilEvent): HTMLElement {
     const data = faceData(event);
     const recognized = event.type === RECOGNIZED;
     const who = recognized ? (data.identity?.name ?? 'recognized') : 'Unknown';
-    const camera = this.#handlers.cameraName(data.camera);
     const time = formatTime(event.time);
     const img = h('img', { alt: '', decoding: 'async', width: '64', height: '64' });
-    const thumb = h('button', { type: 'button', class: 'thumb', 'aria-label': `Open the full frame: ${who} at ${camera}, ${time}` }, img);
+    const thumb = h('button', { type: 'button', class: 'thumb' }, img);
     thumb.addEventListener('click', () => this.#handlers.open(event));
     const similarity = formatSimilarity(data.similarity);
     const item = h('li', { class: `event ${recognized ? 'recognized' : 'unknown'}`, 'data-event-id': event.id, 'data-event-type': recognized ? 'recognized' : 'unknown' },
       thumb,
       h('div', { class: 'event-body' },
         h('p', { class: 'who' }, h('strong', { class: 'identity' }, who), similarity ? h('span', { class: 'similarity', title: 'cosine similarity to the enrolled faces' }, `similarity ${similarity}`) : null),
-        h('p', { class: 'meta' }, h('span', { class: 'camera' }, camera), ' · ', h('time', { datetime: event.time }, time))));
-    if (!recognized && data.trackId) {
-      const enrol = h('button', { type: 'button', class: 'enrol' }, 'Enrol as…');
-      enrol.setAttribute('aria-label', `Enrol this unknown face from ${camera}, ${time}`);
+        h('p', { class: 'meta' }, h('span', { class: 'camera' }), ' · ', h('time', { datetime: event.time }, time))));
+    const enrol = !recognized && data.trackId ? h('button', { type: 'button', class: 'enrol' }, 'Enrol as…') : null;
+    if (enrol) {
       enrol.addEventListener('click', () => this.#handlers.enrol(event));
       item.querySelector('.event-body')?.append(enrol);
     }
+    const rename = (): void => {
+      const camera = this.#handlers.cameraName(data.camera);
+      const shown = item.querySelector('.camera');
+      if (shown && shown.textContent === camera) return;
+      if (shown) shown.textContent = camera;
+      thumb.setAttribute('aria-label', `Open the full frame: ${who} at ${camera}, ${time}`);
+      enrol?.setAttribute('aria-label', `Enrol this unknown face from ${camera}, ${time}`);
+    };
+    rename();
+    this.#renamers.set(event.id, rename);
     const face = data.snapshots?.face;
     if (face) {
       imageUrl(face)

@@ -28,6 +28,8 @@ export class EventStream {
   #refusedInARow = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = true;
+  /** Bumped by every start and stop, so the continuation of a socket from before ignores itself. */
+  #generation = 0;
 
   constructor(options: EventStreamOptions) {
     this.#options = options;
@@ -41,6 +43,7 @@ export class EventStream {
   start(cursor: ResumeCursor | null = this.#cursor): void {
     this.stop();
     this.#stopped = false;
+    this.#generation += 1;
     this.#cursor = cursor;
     this.#attempt = 0;
     this.#refusedInARow = 0;
@@ -49,6 +52,7 @@ export class EventStream {
 
   stop(): void {
     this.#stopped = true;
+    this.#generation += 1;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     const socket = this.#socket;
@@ -80,7 +84,7 @@ export class EventStream {
     socket.onclose = (close) => {
       if (this.#socket !== socket || this.#stopped) return;
       this.#socket = null;
-      void this.#closed(opened, close.code);
+      void this.#closed(opened, close.code, token);
     };
   }
 
@@ -101,10 +105,16 @@ export class EventStream {
     }
   }
 
-  async #closed(opened: boolean, code: number): Promise<void> {
+  async #closed(opened: boolean, code: number, sentToken: string | null): Promise<void> {
+    const generation = this.#generation;
     // A browser sees an HTTP 401 on the upgrade only as a failed connection, so ask the gateway.
-    const refusal = opened ? 'down' : await refusalReason();
-    if (this.#stopped) return;
+    const refusal = opened ? 'down' : await refusalReason(sentToken);
+    if (this.#stopped || generation !== this.#generation) return;
+    if (sentToken !== getToken()) {
+      // The user gave a (new) token while this socket was being refused: try with it at once.
+      this.#connect();
+      return;
+    }
     if (refusal === 'token' || refusal === 'token?') this.#refusedInARow += 1;
     // 'token?': an older gateway without the events history route; a refusal then is almost
     // surely the token, but with a token stored, give a restarting gateway one more chance.
@@ -131,10 +141,9 @@ export class EventStream {
  * (the events history, same auth, answers 401), unknown on a gateway without that route
  * ('token?'), or something else refused the upgrade while the API works ('other').
  */
-async function refusalReason(): Promise<'down' | 'token' | 'token?' | 'other'> {
+async function refusalReason(token: string | null): Promise<'down' | 'token' | 'token?' | 'other'> {
   try {
     if (!(await fetch('/healthz', { cache: 'no-store' })).ok) return 'down';
-    const token = getToken();
     const probe = await fetch('/v1/events?limit=1', { cache: 'no-store', headers: token ? { authorization: `Bearer ${token}` } : {} });
     if (probe.status === 401) return 'token';
     if (probe.status === 404) return 'token?';

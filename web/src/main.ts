@@ -67,7 +67,9 @@ function replaceOptions(select: HTMLSelectElement, options: readonly [string, st
 function updateCameraOptions(cameras: readonly CameraView[]): void {
   const wanted: [string, string][] = [['', 'All cameras'], ...cameras.map((c): [string, string] => [c.id, c.name || c.id])];
   const current = [...cameraFilter.options].map((o) => `${o.value}=${o.text}`).join('|');
-  if (current !== wanted.map(([v, l]) => `${v}=${l}`).join('|')) replaceOptions(cameraFilter, wanted);
+  if (current === wanted.map(([v, l]) => `${v}=${l}`).join('|')) return;
+  replaceOptions(cameraFilter, wanted);
+  feed.renameCameras();
 }
 
 function updateIdentityOptions(): void {
@@ -96,12 +98,16 @@ async function loadHistory(): Promise<ResumeCursor | null> {
   }
 }
 
+/** Counts calls to begin(): only the latest one may start the stream, with its own history's cursor. */
+let begun = 0;
+
 async function begin(): Promise<void> {
+  const call = ++begun;
   byId('sign-out').hidden = !getToken();
   grid.start();
   void loadIdentities();
   const cursor = await loadHistory();
-  if (!waitingForToken) stream.start(cursor ?? stream.cursor);
+  if (call === begun && !waitingForToken) stream.start(cursor ?? stream.cursor);
 }
 
 function setUpTokenPrompt(): void {
