@@ -30,16 +30,18 @@ if (files.length === 0) {
   process.stderr.write('no test files found under dist/test (did the build run?)\n');
   process.exit(1);
 }
+// Every temporary file of the run (data dirs, journals, browser profiles, the TAP file) goes in
+// one folder, removed at the end: a test that forgets its own temp dir leaves nothing behind.
+const runDir = mkdtempSync(join(tmpdir(), 'vigil-tests-'));
 // Spec output for people, TAP to a file for the closing tally.
-const tapDir = mkdtempSync(join(tmpdir(), 'vigil-tap-'));
-const tapFile = join(tapDir, 'results.tap');
+const tapFile = join(runDir, 'results.tap');
 const result = spawnSync(
   process.execPath,
   ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, TMPDIR: runDir } },
 );
 const tap = readFileSync(tapFile, 'utf8');
-rmSync(tapDir, { recursive: true, force: true });
+rmSync(runDir, { recursive: true, force: true });
 const count = (name) => Number((new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap) || [])[1] || 0);
 const [passed, failed, skipped] = [count('pass'), count('fail') + count('cancelled'), count('skipped') + count('todo')];
 process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

@@ -180,7 +180,9 @@ export class CameraRegistry implements CameraControl {
         this.#running.delete(id);
         const wasRunning = running.config.enabled && running.runtime.state !== 'failed';
         await running.runtime.close();
-        if (!wasRunning && plan.remove.includes(id)) running.runtime.announce('stopped', running.runtime.state, 'camera removed');
+        if (!plan.remove.includes(id)) return;
+        await running.runtime.forgetMetrics();
+        if (!wasRunning) running.runtime.announce('stopped', running.runtime.state, 'camera removed');
       }),
     );
     // Keep the file's order first, then API cameras in creation order.

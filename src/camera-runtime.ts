@@ -78,6 +78,7 @@ export class CameraRuntime {
   #refusalStatus: CameraStatus | null = null;
   #onStatus: (status: CameraStatus) => void;
   readonly #origin: 'config' | 'api';
+  readonly #metrics: Metrics;
   /** A copy of the newest decoded frame (one reused buffer), for `GET /v1/cameras/{id}/snapshot`. */
   #latest: { pixels: Uint8Array; capturedAt: number } | null = null;
   #jpeg: { at: number; frameAt: number; bytes: Promise<Buffer> } | null = null;
@@ -87,6 +88,7 @@ export class CameraRuntime {
     this.#origin = deps.origin ?? 'config';
     this.#onStatus = deps.onStatus;
     const { metrics } = deps;
+    this.#metrics = metrics;
     const logger = deps.logger.child({ camera: camera.id });
     let url: CameraUrl | null = null;
     let refusal: VigilError | null = null;
@@ -194,6 +196,11 @@ export class CameraRuntime {
 
   destroy(): void {
     this.#ingestor?.destroy();
+  }
+
+  /** The camera was removed (not restarted): its metric series go with it. Call after close(). */
+  forgetMetrics(): Promise<void> {
+    return this.#metrics.forgetCamera(this.config.id);
   }
 
   /** Publishes a status that no ingestor state change carries (a camera disabled or removed without running). */

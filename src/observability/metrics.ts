@@ -1,5 +1,12 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What forgetCamera needs of a prom-client metric (labelNames is public on every metric type, untyped). */
+interface LabelledMetric {
+  readonly labelNames?: readonly string[];
+  get(): Promise<{ values: readonly { labels: Record<string, string | number | undefined> }[] }>;
+  remove(labels: Record<string, string | number>): void;
+}
+
 /** One camera's sliding-hour figures, read at scrape time. */
 export interface CameraHealth {
   readonly camera: string;
@@ -154,6 +161,25 @@ export class Metrics {
 
   setCameraState(camera: string, state: string, allStates: readonly string[]): void {
     for (const s of allStates) this.cameraState.set({ camera, state: s }, s === state ? 1 : 0);
+  }
+
+  /**
+   * A camera was removed: every series labelled with it goes, so dashboards and alerts stop
+   * showing a camera that no longer exists (a camera re-added later starts from zero).
+   */
+  async forgetCamera(camera: string): Promise<void> {
+    for (const metric of this.registry.getMetricsAsArray() as unknown as LabelledMetric[]) {
+      const names = metric.labelNames ?? [];
+      if (!names.includes('camera')) continue;
+      const series = new Map<string, Record<string, string | number>>();
+      for (const value of (await metric.get()).values) {
+        if (value.labels.camera !== camera) continue;
+        // A histogram's values carry its bucket label too; the series is the metric's own labels.
+        const labels = Object.fromEntries(names.map((n) => [n, value.labels[n] ?? '']));
+        series.set(JSON.stringify(labels), labels);
+      }
+      for (const labels of series.values()) metric.remove(labels);
+    }
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

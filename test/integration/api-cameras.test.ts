@@ -109,6 +109,9 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     const disabled = await t.request({ method: 'PATCH', url: '/v1/cameras/door', as: 'operator', payload: { enabled: false } });
     assert.deepEqual(((d) => ({ enabled: d.enabled, state: d.state, name: d.name }))(disabled.json() as { enabled: boolean; state: string; name: string }), { enabled: false, state: 'stopped', name: 'Back door' });
 
+    const series = (text: string, camera: string) => text.split('\n').filter((line) => line.includes(`camera="${camera}"`));
+    const before = (await t.request({ method: 'GET', url: '/metrics', as: null })).body;
+    assert.ok(series(before, 'door').some((l) => l.startsWith('vigil_camera_state{')), 'the door camera has series while it exists');
     const history = (await t.request({ method: 'GET', url: '/v1/events?camera=door&type=vigil.camera.status&limit=1000', as: 'viewer' })).json() as { events: { subject: string; data: { state: string } }[]; sequence: number; run: string };
     assert.ok(history.events.length >= 3, 'status events for the added, failing and disabled camera');
     assert.ok(history.events.every((e) => e.subject === 'door'));
@@ -120,6 +123,8 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     assert.equal(t.app.store?.camera('door'), null);
 
     const metrics = (await t.request({ method: 'GET', url: '/metrics', as: null })).body;
+    assert.deepEqual(series(metrics, 'door'), [], 'a removed camera leaves no series behind');
+    assert.ok(series(metrics, 'clip').length > 0, 'the other camera keeps its series');
     for (const [where, text] of [['metrics', metrics], ['log', t.logs.join('\n')], ['events', JSON.stringify(history)]] as const) {
       assert.ok(!text.includes(SECRET), `the password is not in the ${where}`);
     }
