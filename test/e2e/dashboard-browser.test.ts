@@ -30,6 +30,8 @@ const LIN = 'Lin-Manuel Miranda';
 describe('dashboard in a browser', () => {
   const group = new ProcessGroup();
   const token = randomBytes(24).toString('base64url');
+  const viewerToken = randomBytes(24).toString('base64url');
+  const tokens = `operator:${token},viewer:${viewerToken}`;
   let gateway: Gateway;
   let browser: Browser;
   let page: Page;
@@ -46,7 +48,7 @@ describe('dashboard in a browser', () => {
 
   before(async () => {
     port = await freePort();
-    gateway = await startGateway(group, config, { VIGIL_TOKENS: `operator:${token}`, VIGIL_PORT: String(port) });
+    gateway = await startGateway(group, config, { VIGIL_TOKENS: tokens, VIGIL_PORT: String(port) });
     dataDir = gateway.dataDir;
     const env = { ...process.env, VIGIL_DATA_DIR: gateway.dataDir, VIGIL_CONFIG: '' };
     await run(process.execPath, [VIGIL_BIN, 'enroll', '--name', LIN, join(FACES, 'lin_manuel_miranda', 'lin1.png')], { env });
@@ -82,6 +84,7 @@ describe('dashboard in a browser', () => {
     await page.locator('#token-input').fill(token);
     await page.locator('#token-form button[type="submit"]').click();
     await page.locator('#token-dialog').waitFor({ state: 'hidden' });
+    await page.locator('#role', { hasText: 'Signed in as operator' }).waitFor({ timeout: 10_000 });
     assert.ok(heldAnswered, 'a request without the token was held');
     const isCameras = (status: number) => (r: { url(): string; status(): number }) => new URL(r.url()).pathname === '/v1/cameras' && r.status() === status;
     const late401 = page.waitForResponse(isCameras(401));
@@ -152,7 +155,7 @@ describe('dashboard in a browser', () => {
     // Closed with 1001: the page says it is reconnecting, and keeps what it has.
     await page.locator('#connection[data-state="reconnecting"]').waitFor({ timeout: 10_000 });
     assert.equal(await lins.count(), before);
-    gateway = await startGateway(group, config, { VIGIL_TOKENS: `operator:${token}`, VIGIL_PORT: String(port), VIGIL_DATA_DIR: dataDir });
+    gateway = await startGateway(group, config, { VIGIL_TOKENS: tokens, VIGIL_PORT: String(port), VIGIL_DATA_DIR: dataDir });
     await page.locator('#connection[data-state="live"]').waitFor({ timeout: 30_000 });
     // It resumed with since/run of the old run: the gateway says it restarted, and the page shows it.
     await page.locator('#feed-notice', { hasText: 'The gateway restarted' }).waitFor({ timeout: 10_000 });
@@ -209,6 +212,31 @@ describe('dashboard in a browser', () => {
     await page.locator('#enrol-cancel').click();
     const identities = (await (await fetch(`${gateway.baseUrl}/v1/identities`, { headers: { authorization: `Bearer ${token}` } })).json()) as { name: string }[];
     assert.ok(identities.some((i) => i.name === 'Stage guest'), JSON.stringify(identities));
+  });
+
+  it("offers a viewer only what a viewer may do: watching, no camera or gallery changes", async () => {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    try {
+      const viewer = await context.newPage();
+      const errors = collectPageErrors(viewer);
+      await viewer.goto(`${gateway.baseUrl}/`);
+      await viewer.locator('#token-input').fill(viewerToken);
+      await viewer.locator('#token-form button[type="submit"]').click();
+      await viewer.locator('#role', { hasText: 'Signed in as viewer' }).waitFor({ timeout: 10_000 });
+      errors.length = 0;
+      const tile = viewer.locator('article.tile[data-camera="stage"]');
+      await tile.locator('.badge', { hasText: 'streaming' }).waitFor({ timeout: 30_000 });
+      await viewer.locator('#event-list li[data-event-type="unknown"]').first().waitFor({ timeout: 60_000 });
+      assert.equal(await viewer.locator('details.add-camera').isVisible(), false, 'no add-camera form');
+      assert.equal(await tile.locator('button.toggle').isVisible(), false, 'no enable/disable');
+      assert.equal(await tile.locator('button.remove').isVisible(), false, 'no remove');
+      assert.equal(await viewer.locator('#event-list button.enrol').first().isVisible(), false, 'no enrol');
+      await viewer.screenshot({ path: artifactPath('dashboard-viewer.png'), fullPage: true });
+      assert.equal(await viewer.locator('#feed-notice').isVisible(), false, 'no stale error from before the token');
+      assert.deepEqual(errors.filter((e) => !isExpected404(e)), []);
+    } finally {
+      await context.close();
+    }
   });
 });
 

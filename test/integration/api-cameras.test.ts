@@ -34,6 +34,7 @@ const MATRIX: [string, string, keyof typeof RANK, object?][] = [
   ['POST', '/v1/identities/nope/negatives', 'operator', { fromTrack: 'none' }],
   ['GET', '/v1/events', 'viewer'],
   ['GET', '/v1/snapshots/nope', 'viewer'],
+  ['GET', '/v1/me', 'viewer'],
   ['GET', '/v1/tokens', 'admin'],
   ['POST', '/v1/tokens', 'admin', { role: 'root' }],
   ['DELETE', '/v1/tokens/nope', 'admin'],
@@ -179,6 +180,16 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     assert.equal(await t.app.reloadConfig('test'), true);
     assert.deepEqual(await cameraIds(), ['clip']);
     assert.equal(t.app.cameras.find((c) => c.config.id === 'clip'), clipBefore, 'an unchanged camera keeps running (same runtime)');
+  });
+
+  it("tells each caller its own role and token id, never a secret", async () => {
+    const listed = (await t.request({ method: 'GET', url: '/v1/tokens', as: 'admin' })).json() as { id: string; role: string }[];
+    for (const role of ['viewer', 'operator', 'admin'] as const) {
+      const me = (await t.request({ method: 'GET', url: '/v1/me', as: role })).json() as { role: string; tokenId: string };
+      assert.equal(me.role, role);
+      assert.equal(listed.find((entry) => entry.id === me.tokenId)?.role, role, 'the id is the one GET /v1/tokens lists');
+      assert.ok(!JSON.stringify(me).includes(TOKENS[role]));
+    }
   });
 
   it('lists tokens without secrets, creates one shown once (stored hashed), and revokes it', async () => {

@@ -17,7 +17,7 @@ export class ApiError extends Error {
 
   /** One line for people: "404 VIGIL_ERR_X: message". */
   describe(): string {
-    const details = this.details && typeof this.details === 'object' ? ` (${JSON.stringify(this.details)})` : '';
+    const details = this.details && typeof this.details === 'object' && Object.keys(this.details).length > 0 ? ` (${JSON.stringify(this.details)})` : '';
     return `${this.status ? `${this.status} ` : ''}${this.code}: ${this.message}${details}`;
   }
 }

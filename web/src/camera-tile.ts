@@ -56,7 +56,7 @@ export class CameraTile {
     this.#remove.addEventListener('click', () => void this.#removeClicked());
     this.element = h('article', { class: 'tile', 'data-camera': id, 'aria-labelledby': titleId },
       h('header', {}, this.#title, this.#badge), picture, this.#reason, stats, this.#url,
-      h('div', { class: 'actions' }, this.#toggle, this.#remove), this.#error);
+      h('div', { class: 'actions operator-only' }, this.#toggle, this.#remove), this.#error);
     this.#picture = new LivePicture(picture, img, note, id);
   }
 

@@ -86,7 +86,7 @@ export class EventFeed {
       h('div', { class: 'event-body' },
         h('p', { class: 'who' }, h('strong', { class: 'identity' }, who), similarity ? h('span', { class: 'similarity', title: 'cosine similarity to the enrolled faces' }, `similarity ${similarity}`) : null),
         h('p', { class: 'meta' }, h('span', { class: 'camera' }), ' · ', h('time', { datetime: event.time }, time))));
-    const enrol = !recognized && data.trackId ? h('button', { type: 'button', class: 'enrol' }, 'Enrol as…') : null;
+    const enrol = !recognized && data.trackId ? h('button', { type: 'button', class: 'enrol operator-only' }, 'Enrol as…') : null;
     if (enrol) {
       enrol.addEventListener('click', () => this.#handlers.enrol(event));
       item.querySelector('.event-body')?.append(enrol);

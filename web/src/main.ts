@@ -1,4 +1,4 @@
-import { api, describeError } from './api.js';
+import { ApiError, api, describeError } from './api.js';
 import { clearToken, getToken, isPlausibleToken, onTokenRequired, setToken } from './auth.js';
 import { CameraGrid } from './camera-grid.js';
 import { setUpCameraForm } from './camera-form.js';
@@ -8,7 +8,7 @@ import { EventFeed } from './event-feed.js';
 import { EventStore, UNKNOWN_IDENTITY, faceData, type ResumeCursor } from './event-store.js';
 import { EventStream, type ConnectionState } from './event-stream.js';
 import { FrameViewer } from './frame-viewer.js';
-import { CAMERA_STATUS, RECOGNIZED, UNKNOWN, type CameraStatusData, type CameraView, type ControlMessage, type Identity, type VigilEvent } from './types.js';
+import { CAMERA_STATUS, RECOGNIZED, UNKNOWN, type Caller, type CameraStatusData, type CameraView, type ControlMessage, type Identity, type VigilEvent } from './types.js';
 
 /** Face events held in memory (the feed shows at most 200 of them, after filtering). */
 const STORE_EVENTS = 1000;
@@ -86,6 +86,23 @@ async function loadIdentities(): Promise<void> {
   }
 }
 
+/**
+ * The caller's role: a viewer's page hides what only operators may do (the API refuses it anyway).
+ * A gateway without GET /v1/me, or an error, leaves everything shown.
+ */
+async function loadRole(): Promise<void> {
+  const role = byId('role');
+  try {
+    const me = await api<Caller>('GET', '/v1/me');
+    document.body.dataset.role = me.role;
+    role.textContent = me.role === 'anonymous' ? 'No tokens on this gateway' : `Signed in as ${me.role}`;
+    role.hidden = false;
+  } catch {
+    delete document.body.dataset.role;
+    role.hidden = true;
+  }
+}
+
 /** Recent face events, and where the WebSocket should resume so nothing falls between the two. */
 async function loadHistory(): Promise<ResumeCursor | null> {
   try {
@@ -93,7 +110,8 @@ async function loadHistory(): Promise<ResumeCursor | null> {
     for (const event of history.events) onEvent(event);
     return typeof history.sequence === 'number' && history.run ? { sequence: history.sequence, run: history.run } : null;
   } catch (error) {
-    showError(notice, `Earlier events unavailable: ${describeError(error)}`);
+    // Refused for want of a token: the token prompt says so, and the next begin() reads it again.
+    if (!(error instanceof ApiError && error.status === 401)) showError(notice, `Earlier events unavailable: ${describeError(error)}`);
     return null;
   }
 }
@@ -103,8 +121,10 @@ let begun = 0;
 
 async function begin(): Promise<void> {
   const call = ++begun;
+  showError(notice, null);
   byId('sign-out').hidden = !getToken();
   grid.start();
+  void loadRole();
   void loadIdentities();
   const cursor = await loadHistory();
   if (call === begun && !waitingForToken) stream.start(cursor ?? stream.cursor);

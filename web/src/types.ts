@@ -25,6 +25,12 @@ export interface CameraView {
   readonly origin?: 'config' | 'api';
 }
 
+/** GET /v1/me: who the token is. */
+export interface Caller {
+  readonly role: 'viewer' | 'operator' | 'admin' | 'anonymous';
+  readonly tokenId: string | null;
+}
+
 export interface Identity {
   readonly id: string;
   readonly name: string;

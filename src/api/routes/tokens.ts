@@ -3,13 +3,27 @@ import { VigilError } from '../../errors';
 import { idParams, tokenViewSchema } from '../schemas';
 import type { TokenControl } from '../types';
 
-/** Admin only: list tokens (ids and roles, never secrets), create one (the secret shown once), revoke a stored one. */
+/**
+ * `GET /v1/me`: the caller's own role and token id, so a client (the dashboard) can offer only
+ * what that role may do. Admin only: list tokens (ids and roles, never secrets), create one (the secret shown once), revoke a stored one. */
 export function tokenRoutes(app: FastifyInstance, deps: { control?: TokenControl | undefined }): void {
   const control = (): TokenControl => {
     if (!deps.control) throw new VigilError('VIGIL_ERR_NOT_READY', 'token management is not available on this server');
     return deps.control;
   };
   const tags = ['tokens'];
+  app.get(
+    '/v1/me',
+    {
+      config: { role: 'viewer' },
+      schema: {
+        summary: "the caller's role and token id (anonymous and null when the server has no tokens)",
+        tags,
+        response: { 200: { type: 'object', additionalProperties: false, required: ['role', 'tokenId'], properties: { role: { type: 'string', enum: ['viewer', 'operator', 'admin', 'anonymous'] }, tokenId: { type: ['string', 'null'] } } } },
+      },
+    },
+    async (request) => ({ role: request.caller.role, tokenId: request.caller.tokenId }),
+  );
   app.get('/v1/tokens', { config: { role: 'admin' }, schema: { summary: 'list tokens (never the secrets)', tags, response: { 200: { type: 'array', items: tokenViewSchema } } } }, async () => control().list());
   app.post<{ Body: { role: string; name?: string } }>(
     '/v1/tokens',
