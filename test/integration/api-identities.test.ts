@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
+import { decodeImage } from '../../src/imaging';
 import { FACES } from '../helpers/paths';
 import { startTestApp, type TestApp } from '../helpers/api-app';
 
@@ -55,9 +56,18 @@ function files(dir: string): string[] {
 describe('control plane API: identities (real models, gallery, sharp)', () => {
   let t: TestApp;
   let blank: Buffer;
+  /** A fixture photo made too small (a 40 px face) and too blurry (as the CLI test makes them). */
+  let small: Buffer;
+  let blurry: Buffer;
   before(async () => {
     t = await startTestApp({ api: { watchConfig: false, maxImageBytes: 512 * 1024 } });
     blank = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 120, b: 120 } } }).jpeg().toBuffer();
+    const original = photo('obama', 'obama1.jpg');
+    const image = await decodeImage(original);
+    const [face] = (await t.app.pool.detect(image.pixels, image.width, image.height, false)).faces;
+    assert.ok(face, 'the fixture photo has a face');
+    small = await sharp(original).rotate().resize(Math.round(image.width * (40 / face.box.height))).jpeg({ quality: 95 }).toBuffer();
+    blurry = await sharp(original).rotate().blur((4 * face.box.height) / 112).jpeg({ quality: 95 }).toBuffer();
   });
   after(async () => t?.stop());
 
@@ -111,6 +121,8 @@ describe('control plane API: identities (real models, gallery, sharp)', () => {
     ['a photo without a face', () => ({ payload: { name: 'Nobody', images: [blank.toString('base64')] } }), 422, 'VIGIL_ERR_ENROLL_NO_FACE'],
     ['a photo of two people', () => ({ payload: { name: 'Two', images: [photo('scenes', 'two_people.jpg').toString('base64')] } }), 422, 'VIGIL_ERR_ENROLL_MULTIPLE_FACES'],
     ['one good and one bad photo (all or nothing)', () => ({ payload: { name: 'Half', images: [photo('obama', 'obama3.jpg').toString('base64'), blank.toString('base64')] } }), 422, 'VIGIL_ERR_ENROLL_NO_FACE'],
+    ['a face too small to enrol', () => ({ payload: { name: 'Small', images: [small.toString('base64')] } }), 422, 'VIGIL_ERR_ENROLL_FACE_TOO_SMALL'],
+    ['a face too blurry to enrol', () => ({ payload: { name: 'Blurry', images: [blurry.toString('base64')] } }), 422, 'VIGIL_ERR_ENROLL_FACE_BLURRY'],
     ['text that is not an image', () => ({ payload: { name: 'Txt', images: [Buffer.from('hello, I am not a picture at all').toString('base64')] } }), 415, 'VIGIL_ERR_IMAGE_TYPE'],
     ['an SVG', () => ({ payload: { name: 'Svg', images: [Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>').toString('base64')] } }), 415, 'VIGIL_ERR_IMAGE_TYPE'],
     ['a decompression bomb', () => ({ payload: { name: 'Bomb', images: [pngBomb().toString('base64')] } }), 400, 'VIGIL_ERR_IMAGE_UNREADABLE'],
