@@ -4,8 +4,10 @@ import { idParams, tokenViewSchema } from '../schemas';
 import type { TokenControl } from '../types';
 
 /**
- * `GET /v1/me`: the caller's own role and token id, so a client (the dashboard) can offer only
- * what that role may do. Admin only: list tokens (ids and roles, never secrets), create one (the secret shown once), revoke a stored one. */
+ * `GET /v1/me` (any role): the caller's own role and token id, so a client (the dashboard) can
+ * offer only what that role may do. Admin only: list tokens (ids and roles, never secrets),
+ * create one (the secret shown once), revoke a stored one.
+ */
 export function tokenRoutes(app: FastifyInstance, deps: { control?: TokenControl | undefined }): void {
   const control = (): TokenControl => {
     if (!deps.control) throw new VigilError('VIGIL_ERR_NOT_READY', 'token management is not available on this server');
