@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { PROJECT_ROOT } from '../src/project-paths';
+import { PROJECT_ROOT } from '../src/config';
 import type { BenchCamera } from './cams';
 import { onCleanup, signal } from './cleanup';
 import { ANALYSIS } from './media';

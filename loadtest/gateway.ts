@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync, type 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { PROJECT_ROOT } from '../src/project-paths';
+import { PROJECT_ROOT } from '../src/config';
 import { CACHE_DIR } from './media';
 import { enrolReference, streamsYaml, type GatewayConfigOptions } from './gateway-config';
 import { onCleanup, signal, signalGroup } from './cleanup';

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/project-paths';
+import { PROJECT_ROOT } from '../src/config';
 import { CameraUrl, buildFfmpegArgs, resolveFfmpegPath, type DecodeSpec } from '../src/ingest';
 import { onCleanup, signal } from './cleanup';
 

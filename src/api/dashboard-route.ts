@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { PROJECT_ROOT } from '../project-paths';
+import { PROJECT_ROOT } from '../config';
 import { VigilError } from '../errors';
 
 /** Where `npm run build` puts the compiled dashboard (web/ → dist/web/). */

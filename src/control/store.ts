@@ -1,7 +1,6 @@
-import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { VigilError } from '../errors';
+import { openDatabase, type Database } from '../storage';
 import type { TokenEntry } from '../events';
 
 const SCHEMA = `
@@ -34,13 +33,8 @@ export class ControlStore {
   static open(dataDir: string): ControlStore {
     const path = join(dataDir, 'control.db');
     try {
-      mkdirSync(dataDir, { recursive: true });
-      const db = new Database(path);
-      chmodSync(path, 0o600);
-      db.pragma('journal_mode = WAL');
       // Few writes, each one an operator's change: durability over speed.
-      db.pragma('synchronous = FULL');
-      db.pragma('busy_timeout = 5000');
+      const db = openDatabase(path, { synchronous: 'FULL' });
       db.exec(SCHEMA);
       return new ControlStore(path, db);
     } catch (error) {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { CompressionTypes, Kafka, logLevel, type Producer, type LogEntry, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
-import { StateHolder, type Component } from '../lifecycle';
-import { backoffDelay } from '../ingest';
+import { StateHolder, backoffDelay, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
 import type { CloudEvent } from './cloud-event';
 import type { EventSink, PublishedEvent } from './event-bus';

@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { VigilError } from '../errors';
+import { openDatabase, type Database } from '../storage';
 import { topK, type Candidate, type Identity, type IndexedIdentity } from './search';
 
 const SCHEMA = `
@@ -58,11 +57,8 @@ export class Gallery {
   static open(dataDir: string): Gallery {
     const path = join(dataDir, 'gallery.db');
     try {
-      mkdirSync(dataDir, { recursive: true });
-      const db = new Database(path);
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      db.pragma('busy_timeout = 5000');
+      // Face embeddings are biometric data: the file is private like control.db.
+      const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
       db.exec(SCHEMA);
       const gallery = new Gallery(path, db);
       gallery.#reload();

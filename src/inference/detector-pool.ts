@@ -3,7 +3,7 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { StateHolder, withTimeout, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
-import { MODELS_DIR, WORKERS_DIR } from '../project-paths';
+import { MODELS_DIR, WORKERS_DIR } from '../config';
 import type { DetectResult, DetectTask, DetectorSettings, EmbedResult, EmbedTask, Point, WorkerInfo } from '../../workers/protocol';
 import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';

@@ -5,7 +5,7 @@ import type { CameraConfig } from '../config';
 import { StateHolder, type Component, type StateChange } from '../lifecycle';
 import { VigilError } from '../errors';
 import { INITIAL_ADAPTIVE, nextAdaptiveState, type AdaptiveState, type DecodeMode, type DegradeTo } from './adaptive';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '../lifecycle';
 import { redactCredentialsInText, type CameraUrl } from './camera-url';
 import { canMove, planRestart, type CameraState } from './camera-state';
 import { buildFfmpegArgs, describeFfmpegArgs } from './ffmpeg-args';

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffPolicy } from './backoff';
+import { backoffDelay, type BackoffPolicy } from '../lifecycle';
 
 /**
  * A camera's ingest states. `idle` before the first start; `starting` while ffmpeg connects and

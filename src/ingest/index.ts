@@ -10,4 +10,3 @@ export { classifyFfmpegExit, meaningfulLine } from './ffmpeg-errors';
 export { FrameBufferPool, type Frame } from './frame';
 export { FrameRing, ringCapacity, type DropReason } from './frame-ring';
 export { FrameSlicer } from './frame-slicer';
-export { backoffBounds, backoffDelay, type BackoffPolicy } from './backoff';

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffBounds } from '../../src/ingest';
+import { backoffBounds } from '../../src/lifecycle';
 import { CLIP } from '../helpers/paths';
 import { ProcessGroup, childPids, exited, pidsNamed, signalGroup } from '../helpers/processes';
 import { restartRtspCamera, startRtspCamera, type RtspCamera } from '../helpers/rtsp-camera';

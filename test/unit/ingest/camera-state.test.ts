@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CAMERA_STATES, backoffBounds, canMove, planRestart, type CameraState } from '../../../src/ingest';
+import { CAMERA_STATES, canMove, planRestart, type CameraState } from '../../../src/ingest';
+import { backoffBounds } from '../../../src/lifecycle';
 
 describe('camera state machine', () => {
   const allowed: Array<[CameraState, CameraState]> = [

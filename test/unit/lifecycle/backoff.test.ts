@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelay } from '../../../src/ingest';
+import { backoffDelay } from '../../../src/lifecycle';
 
 describe('backoffDelay (exponential, full jitter)', () => {
   const policy = { baseMs: 1000, maxMs: 30_000 };

@@ -1,0 +1,1 @@
+export { openDatabase, PRIVATE_FILE_MODE, PRIVATE_DIR_MODE, type Database, type DatabaseOptions } from './open-database';
