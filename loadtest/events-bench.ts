@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pino from 'pino';
 import { HttpServer } from '../src/api';
-import { EventBus, KafkaSink, TokenCheck, WebSocketHub, eventDraft, eventSource } from '../src/events';
+import { EventBus, KafkaSink, WebSocketHub, eventDraft, eventSource } from '../src/events';
 import { Metrics } from '../src/observability';
 import { onCleanup, signal } from './cleanup';
 
@@ -121,9 +121,9 @@ function ask<T>(worker: Worker, message: object, kind: string): Promise<T> {
 
 async function benchFanout(subscribers: number, events: number, rate: number, log: (line: string) => void): Promise<EventsBenchResult['websocket']> {
   const bus = new EventBus();
-  const hub = new WebSocketHub({ logger: silent, run: bus.run, auth: new TokenCheck([]), limits: { maxQueueMessages: 10_000, maxQueueBytes: 64 * 1024 ** 2 } });
+  const hub = new WebSocketHub({ logger: silent, run: bus.run, limits: { maxQueueMessages: 10_000, maxQueueBytes: 64 * 1024 ** 2 } });
   bus.addSink(hub);
-  const http = new HttpServer({ host: '127.0.0.1', port: 0, logger: silent, metrics: new Metrics(), hub, cameras: () => [] });
+  const http = new HttpServer({ host: '127.0.0.1', port: 0, logger: silent, metrics: new Metrics(), hub });
   await hub.start();
   await http.start();
   const url = `ws://127.0.0.1:${http.address.port}/v1/events`;

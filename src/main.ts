@@ -49,7 +49,7 @@ export async function serve(): Promise<void> {
       app.destroy();
       process.exit(1);
     }, SHUTDOWN_LIMIT_MS).unref();
-    app.stop().then(
+    app.close().then(
       () => process.exit(0),
       crash('stop failed'),
     );

@@ -2,7 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import multipart from '@fastify/multipart';
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability';
-import { redactedUrl, type TokenCheck, type WebSocketHub } from '../events';
+import { redactedUrl, type TokenCheck } from '../auth';
+import type { WebSocketHub } from '../events';
 import { StateHolder, type Component } from '../lifecycle';
 import { installAuth } from './auth';
 import { installErrorHandlers } from './errors';
@@ -14,7 +15,7 @@ import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identities';
 import { snapshotRoutes } from './routes/snapshots';
 import { tokenRoutes } from './routes/tokens';
-import type { CameraControl, CameraView, IdentityControl, Readiness, TokenControl } from './types';
+import type { CameraControl, IdentityControl, Readiness, TokenControl } from './types';
 import { registerDashboardRoute } from './dashboard-route';
 
 export interface HttpServerOptions {
@@ -24,12 +25,11 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly hub: WebSocketHub;
-  readonly cameras: () => CameraView[];
   /** JPEG bytes of a snapshot; throws a VigilError (VIGIL_ERR_SNAPSHOT_NOT_FOUND) when there is none. */
   readonly snapshot?: (id: string) => Buffer;
   /** Token checks for the HTTP routes (the same instance the hub uses); absent: everyone is `anonymous`. */
   readonly auth?: TokenCheck;
-  readonly cameraControl?: CameraControl;
+  readonly cameras?: CameraControl;
   readonly identities?: IdentityControl;
   readonly tokens?: TokenControl;
   readonly readiness?: Readiness;
@@ -87,7 +87,7 @@ export class HttpServer implements Component<HttpState> {
         if (route.url.startsWith('/v1/identities')) route.bodyLimit = ENROL_BODY_LIMIT(imageBytes);
       });
       healthRoutes(scoped, { metrics: options.metrics, readiness: options.readiness });
-      cameraRoutes(scoped, { list: options.cameras, control: options.cameraControl });
+      cameraRoutes(scoped, { control: options.cameras });
       identityRoutes(scoped, { control: options.identities, maxImageBytes: imageBytes });
       eventRoutes(scoped, { hub: options.hub });
       snapshotRoutes(scoped, { snapshot: options.snapshot });
@@ -130,10 +130,16 @@ export class HttpServer implements Component<HttpState> {
     this.#state.set('listening');
   }
 
-  async close(): Promise<void> {
+  /** Stops accepting; resolves once open requests and upgraded sockets are gone, or after `timeoutMs` (then they are cut). */
+  async close(timeoutMs = 5000): Promise<void> {
     if (this.state === 'closed') return;
     this.#state.set('closed');
-    await this.#app.close();
+    const timer = setTimeout(() => this.#app.server.closeAllConnections(), timeoutMs);
+    try {
+      await this.#app.close();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   destroy(): void {

@@ -1,4 +1,5 @@
 export { HttpServer, type HttpServerOptions, type HttpState } from './http-server';
 export { RateLimiter, type RateLimitPolicy, type RateDecision } from './rate-limit';
 export { toVigilError, errorBody } from './errors';
-export type { CameraView, CameraControl, IdentityControl, IdentityView, FaceSource, TokenControl, TokenView, Readiness, ComponentReadiness } from './types';
+export { listenAddress } from './listen-policy';
+export type { CameraControl, IdentityControl, TokenControl, Readiness } from './types';

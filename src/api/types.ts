@@ -1,32 +1,17 @@
-import type { Caller } from '../events';
+import type { Caller, TokenView } from '../auth';
+import type { CameraView } from '../cameras';
+import type { FaceSource, IdentityView } from '../gallery';
+import type { ComponentReadiness } from '../observability';
 
-/** What `GET /v1/cameras` shows for each camera. URLs are always the redacted form. */
-export interface CameraView {
-  readonly id: string;
-  readonly name: string | null;
-  readonly url: string;
-  /** Where the camera is defined: the streams file (`config`) or the API (`api`, stored in SQLite). */
-  readonly origin?: 'config' | 'api';
-  readonly enabled: boolean;
-  readonly state: string;
-  readonly stateReason: string | null;
-  readonly lastError: { readonly code: string; readonly message: string } | null;
-  readonly fps: number;
-  readonly width: number;
-  readonly height: number;
-  readonly framesDecoded: number;
-  readonly framesAnalyzed: number;
-  readonly framesDropped: number;
-  /** Decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up). */
-  readonly mode: string;
-  /** Reconnect attempts since the stream was last healthy. */
-  readonly attempt: number;
-  readonly reconnectsLastHour: number;
-  readonly stallsLastHour: number;
-}
+export type { CameraView, FaceSource, IdentityView, ComponentReadiness };
 
-/** Camera changes from the API; every method throws a VigilError with the right code. */
+/**
+ * What the API needs of the cameras, identities and tokens. Declared here, where it is used; the
+ * domain stages' classes satisfy it and never import from the API. Every method throws a
+ * VigilError with the right code.
+ */
 export interface CameraControl {
+  list(): CameraView[];
   get(id: string): CameraView;
   add(input: Record<string, unknown>): Promise<CameraView>;
   update(id: string, patch: Record<string, unknown>): Promise<CameraView>;
@@ -34,19 +19,6 @@ export interface CameraControl {
   /** JPEG of the latest decoded frame. */
   snapshot(id: string): Promise<Buffer>;
 }
-
-export interface IdentityView {
-  readonly id: string;
-  readonly name: string;
-  readonly externalId: string | null;
-  readonly metadata: Readonly<Record<string, unknown>> | null;
-  readonly faces: number;
-  readonly negatives: number;
-  readonly createdAt: string;
-}
-
-/** A face to enrol: image bytes (sniffed and decoded here, never written to disk) or a recent track. */
-export type FaceSource = { readonly image: Buffer } | { readonly fromTrack: string };
 
 export interface IdentityControl {
   list(): IdentityView[];
@@ -61,24 +33,11 @@ export interface IdentityControl {
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
 }
 
-export interface TokenView {
-  readonly id: string;
-  readonly role: string;
-  readonly source: 'env' | 'stored';
-  readonly name: string | null;
-  readonly createdAt: string | null;
-}
-
 export interface TokenControl {
   list(): TokenView[];
   /** Creates a token; the secret is in the answer once and never again. */
   create(input: { role: string; name?: string }): TokenView & { token: string };
   remove(id: string): void;
-}
-
-export interface ComponentReadiness {
-  readonly ready: boolean;
-  readonly [detail: string]: unknown;
 }
 
 export type Readiness = () => Promise<Record<string, ComponentReadiness>>;

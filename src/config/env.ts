@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ROLES, type Role } from '../auth';
 import { VigilError } from '../errors';
 
 /** Settings that come from the environment (the runtime contract names these variables). */
@@ -15,17 +16,6 @@ export interface EnvSettings {
   readonly ffmpegPath: string | undefined;
   /** Access tokens from VIGIL_TOKENS and VIGIL_TOKENS_FILE (`role:token,...`); none (and none stored) means no token checks. */
   readonly tokens: readonly { readonly role: Role; readonly token: string }[];
-}
-
-/** Access roles, weakest first: each role may do what the ones before it may. */
-export const ROLES = ['viewer', 'operator', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Whether `role` may do what `required` may (viewer < operator < admin). `anonymous` (no tokens configured) may do everything. */
-export function roleAllows(role: string, required: Role): boolean {
-  if (role === 'anonymous') return true;
-  const have = ROLES.indexOf(role as Role);
-  return have >= 0 && have >= ROLES.indexOf(required);
 }
 
 /**

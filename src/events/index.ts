@@ -15,7 +15,6 @@ export { buildFilter, filterFromQuery, matches, MATCH_ALL, type EventFilter } fr
 export { HistoryRing } from './history-ring';
 export { WebSocketHub, CLOSE_GOING_AWAY, type HubState, type WebSocketHubOptions } from './websocket-hub';
 export { CLOSE_SLOW_CONSUMER, type SessionLimits } from './ws-session';
-export { TokenCheck, presentedToken, redactedUrl, tokenDigest, type AccessToken, type TokenEntry, type Caller } from './ws-auth';
 export { KafkaSink, kafkaMessage, type KafkaSinkState, type KafkaSinkOptions } from './kafka-sink';
 export { Journal, type JournalFullPolicy, type JournalOptions } from './journal';
 export { cameraStatusEvent, type CameraStatusData, type CameraStatusEvent } from './camera-status';

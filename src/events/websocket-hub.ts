@@ -8,7 +8,7 @@ import { buildFilter, describeFilter, filterFromQuery, matches, type EventFilter
 import type { CloudEvent } from './cloud-event';
 import { HistoryRing } from './history-ring';
 import { ClientSession, type SessionDrop, type SessionLimits } from './ws-session';
-import { TOKEN_PROTOCOL_PREFIX, presentedToken, redactedUrl, type TokenCheck } from './ws-auth';
+import { TOKEN_PROTOCOL_PREFIX, redactedUrl, type Caller } from '../auth';
 
 export type HubState = 'idle' | 'open' | 'closed';
 
@@ -20,7 +20,8 @@ export interface WebSocketHubOptions {
   readonly historyEvents?: number;
   readonly historyBytes?: number;
   readonly heartbeatMs?: number;
-  readonly auth?: TokenCheck;
+  /** Who the upgrade request is (its token), or null when refused; absent: everyone may subscribe. */
+  readonly authenticate?: (request: IncomingMessage) => Caller | null;
   readonly onClientCount?: (count: number) => void;
   /** A client was disconnected by the server: `slow_consumer` or `heartbeat`. */
   readonly onDisconnect?: (reason: SessionDrop | 'heartbeat') => void;
@@ -86,8 +87,8 @@ export class WebSocketHub implements Component<HubState>, EventSink {
   /** Takes over an HTTP upgrade for the events path: 401 without a valid token, 400 on bad parameters. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.state !== 'open') return refuse(socket, 503, 'Service Unavailable');
-    const auth = this.#options.auth;
-    if (auth && auth.roleOf(presentedToken(request)) === null) {
+    const authenticate = this.#options.authenticate;
+    if (authenticate && authenticate(request) === null) {
       this.#options.logger.warn({ url: redactedUrl(request.url), remote: request.socket.remoteAddress }, 'WebSocket upgrade refused: missing or invalid token');
       return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer realm="vigil"\r\n');
     }

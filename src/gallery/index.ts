@@ -1,3 +1,5 @@
 export { Gallery, type IdentitySummary } from './store';
 export { topK, cosine, isMatch, type Identity, type Candidate, type IndexedIdentity } from './search';
+export { GalleryRefresher } from './gallery-refresher';
+export { IdentityService, type IdentityServiceDeps, type IdentityView, type FaceSource, type FaceModels } from './identity-service';
 export { enrolmentProblem, ENROLL_MIN_FACE_SIZE, ENROLL_MIN_SHARPNESS } from './enrolment';

@@ -1,11 +1,10 @@
 import { lookup } from 'node:dns/promises';
-import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { CameraConfig } from '../config';
-import { StateHolder, type Component, type StateChange } from '../lifecycle';
+import { StateHolder, systemClock, type Clock, type Component, type StateChange, type TimerHandle } from '../lifecycle';
 import { VigilError } from '../errors';
-import { INITIAL_ADAPTIVE, nextAdaptiveState, type AdaptiveState, type DecodeMode, type DegradeTo } from './adaptive';
-import type { BackoffPolicy } from '../lifecycle';
+import { INITIAL_ADAPTIVE, nextAdaptiveState, type AdaptiveState, type DecodeMode } from './adaptive';
+import type { IngestPolicy } from './ingest-policy';
 import { redactCredentialsInText, type CameraUrl } from './camera-url';
 import { canMove, planRestart, type CameraState } from './camera-state';
 import { buildFfmpegArgs, describeFfmpegArgs } from './ffmpeg-args';
@@ -16,24 +15,6 @@ import { FrameRing, ringCapacity, type DropReason } from './frame-ring';
 import { FrameSlicer } from './frame-slicer';
 import { RecentCount } from './recent-count';
 import { checkWatchdog, freshWindow, type WatchdogWindow } from './watchdog';
-
-/** Everything that decides how a camera's ingest behaves; resolved from config (global, then per camera). */
-export interface IngestPolicy {
-  readonly backoff: BackoffPolicy;
-  /** After streaming this long, the next failure starts the backoff from the base again. */
-  readonly healthyAfterMs: number;
-  readonly stallTimeoutMs: number;
-  readonly maxFpsFactor: number;
-  readonly rateWindowMs: number;
-  readonly ringFrames: number;
-  readonly ringBytes: number;
-  /** Fractions of the ring's capacity. */
-  readonly highWatermark: number;
-  readonly lowWatermark: number;
-  readonly degradeAfterChecks: number;
-  readonly restoreAfterChecks: number;
-  readonly degradeTo: DegradeTo;
-}
 
 export interface IngestorOptions {
   readonly camera: CameraConfig;
@@ -47,7 +28,25 @@ export interface IngestorOptions {
    * resolves names itself, which keeps TLS server names (SNI) and playlist hosts working.
    */
   readonly resolveHostNames?: boolean;
+  /** Who hears of frames, drops and state changes (the camera that owns this ingestor). */
+  readonly listener?: IngestListener;
+  /** Time and timers; a manual clock in tests. */
+  readonly clock?: Clock;
+  /** The backoff's jitter source; fixed in tests. */
+  readonly random?: () => number;
 }
+
+/** What an ingestor tells its owner. Called synchronously; must not throw. */
+export interface IngestListener {
+  /** A decoded frame waits in the ring. It may be read now; it moves to a worker once analysed. */
+  frameReady(frame: Frame): void;
+  frameDropped(reason: DropReason): void;
+  /** The analyser took a frame this old (ms since it was read off the decoder). */
+  frameTaken(ageMs: number): void;
+  stateChanged(change: StateChange<CameraState>): void;
+}
+
+const NO_LISTENER: IngestListener = { frameReady: () => undefined, frameDropped: () => undefined, frameTaken: () => undefined, stateChanged: () => undefined };
 
 /** Watchdog checks run this often; adaptive checks once a second. */
 const TICK_MS = 250;
@@ -58,23 +57,25 @@ const ACTIVE: ReadonlySet<CameraState> = new Set(['starting', 'streaming', 'stal
  * Supervises one camera's ffmpeg: runs it, cuts its output into frames, keeps the freshest in a
  * bounded ring for the analyser, and moves through the states of camera-state.ts. Restarts with
  * backoff whenever ffmpeg exits or the watchdog kills it; lowers the decode work while the
- * analyser cannot keep up. Emits 'frame' when a frame is ready, 'drop' (reason) per dropped frame,
- * 'age' (ms) when the analyser takes a frame, and 'state' changes. The policy lives in pure
- * functions (camera-state, watchdog, adaptive, backoff); this class only does the I/O and timers.
+ * analyser cannot keep up. Tells its IngestListener of every frame, drop and state change. The
+ * policy lives in pure functions (camera-state, watchdog, adaptive, backoff); this class only does
+ * the I/O and the timers, on an injected clock.
  */
-export class CameraIngestor extends EventEmitter implements Component<CameraState> {
+export class CameraIngestor implements Component<CameraState> {
   readonly name: string;
   readonly camera: CameraConfig;
   readonly url: CameraUrl;
   readonly #options: IngestorOptions;
   readonly #policy: IngestPolicy;
-  readonly #state = new StateHolder<CameraState>('idle');
+  readonly #listener: IngestListener;
+  readonly #clock: Clock;
+  readonly #state: StateHolder<CameraState>;
   readonly #pool: FrameBufferPool;
   readonly #slicer: FrameSlicer;
   readonly #ring: FrameRing;
   #process: FfmpegProcess | null = null;
-  #restartTimer: NodeJS.Timeout | null = null;
-  #tickTimer: NodeJS.Timeout | null = null;
+  #restartTimer: TimerHandle | null = null;
+  #tickTimer: TimerHandle | null = null;
   /** Bumped on every start/stop so a stale exit or timer never acts on a newer run. */
   #generation = 0;
   #attempt = 0;
@@ -93,9 +94,11 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
   framesDropped = 0;
 
   constructor(options: IngestorOptions) {
-    super();
     this.#options = options;
     this.#policy = options.policy;
+    this.#listener = options.listener ?? NO_LISTENER;
+    this.#clock = options.clock ?? systemClock;
+    this.#state = new StateHolder<CameraState>('idle', this.#clock);
     this.camera = options.camera;
     this.url = options.url;
     this.name = `camera:${options.camera.id}`;
@@ -105,7 +108,7 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     this.#pool = new FrameBufferPool(frameBytes, capacity + 2);
     this.#ring = new FrameRing(capacity, (frame, reason) => this.#drop(frame, reason));
     this.#slicer = new FrameSlicer(this.#pool, (buffer) => this.#onFrame(buffer));
-    this.#state.onChange((change) => this.emit('state', change));
+    this.#state.onChange((change) => this.#listener.stateChanged(change));
   }
 
   get state(): CameraState {
@@ -129,23 +132,18 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     return this.#ring.capacity;
   }
 
-  onState(listener: (change: StateChange<CameraState>) => void): () => void {
-    return this.#state.onChange(listener);
-  }
-
   async start(): Promise<void> {
     if (ACTIVE.has(this.state)) return;
     this.#attempt = 0;
     this.#lastError = null;
-    this.#tickTimer = setInterval(() => this.#tick(), TICK_MS);
-    this.#tickTimer.unref();
+    this.#tickTimer = this.#clock.setInterval(() => this.#tick(), TICK_MS);
     this.#spawn(undefined);
   }
 
   /** The newest frame waiting for analysis (older ones are dropped as stale), or undefined. */
   takeFrame(): Frame | undefined {
     const frame = this.#ring.takeNewest();
-    if (frame) this.emit('age', Date.now() - frame.capturedAt);
+    if (frame) this.#listener.frameTaken(this.#clock.now() - frame.capturedAt);
     return frame;
   }
 
@@ -182,8 +180,8 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
 
   #cancel(): void {
     this.#generation += 1;
-    if (this.#restartTimer) clearTimeout(this.#restartTimer);
-    if (this.#tickTimer) clearInterval(this.#tickTimer);
+    this.#clock.clearTimeout(this.#restartTimer);
+    this.#clock.clearInterval(this.#tickTimer);
     this.#restartTimer = null;
     this.#tickTimer = null;
     this.#slicer.reset();
@@ -193,7 +191,7 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     const generation = ++this.#generation;
     this.#fault = null;
     this.#streamingSince = null;
-    this.#window = freshWindow(Date.now());
+    this.#window = freshWindow(this.#clock.now());
     this.#set('starting', reason ?? (this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`));
     const host = this.#options.resolveHostNames === false ? null : this.url.hostToResolve;
     if (!host) return this.#run(generation, undefined);
@@ -215,19 +213,20 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     this.#options.logger.debug({ args: describeFfmpegArgs(spec) }, 'starting ffmpeg');
     const secrets = [this.url.forSource(), this.url.forSource(address)];
     const redact = (line: string): string => redactCredentialsInText(secrets.reduce((text, secret) => text.split(secret).join(this.url.redacted), line));
-    const process = new FfmpegProcess(this.#options.ffmpegPath, buildFfmpegArgs(spec), redact);
-    this.#process = process;
-    process.on('data', (chunk: Buffer) => {
-      if (generation === this.#generation) this.#slicer.push(chunk);
-    });
-    process.on('exit', (exit: FfmpegExit) => {
-      if (generation === this.#generation) this.#onExit(exit);
+    // Both callbacks check the generation: output or an exit of a run that was replaced is ignored.
+    this.#process = new FfmpegProcess(this.#options.ffmpegPath, buildFfmpegArgs(spec), redact, {
+      data: (chunk) => {
+        if (generation === this.#generation) this.#slicer.push(chunk);
+      },
+      exit: (exit) => {
+        if (generation === this.#generation) this.#onExit(exit);
+      },
     });
   }
 
   #onFrame(buffer: ArrayBuffer): void {
     const { id, width, height } = this.camera;
-    const now = Date.now();
+    const now = this.#clock.now();
     const frame: Frame = { cameraId: id, seq: this.#seq++, width, height, capturedAt: now, data: new Uint8Array(buffer) };
     this.framesDecoded += 1;
     this.#window = { lastFrameAt: now, windowStart: this.#window.windowStart, frames: this.#window.frames + 1 };
@@ -237,20 +236,20 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
       this.#set('streaming', this.#adaptive.mode === 'full' ? 'receiving frames' : `receiving frames (decode mode ${this.#adaptive.mode})`);
     }
     this.#ring.push(frame);
-    // Listeners may read the frame now (snapshots copy it); it moves to a worker once analysed.
-    this.emit('frame', frame);
+    // The owner may read the frame now (snapshots copy it); it moves to a worker once analysed.
+    this.#listener.frameReady(frame);
   }
 
   #drop(frame: Frame, reason: DropReason): void {
     this.framesDropped += 1;
     this.#pool.release(frame.data.buffer as ArrayBuffer);
-    this.emit('drop', reason);
+    this.#listener.frameDropped(reason);
   }
 
   #tick(): void {
     const state = this.state;
     if (state !== 'starting' && state !== 'streaming') return;
-    const now = Date.now();
+    const now = this.#clock.now();
     const { verdict, window } = checkWatchdog(
       { stallTimeoutMs: this.#policy.stallTimeoutMs, expectedFps: this.camera.fps, maxFpsFactor: this.#policy.maxFpsFactor, windowMs: this.#policy.rateWindowMs },
       this.#window,
@@ -318,19 +317,19 @@ export class CameraIngestor extends EventEmitter implements Component<CameraStat
     const log = this.#options.logger;
     if (!retry) {
       log.error({ err: error.toJSON(), stderr: exit.stderrTail }, 'camera failed; retrying cannot fix this');
-      if (this.#tickTimer) clearInterval(this.#tickTimer);
+      this.#clock.clearInterval(this.#tickTimer);
       this.#tickTimer = null;
       this.#set('failed', `${error.message} (${error.code}; not retrying)`);
       return;
     }
-    const now = Date.now();
-    const plan = planRestart({ attempt: this.#attempt, streamingSince: this.#streamingSince, now, healthyAfterMs: this.#policy.healthyAfterMs, policy: this.#policy.backoff });
+    const now = this.#clock.now();
+    const plan = planRestart({ attempt: this.#attempt, streamingSince: this.#streamingSince, now, healthyAfterMs: this.#policy.healthyAfterMs, policy: this.#policy.backoff, ...(this.#options.random && { random: this.#options.random }) });
     this.#attempt = plan.attempt;
     this.reconnects.add(now);
     log.warn({ err: error.toJSON(), stderr: exit.stderrTail, delayMs: plan.delayMs, attempt: plan.attempt }, 'decoder ended; reconnecting after a delay');
     this.#set('backoff', `${error.message}; reconnect attempt ${plan.attempt} in ${plan.delayMs} ms`);
     const generation = this.#generation;
-    this.#restartTimer = setTimeout(() => {
+    this.#restartTimer = this.#clock.setTimeout(() => {
       this.#restartTimer = null;
       if (generation === this.#generation) this.#spawn(undefined);
     }, plan.delayMs);

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { VigilError } from '../errors';
 
 /** Where ffmpeg comes from: FFMPEG_PATH when set, else the binary shipped by @ffmpeg-installer. */
@@ -29,26 +28,36 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 const STDERR_LINES = 20;
 const STDERR_LINE_CHARS = 500;
 
+/** What an ffmpeg child reports to its supervisor. */
+export interface FfmpegListener {
+  /** A chunk of stdout (raw frames, cut by the supervisor). */
+  data(chunk: Buffer): void;
+  /** Once: the process is gone, with its code, signal and the last lines of stderr. */
+  exit(exit: FfmpegExit): void;
+}
+
 /**
- * One ffmpeg child in its own process group. Emits 'data' (stdout chunks) and 'exit' with the code,
- * signal and the last lines of stderr. Stderr is held in a bounded buffer; `redact` is applied to
+ * One ffmpeg child in its own process group. Tells its listener of stdout chunks and, once, of
+ * its exit with the code, signal and the last lines of stderr. Stderr is held in a bounded buffer; `redact` is applied to
  * each line before it is kept, so a URL with credentials echoed by ffmpeg never leaves this object.
  * The only place in Vigil that spawns ffmpeg.
  */
-export class FfmpegProcess extends EventEmitter {
+export class FfmpegProcess {
   readonly #child: ChildProcess;
+  readonly #listener: FfmpegListener;
+  readonly #exitWaiters: (() => void)[] = [];
   readonly #stderr: string[] = [];
   readonly #redact: (line: string) => string;
   #partialLine = '';
   #exited = false;
 
-  constructor(ffmpegPath: string, args: readonly string[], redact: (line: string) => string) {
-    super();
+  constructor(ffmpegPath: string, args: readonly string[], redact: (line: string) => string, listener: FfmpegListener) {
     this.#redact = redact;
+    this.#listener = listener;
     this.#child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const pid = this.#child.pid;
     if (pid !== undefined) liveGroups.add(pid);
-    this.#child.stdout?.on('data', (chunk: Buffer) => this.emit('data', chunk));
+    this.#child.stdout?.on('data', (chunk: Buffer) => this.#listener.data(chunk));
     this.#child.stderr?.setEncoding('utf8');
     this.#child.stderr?.on('data', (text: string) => this.#collectStderr(text));
     this.#child.on('error', (error) => {
@@ -76,7 +85,7 @@ export class FfmpegProcess extends EventEmitter {
     if (this.#exited) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.kill(), graceMs);
-      this.once('exit', () => {
+      this.#exitWaiters.push(() => {
         clearTimeout(timer);
         resolve();
       });
@@ -111,7 +120,8 @@ export class FfmpegProcess extends EventEmitter {
       killGroup(pid, 'SIGKILL');
       liveGroups.delete(pid);
     }
-    this.emit('exit', { code, signal, error, stderrTail: this.stderrTail });
+    this.#listener.exit({ code, signal, error, stderrTail: this.stderrTail });
+    for (const wake of this.#exitWaiters.splice(0)) wake();
   }
 }
 

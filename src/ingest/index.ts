@@ -1,5 +1,6 @@
 export { CameraUrl, redactCredentialsInText, type SourceKind } from './camera-url';
-export { CameraIngestor, type IngestorOptions, type IngestPolicy } from './camera-ingestor';
+export { CameraIngestor, type IngestorOptions, type IngestListener } from './camera-ingestor';
+export type { IngestPolicy } from './ingest-policy';
 export { CAMERA_STATES, canMove, planRestart, type CameraState, type RestartInput } from './camera-state';
 export { checkWatchdog, freshWindow, type WatchdogLimits, type WatchdogVerdict, type WatchdogWindow } from './watchdog';
 export { DECODE_MODES, INITIAL_ADAPTIVE, nextAdaptiveState, type AdaptiveLimits, type AdaptiveState, type DecodeMode, type DegradeTo } from './adaptive';

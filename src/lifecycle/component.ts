@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { systemClock, type Clock } from './clock';
 
 /** A state change of a long-lived component, with the reason when there is one. */
 export interface StateChange<S extends string> {
@@ -25,10 +26,12 @@ export interface Component<S extends string = string> {
 /** Holds a component's state and emits a typed 'state' event on every change. */
 export class StateHolder<S extends string> extends EventEmitter {
   #state: S;
+  readonly #clock: Pick<Clock, 'now'>;
 
-  constructor(initial: S) {
+  constructor(initial: S, clock: Pick<Clock, 'now'> = systemClock) {
     super();
     this.#state = initial;
+    this.#clock = clock;
   }
 
   get state(): S {
@@ -40,7 +43,7 @@ export class StateHolder<S extends string> extends EventEmitter {
     const from = this.#state;
     if (from === to) return false;
     this.#state = to;
-    const change: StateChange<S> = reason === undefined ? { from, to, at: Date.now() } : { from, to, reason, at: Date.now() };
+    const change: StateChange<S> = reason === undefined ? { from, to, at: this.#clock.now() } : { from, to, reason, at: this.#clock.now() };
     this.emit('state', change);
     return true;
   }

@@ -1,3 +1,4 @@
 export { type Component, type StateChange, StateHolder, withTimeout } from './component';
+export { systemClock, type Clock, type TimerHandle } from './clock';
 export { FolderWatcher } from './folder-watcher';
 export { backoffBounds, backoffDelay, type BackoffPolicy } from './backoff';

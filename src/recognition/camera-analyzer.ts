@@ -1,12 +1,33 @@
 import type { Logger } from 'pino';
-import type { CameraIngestor } from '../ingest';
-import type { DetectedFace, DetectorPool } from '../inference';
+import type { DetectedFace, DetectResult } from '../inference';
 import type { VigilError } from '../errors';
 import type { FaceRecognizer } from './face-recognizer';
 
+/** A decoded frame as the analyser needs it. `data` owns its whole ArrayBuffer (it moves to a worker). */
+export interface AnalysisFrame {
+  readonly seq: number;
+  readonly width: number;
+  readonly height: number;
+  /** When the frame was read off the decoder (ms since the epoch). */
+  readonly capturedAt: number;
+  readonly data: Uint8Array;
+}
+
+/** Where one camera's frames come from (its ingestor). The analyser pulls; the owner calls `frameReady()`. */
+export interface FrameSource {
+  /** The newest frame waiting (older ones are dropped as stale), or undefined. */
+  takeFrame(): AnalysisFrame | undefined;
+  /** Gives a frame's buffer back for reuse once analysis is done with it. */
+  releaseBuffer(buffer: ArrayBuffer): void;
+}
+
+/** Runs the face detector on a frame (the inference pool). The buffer moves to a worker and comes back in the result. */
+export interface FrameDetector {
+  detect(pixels: ArrayBuffer, width: number, height: number, analyze: boolean): Promise<DetectResult>;
+}
+
 /** The detector's answer for one frame. */
 export interface FrameAnalysis {
-  readonly camera: string;
   readonly seq: number;
   readonly capturedAt: number;
   readonly width: number;
@@ -15,20 +36,25 @@ export interface FrameAnalysis {
   readonly inferenceMs: number;
 }
 
+/** What the analyser reports to its camera. Called synchronously; must not throw. */
+export interface AnalysisListener {
+  analysed(analysis: FrameAnalysis): void;
+  failed(error: VigilError): void;
+}
+
 export interface AnalyzerOptions {
-  readonly ingestor: CameraIngestor;
-  readonly pool: DetectorPool;
+  readonly source: FrameSource;
+  readonly detector: FrameDetector;
   readonly logger: Logger;
-  readonly onAnalysis: (analysis: FrameAnalysis) => void;
-  readonly onError?: (error: VigilError) => void;
+  readonly listener: AnalysisListener;
   /** With a recognizer, faces are analysed (landmarks, quality, liveness) and tracked. */
   readonly recognizer?: FaceRecognizer;
 }
 
 /**
- * Feeds one camera's freshest frames to the detector pool, one frame in flight at a time, so a
- * slow model makes the camera skip frames instead of queueing them. Frame buffers travel to the
- * worker and back without copies and are then recycled by the ingestor.
+ * Feeds one camera's freshest frames to the detector, one frame in flight at a time, so a slow
+ * model makes the camera skip frames instead of queueing them. Frame buffers travel to the worker
+ * and back without copies and are then given back to the source.
  */
 export class CameraAnalyzer {
   readonly #options: AnalyzerOptions;
@@ -37,7 +63,6 @@ export class CameraAnalyzer {
   #lastErrorLog = 0;
   #sweep: NodeJS.Timeout | null = null;
   framesAnalyzed = 0;
-  readonly #onFrame = (): void => this.#pump();
 
   constructor(options: AnalyzerOptions) {
     this.#options = options;
@@ -46,48 +71,56 @@ export class CameraAnalyzer {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#options.ingestor.on('frame', this.#onFrame);
     // Tracks must end even when frames stop coming (camera down).
     const recognizer = this.#options.recognizer;
     if (recognizer) this.#sweep = setInterval(() => recognizer.expire(Date.now()), 500).unref();
-    this.#pump();
+    this.frameReady();
   }
 
-  /** Stops taking frames, waits for the frame in flight and ends the camera's tracks. */
-  async close(): Promise<void> {
-    this.#running = false;
-    this.#options.ingestor.off('frame', this.#onFrame);
-    if (this.#sweep) clearInterval(this.#sweep);
-    this.#sweep = null;
-    await this.#inFlight;
-    await this.#options.recognizer?.flush();
-  }
-
-  #pump(): void {
+  /** A new frame waits in the source: analyse it unless a frame is in flight (then the newest is taken next). */
+  frameReady(): void {
     if (!this.#running || this.#inFlight) return;
-    const { ingestor, pool, recognizer } = this.#options;
-    const frame = ingestor.takeFrame();
+    const { source, detector, recognizer, listener } = this.#options;
+    const frame = source.takeFrame();
     if (!frame) return;
-    const { cameraId, seq, capturedAt, width, height } = frame;
-    this.#inFlight = pool
+    const { seq, capturedAt, width, height } = frame;
+    this.#inFlight = detector
       .detect(frame.data.buffer as ArrayBuffer, width, height, recognizer !== undefined)
       .then(async (result) => {
         this.framesAnalyzed += 1;
-        this.#options.onAnalysis({ camera: cameraId, seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs });
+        listener.analysed({ seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs });
         // The recognizer may move the buffer to a worker again (embedding) and hands it back.
         const pixels = recognizer ? await recognizer.process({ pixels: result.pixels, width, height, capturedAt }, result.faces) : result.pixels;
-        ingestor.releaseBuffer(pixels);
+        source.releaseBuffer(pixels);
       })
       .catch((error: VigilError) => this.#reportError(error))
       .finally(() => {
         this.#inFlight = null;
-        this.#pump();
+        this.frameReady();
       });
+  }
+
+  /** Stops taking frames, waits (at most `timeoutMs`) for the frame in flight and ends the camera's tracks. */
+  async close(timeoutMs = 5000): Promise<void> {
+    this.#running = false;
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#inFlight, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    await this.#options.recognizer?.flush();
+  }
+
+  /** Stops taking frames now; the frame in flight is abandoned (its events are not published). */
+  destroy(): void {
+    this.#running = false;
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
   }
 
   /** Inference errors are counted every time but logged at most every 10 s per camera. */
   #reportError(error: VigilError): void {
-    this.#options.onError?.(error);
+    this.#options.listener.failed(error);
     const now = Date.now();
     if (now - this.#lastErrorLog > 10_000) {
       this.#lastErrorLog = now;

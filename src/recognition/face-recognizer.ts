@@ -57,6 +57,9 @@ export interface RecognizerDeps {
   readonly onError?: (error: unknown) => void;
 }
 
+/** What every camera's recognizer shares: the settings, the embedder, the gallery and the snapshot store. */
+export type RecognitionServices = Pick<RecognizerDeps, 'settings' | 'embed' | 'search' | 'recordTrack' | 'saveSnapshots'>;
+
 /**
  * One camera's tracks: associates each frame's faces with live tracks, keeps each track's best
  * view, embeds only when a better view arrives (within a per-track budget), decides identity

@@ -1,1 +1,2 @@
 export { openDatabase, PRIVATE_FILE_MODE, PRIVATE_DIR_MODE, type Database, type DatabaseOptions } from './open-database';
+export { ControlDatabase } from './control-database';

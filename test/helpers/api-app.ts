@@ -68,6 +68,6 @@ export async function startTestApp(document: object, options: { env?: Record<str
       const headers = { ...(rest.headers ?? {}), ...(as ? { authorization: `Bearer ${TOKENS[as]}` } : {}) };
       return app.http.fastify.inject({ ...rest, headers });
     },
-    stop: () => app.stop(),
+    stop: () => app.close(),
   };
 }

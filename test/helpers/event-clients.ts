@@ -1,7 +1,8 @@
 import WebSocket from 'ws';
 import pino from 'pino';
 import { HttpServer } from '../../src/api';
-import { EventBus, TokenCheck, WebSocketHub, eventDraft, eventSource, type AccessToken, type CloudEvent, type WebSocketHubOptions } from '../../src/events';
+import { TokenCheck, identifyRequest, type AccessToken } from '../../src/auth';
+import { EventBus, WebSocketHub, eventDraft, eventSource, type CloudEvent, type WebSocketHubOptions } from '../../src/events';
 import { Metrics } from '../../src/observability';
 
 /** The real hub behind the real HTTP server on port 0, with a bus to publish into. */
@@ -18,9 +19,10 @@ export async function startEventServer(options: Partial<WebSocketHubOptions> & {
   const logger = pino({ level: 'silent' });
   const bus = new EventBus();
   const disconnects: string[] = [];
-  const hub = new WebSocketHub({ logger, run: bus.run, auth: new TokenCheck(options.tokens ?? []), onDisconnect: (reason) => disconnects.push(reason), ...options });
+  const tokens = new TokenCheck(options.tokens ?? []);
+  const hub = new WebSocketHub({ logger, run: bus.run, authenticate: (request) => identifyRequest(tokens, request), onDisconnect: (reason) => disconnects.push(reason), ...options });
   bus.addSink(hub);
-  const http = new HttpServer({ host: '127.0.0.1', port: 0, logger, metrics: new Metrics(), hub, cameras: () => [] });
+  const http = new HttpServer({ host: '127.0.0.1', port: 0, logger, metrics: new Metrics(), hub });
   await hub.start();
   await http.start();
   return {

@@ -90,7 +90,7 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     assert.equal(created.statusCode, 201, created.body);
     const view = created.json() as { id: string; url: string; origin: string; fps: number; name: string };
     assert.deepEqual({ id: view.id, url: view.url, origin: view.origin, fps: view.fps, name: view.name }, { id: 'door', url: 'rtsp://alice:***@127.0.0.1:1/stream', origin: 'api', fps: 2, name: 'Door' });
-    assert.equal((t.app.store?.camera('door')?.config as { url: string }).url, `rtsp://alice:${SECRET}@127.0.0.1:1/stream`, 'stored with the password, for the decoder');
+    assert.equal((t.app.cameraStore?.camera('door')?.config as { url: string }).url, `rtsp://alice:${SECRET}@127.0.0.1:1/stream`, 'stored with the password, for the decoder');
 
     const duplicate = await t.request({ method: 'POST', url: '/v1/cameras', as: 'operator', payload: { id: 'door', url: 'rtsp://10.0.0.1/x' } });
     assert.equal(duplicate.statusCode, 409);
@@ -106,7 +106,7 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     // A dashboard echoing the redacted URL while renaming keeps the stored password.
     const renamed = await t.request({ method: 'PATCH', url: '/v1/cameras/door', as: 'operator', payload: { name: 'Back door', url: view.url } });
     assert.equal(renamed.statusCode, 200, renamed.body);
-    assert.equal((t.app.store?.camera('door')?.config as { url: string }).url, `rtsp://alice:${SECRET}@127.0.0.1:1/stream`);
+    assert.equal((t.app.cameraStore?.camera('door')?.config as { url: string }).url, `rtsp://alice:${SECRET}@127.0.0.1:1/stream`);
     const disabled = await t.request({ method: 'PATCH', url: '/v1/cameras/door', as: 'operator', payload: { enabled: false } });
     assert.deepEqual(((d) => ({ enabled: d.enabled, state: d.state, name: d.name }))(disabled.json() as { enabled: boolean; state: string; name: string }), { enabled: false, state: 'stopped', name: 'Back door' });
 
@@ -121,7 +121,7 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     assert.equal((await t.request({ method: 'DELETE', url: '/v1/cameras/door', as: 'operator' })).statusCode, 204);
     assert.equal((await t.request({ method: 'GET', url: '/v1/cameras/door', as: 'viewer' })).statusCode, 404);
     assert.equal((await t.request({ method: 'DELETE', url: '/v1/cameras/door', as: 'operator' })).statusCode, 404);
-    assert.equal(t.app.store?.camera('door'), null);
+    assert.equal(t.app.cameraStore?.camera('door'), null);
 
     const metrics = (await t.request({ method: 'GET', url: '/metrics', as: null })).body;
     assert.deepEqual(series(metrics, 'door'), [], 'a removed camera leaves no series behind');
@@ -163,7 +163,7 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
       assert.equal(res.statusCode, status, res.body.slice(0, 300));
       assert.equal((res.json() as { error: { code: string } }).error.code, code);
       assert.deepEqual(await cameraIds(), before);
-      assert.deepEqual(t.app.store?.cameras().map((c) => c.id), []);
+      assert.deepEqual(t.app.cameraStore?.cameras().map((c) => c.id), []);
     });
   }
 
@@ -200,7 +200,7 @@ describe('control plane API: cameras, roles, events, tokens (real App, inject)',
     const listed = (await t.request({ method: 'GET', url: '/v1/tokens', as: 'admin' })).body;
     for (const secret of [...Object.values(TOKENS), token.token]) assert.ok(!listed.includes(secret), 'no secret in the list');
     assert.ok(listed.includes(token.id));
-    assert.ok(!JSON.stringify(t.app.store?.tokens()).includes(token.token), 'only the hash is stored');
+    assert.ok(!JSON.stringify(t.app.tokenStore?.tokens()).includes(token.token), 'only the hash is stored');
     const asNew = await t.app.http.fastify.inject({ method: 'GET', url: '/v1/cameras', headers: { authorization: `Bearer ${token.token}` } });
     assert.equal(asNew.statusCode, 200);
     const adminOnly = await t.app.http.fastify.inject({ method: 'GET', url: '/v1/tokens', headers: { authorization: `Bearer ${token.token}` } });

@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../errors';
 import { cameraCreateSchema, cameraPatchSchema, cameraViewSchema, idParams } from '../schemas';
-import type { CameraControl, CameraView } from '../types';
+import type { CameraControl } from '../types';
 
 const jpeg = { description: 'JPEG image', content: { 'image/jpeg': { schema: { type: 'string', format: 'binary' } } } };
 
 /** Cameras: viewers read, operators change. Changes apply at once (no restart). */
-export function cameraRoutes(app: FastifyInstance, deps: { list: () => CameraView[]; control?: CameraControl | undefined }): void {
+export function cameraRoutes(app: FastifyInstance, deps: { control?: CameraControl | undefined }): void {
   const control = (): CameraControl => {
     if (!deps.control) throw new VigilError('VIGIL_ERR_NOT_READY', 'camera control is not available on this server');
     return deps.control;
   };
   const tags = ['cameras'];
-  app.get('/v1/cameras', { config: { role: 'viewer' }, schema: { summary: 'list cameras', tags, response: { 200: { type: 'array', items: cameraViewSchema } } } }, async () => deps.list());
+  app.get('/v1/cameras', { config: { role: 'viewer' }, schema: { summary: 'list cameras', tags, response: { 200: { type: 'array', items: cameraViewSchema } } } }, async () => deps.control?.list() ?? []);
   app.get<{ Params: { id: string } }>(
     '/v1/cameras/:id',
     { config: { role: 'viewer' }, schema: { summary: 'one camera', tags, params: idParams, response: { 200: cameraViewSchema } } },

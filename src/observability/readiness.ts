@@ -1,11 +1,16 @@
 import { accessSync, constants } from 'node:fs';
-import type { ComponentReadiness } from '../api';
-import type { ControlStore } from './store';
+
+/** One component's part of `/readyz`. */
+export interface ComponentReadiness {
+  readonly ready: boolean;
+  readonly [detail: string]: unknown;
+}
 
 export interface ReadinessInput {
   readonly poolState: string;
   readonly dataDir: string;
-  readonly store: ControlStore | null;
+  /** Whether the control database takes writes (null before it is open). */
+  readonly storeWritable: (() => boolean) | null;
   readonly galleryOpen: boolean;
   /** null when Kafka is not configured. */
   readonly kafkaState: string | null;
@@ -16,7 +21,7 @@ export function readiness(input: ReadinessInput): Record<string, ComponentReadin
   let writable = false;
   try {
     accessSync(input.dataDir, constants.W_OK);
-    writable = input.store?.writable() ?? false;
+    writable = input.storeWritable?.() ?? false;
   } catch {
     writable = false;
   }

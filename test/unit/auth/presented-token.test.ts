@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TokenCheck, presentedToken, redactedUrl } from '../../../src/events';
+import { TokenCheck, presentedToken, redactedUrl } from '../../../src/auth';
 import { parseTokens } from '../../../src/config/env';
 import { VigilError } from '../../../src/errors';
 

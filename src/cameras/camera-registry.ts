@@ -1,15 +1,16 @@
 import type { Logger } from 'pino';
-import type { CameraControl, CameraView } from './api';
-import { cameraSchema, type CameraConfig } from './config';
-import { ControlStore, desiredCameras, planCameras, recordFromCreate, recordFromPatch, validateCamera, type CameraRecord, type DesiredCamera } from './control';
-import { VigilError } from './errors';
-import type { CameraHealth } from './observability';
+import { cameraSchema, type CameraConfig } from '../config';
+import { VigilError } from '../errors';
+import { recordFromCreate, recordFromPatch, validateCamera, type CameraRecord } from './camera-input';
+import { desiredCameras, planCameras, type CameraOrigin, type DesiredCamera } from './camera-plan';
 import type { CameraRuntime } from './camera-runtime';
+import type { CameraStore } from './camera-store';
+import type { CameraView } from './camera-view';
 
 export interface CameraRegistryOptions {
   readonly logger: Logger;
   /** Builds (does not start) the runtime of one camera. */
-  readonly create: (camera: CameraConfig, origin: 'config' | 'api') => CameraRuntime;
+  readonly create: (camera: CameraConfig, origin: CameraOrigin) => CameraRuntime;
   readonly urlRules: { allowLocalFiles: boolean; baseDir: string };
   readonly snapshotQuality: number;
 }
@@ -23,11 +24,11 @@ interface Running extends DesiredCamera {
  * (stored in control.db). The file is the declarative base and wins on a shared id. Changes are
  * serialised (one at a time) and stored before the camera starts; only changed cameras restart.
  */
-export class CameraRegistry implements CameraControl {
+export class CameraRegistry {
   readonly #options: CameraRegistryOptions;
   readonly #running = new Map<string, Running>();
   #fileCameras: readonly CameraConfig[] = [];
-  #store: ControlStore | null = null;
+  #store: CameraStore | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -40,12 +41,7 @@ export class CameraRegistry implements CameraControl {
     return [...this.#running.values()].map((r) => r.runtime);
   }
 
-  /** The config of a running camera, or undefined. */
-  configOf(id: string): CameraConfig | undefined {
-    return this.#running.get(id)?.config;
-  }
-
-  async start(store: ControlStore, fileCameras: readonly CameraConfig[]): Promise<void> {
+  async start(store: CameraStore, fileCameras: readonly CameraConfig[]): Promise<void> {
     this.#store = store;
     await this.applyFile(fileCameras);
   }
@@ -58,11 +54,11 @@ export class CameraRegistry implements CameraControl {
     });
   }
 
-  views(): CameraView[] {
+  list(): CameraView[] {
     return this.runtimes.map((r) => r.view());
   }
 
-  health(): CameraHealth[] {
+  health(): { camera: string; reconnectsLastHour: number; stallsLastHour: number }[] {
     return this.runtimes.map((r) => r.health());
   }
 
@@ -78,7 +74,7 @@ export class CameraRegistry implements CameraControl {
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       }
       validateCamera(record, this.#apiUrlRules());
-      if (!store.insertCamera(record.id, record)) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
+      if (!store.insert(record.id, record)) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       this.#options.logger.info({ camera: record.id }, 'camera added through the API');
       await this.#reconcile();
       return this.get(record.id);
@@ -90,7 +86,7 @@ export class CameraRegistry implements CameraControl {
       const stored = this.#requireApiCamera(id);
       const record = recordFromPatch(stored, patch);
       validateCamera(record, this.#apiUrlRules());
-      this.#requireStore().updateCamera(id, record);
+      this.#requireStore().update(id, record);
       this.#options.logger.info({ camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') }, 'camera changed through the API');
       await this.#reconcile();
       return this.get(id);
@@ -100,7 +96,7 @@ export class CameraRegistry implements CameraControl {
   remove(id: string): Promise<void> {
     return this.#serial(async () => {
       this.#requireApiCamera(id);
-      this.#requireStore().deleteCamera(id);
+      this.#requireStore().delete(id);
       this.#options.logger.info({ camera: id }, 'camera removed through the API');
       await this.#reconcile();
     });
@@ -112,11 +108,11 @@ export class CameraRegistry implements CameraControl {
     return jpeg;
   }
 
-  /** Stops every camera (graceful); later changes are refused. */
-  close(): Promise<void> {
+  /** Stops every camera (graceful, each within `timeoutMs`); later changes are refused. */
+  close(timeoutMs?: number): Promise<void> {
     return this.#serial(async () => {
       this.#closed = true;
-      await Promise.all(this.runtimes.map((r) => r.close()));
+      await Promise.all(this.runtimes.map((r) => r.close(timeoutMs)));
     });
   }
 
@@ -145,7 +141,7 @@ export class CameraRegistry implements CameraControl {
     return running;
   }
 
-  #requireStore(): ControlStore {
+  #requireStore(): CameraStore {
     if (!this.#store) throw new VigilError('VIGIL_ERR_NOT_READY', 'the control database is not open yet');
     return this.#store;
   }

@@ -1,13 +1,25 @@
-import type { FaceSource, IdentityControl, IdentityView } from '../api';
 import { VigilError, isVigilError } from '../errors';
-import { enrolmentProblem, type Gallery } from '../gallery';
 import { decodeUpload } from '../imaging';
-import type { DetectedFace, DetectorPool } from '../inference';
+import type { DetectedFace, DetectResult, EmbedResult, Point } from '../inference';
+import { enrolmentProblem } from './enrolment';
+import type { Gallery, IdentitySummary } from './store';
+
+/** An identity as operators see it (`GET /v1/identities`). */
+export type IdentityView = IdentitySummary;
+
+/** A face to enrol: image bytes (sniffed and decoded here, never written to disk) or a recent track. */
+export type FaceSource = { readonly image: Buffer } | { readonly fromTrack: string };
+
+/** The face models, as enrolment uses them (the gateway's inference pool). */
+export interface FaceModels {
+  detect(pixels: ArrayBuffer, width: number, height: number, analyze: boolean): Promise<DetectResult>;
+  embed(pixels: ArrayBuffer, width: number, height: number, faces: readonly { landmarks: Point[] }[]): Promise<EmbedResult>;
+}
 
 export interface IdentityServiceDeps {
   /** The gateway's gallery (null before start). */
   readonly gallery: () => Gallery | null;
-  readonly pool: DetectorPool;
+  readonly pool: FaceModels;
 }
 
 function view(i: IdentityView): IdentityView {
@@ -19,7 +31,7 @@ function view(i: IdentityView): IdentityView {
  * through the same enrolment checks as the CLI (one clear face, large and sharp enough), and
  * embedded by the gateway's own worker pool. Creating with several faces is all or nothing.
  */
-export class IdentityService implements IdentityControl {
+export class IdentityService {
   readonly #deps: IdentityServiceDeps;
 
   constructor(deps: IdentityServiceDeps) {

@@ -1,36 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
-import type { Role } from '../config';
+import type { Role } from './roles';
 
 /** A configured access token (from VIGIL_TOKENS) and its role. */
 export interface AccessToken {
   readonly role: string;
   readonly token: string;
-}
-
-/** Prefix of the subprotocol that carries a token, for browsers, which cannot set headers. */
-export const TOKEN_PROTOCOL_PREFIX = 'bearer.';
-
-/**
- * The token a request presents: `Authorization: Bearer TOKEN`, else a `bearer.TOKEN` entry in
- * `Sec-WebSocket-Protocol`, else the `token` query parameter. Pure.
- */
-export function presentedToken(request: Pick<IncomingMessage, 'headers' | 'url'>): string | null {
-  const header = request.headers.authorization;
-  if (typeof header === 'string') {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (match?.[1]) return match[1];
-  }
-  const protocols = request.headers['sec-websocket-protocol'];
-  if (typeof protocols === 'string') {
-    const entry = protocols
-      .split(',')
-      .map((p) => p.trim())
-      .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX) && p.length > TOKEN_PROTOCOL_PREFIX.length);
-    if (entry) return entry.slice(TOKEN_PROTOCOL_PREFIX.length);
-  }
-  const query = new URL(request.url ?? '/', 'http://x').searchParams.get('token');
-  return query || null;
 }
 
 function digest(value: string): Buffer {
@@ -117,11 +91,4 @@ export class TokenCheck {
   #put(entry: TokenEntry): void {
     this.#entries.set(entry.id, { ...entry, bytes: Buffer.from(entry.digest, 'hex') });
   }
-}
-
-/** The request URL with the `token` query parameter hidden, for logs. */
-export function redactedUrl(url: string | undefined): string {
-  const parsed = new URL(url ?? '/', 'http://x');
-  if (parsed.searchParams.has('token')) parsed.searchParams.set('token', '***');
-  return `${parsed.pathname}${parsed.search}`;
 }

@@ -1,0 +1,13 @@
+import type { CameraState, DecodeMode } from '../ingest';
+
+/** A camera state change as published (`vigil.camera.status`) and logged. */
+export interface CameraStatus {
+  readonly camera: string;
+  readonly state: CameraState;
+  readonly previousState: CameraState;
+  readonly reason: string | null;
+  readonly lastError: { readonly code: string; readonly message: string } | null;
+  readonly mode: DecodeMode;
+  readonly attempt: number;
+  readonly at: number;
+}

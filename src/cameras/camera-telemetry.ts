@@ -1,0 +1,95 @@
+import type { Logger } from 'pino';
+import { CAMERA_STATES, DECODE_MODES, type CameraState, type DecodeMode, type DropReason } from '../ingest';
+import type { StateChange } from '../lifecycle';
+import type { Metrics } from '../observability';
+import type { TrackOutcome } from '../recognition';
+
+/**
+ * One camera's metrics and logs. The camera's runtime tells it what happened; it turns that into
+ * Prometheus series (label children bound once, nothing looked up per frame) and log lines, so
+ * neither the ingest nor the analysis code knows about either.
+ */
+export class CameraTelemetry {
+  readonly #camera: string;
+  readonly #metrics: Metrics;
+  readonly logger: Logger;
+  readonly #decoded;
+  readonly #analyzed;
+  readonly #detections;
+  readonly #age;
+
+  constructor(camera: string, metrics: Metrics, logger: Logger) {
+    this.#camera = camera;
+    this.#metrics = metrics;
+    this.logger = logger.child({ camera });
+    const labels = { camera };
+    this.#decoded = metrics.framesDecoded.labels(labels);
+    this.#analyzed = metrics.framesAnalyzed.labels(labels);
+    this.#detections = metrics.faceDetections.labels(labels);
+    this.#age = metrics.frameAgeAtAnalysisSeconds.labels(labels);
+    metrics.setCameraMode(camera, 'full', DECODE_MODES);
+  }
+
+  /** The camera's state before its ingestor runs (or when it never will). */
+  initialState(state: CameraState): void {
+    this.#metrics.setCameraState(this.#camera, state, CAMERA_STATES);
+  }
+
+  frameDecoded(): void {
+    this.#decoded.inc();
+  }
+
+  frameDropped(reason: DropReason | 'inference_error'): void {
+    this.#metrics.framesDropped.inc({ camera: this.#camera, reason });
+  }
+
+  frameTaken(ageMs: number): void {
+    this.#age.observe(ageMs / 1000);
+  }
+
+  frameAnalysed(faces: number): void {
+    this.#analyzed.inc();
+    this.#detections.inc(faces);
+  }
+
+  /** A `vigil.face.detected` event went out for a frame captured at `capturedAt`. */
+  detectionPublished(capturedAt: number): void {
+    this.#metrics.frameToEventSeconds.observe((Date.now() - capturedAt) / 1000);
+  }
+
+  stateChanged(change: StateChange<CameraState>, detail: { mode: DecodeMode; attempt: number; lastError: { code: string; message: string } | null }): void {
+    const camera = this.#camera;
+    const m = this.#metrics;
+    m.setCameraState(camera, change.to, CAMERA_STATES);
+    m.setCameraMode(camera, detail.mode, DECODE_MODES);
+    m.cameraStateChanges.inc({ camera, state: change.to });
+    if (change.to === 'backoff') m.cameraRestarts.inc({ camera });
+    if (change.to === 'stalled') m.cameraStalls.inc({ camera });
+    const level = change.to === 'failed' ? 'error' : change.to === 'stalled' || change.to === 'backoff' ? 'warn' : 'info';
+    this.logger[level]({ from: change.from, to: change.to, reason: change.reason, ...detail }, 'camera state changed');
+  }
+
+  trackStarted(): void {
+    this.#metrics.faceTracks.inc({ camera: this.#camera });
+  }
+
+  embedded(count: number, ms: number): void {
+    this.#metrics.faceEmbeddings.inc({ camera: this.#camera }, count);
+    this.#metrics.embeddingSeconds.observe(ms / 1000);
+  }
+
+  outcome(outcome: TrackOutcome): void {
+    if (outcome.kind === 'ended') return;
+    this.#metrics.recognitions.inc({ camera: this.#camera, result: outcome.kind });
+    if (outcome.kind === 'recognized') this.#metrics.recognitionLatencySeconds.observe((Date.now() - outcome.firstSeen) / 1000);
+  }
+
+  recognitionFailed(error: unknown): void {
+    this.logger.warn({ err: String(error) }, 'recognition step failed');
+  }
+
+  /** The camera was removed (not restarted): its series go with it. */
+  forget(): Promise<void> {
+    return this.#metrics.forgetCamera(this.#camera);
+  }
+}

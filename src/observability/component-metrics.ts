@@ -1,0 +1,46 @@
+import type { Metrics } from './metrics';
+
+/**
+ * The metric side of each long-lived component's callbacks, so the composition root only plugs
+ * them in: `new KafkaSink({ ...options, ...kafkaMetrics(metrics) })`. Each returns exactly the
+ * callbacks the component declares (structurally), and nothing here is on a per-frame path.
+ */
+
+export function inferenceMetrics(metrics: Metrics) {
+  return {
+    onInference: (ms: number): void => metrics.inferenceSeconds.observe(ms / 1000),
+    onModelReload: (result: 'swapped' | 'refused' | 'unchanged'): void => metrics.modelReloads.inc({ result }),
+  };
+}
+
+export function busMetrics(metrics: Metrics) {
+  return (sink: string, event: { readonly type: string }): void => metrics.eventsPublished.inc({ sink, type: event.type });
+}
+
+export function websocketMetrics(metrics: Metrics) {
+  return {
+    onClientCount: (count: number): void => metrics.websocketClients.set(count),
+    onDisconnect: (reason: string): void => {
+      metrics.websocketDisconnects.inc({ reason });
+      if (reason === 'slow_consumer') metrics.eventsFailed.inc({ sink: 'websocket', reason });
+    },
+  };
+}
+
+export function kafkaMetrics(metrics: Metrics) {
+  return {
+    onDropped: (reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'kafka', reason }, count),
+    onJournaled: (): void => metrics.kafkaJournaled.inc(),
+    onSendFailed: (): void => metrics.kafkaSendFailures.inc(),
+    onDelivered: (acceptedAt: readonly number[]): void => {
+      const now = Date.now();
+      metrics.kafkaDelivered.inc(acceptedAt.length);
+      for (const at of acceptedAt) metrics.kafkaDeliverySeconds.observe((now - at) / 1000);
+    },
+    onJournal: (pending: number, bytes: number, full: boolean): void => {
+      metrics.kafkaQueued.set(pending);
+      metrics.kafkaJournalBytes.set(bytes);
+      metrics.kafkaJournalFull.set(full ? 1 : 0);
+    },
+  };
+}
