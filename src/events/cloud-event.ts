@@ -44,6 +44,36 @@ export interface CloudEvent<T = unknown> extends EventDraft<T> {
   readonly vigilrun: string;
 }
 
+/** An event's context attributes as strings: what transport headers (Kafka `ce_*`, HTTP `ce-*`) carry. */
+export interface ContextAttributes {
+  readonly specversion: string;
+  readonly id: string;
+  readonly type: string;
+  readonly source: string;
+  readonly time: string;
+  readonly subject: string;
+  readonly sequence: string;
+  readonly vigilrun: string;
+}
+
+const ATTRIBUTE_ORDER = ['specversion', 'id', 'type', 'source', 'time', 'subject', 'sequence', 'vigilrun'] as const;
+
+export function attributesOf(event: CloudEvent): ContextAttributes {
+  return { specversion: event.specversion, id: event.id, type: event.type, source: event.source, time: event.time, subject: event.subject, sequence: String(event.sequence), vigilrun: event.vigilrun };
+}
+
+/** The attributes in a fixed order, to store beside the event (a journal record). Pure. */
+export function attributeValues(event: CloudEvent): string[] {
+  const attributes = attributesOf(event);
+  return ATTRIBUTE_ORDER.map((name) => attributes[name]);
+}
+
+/** Back from attributeValues. Pure. */
+export function attributesFrom(values: readonly string[]): ContextAttributes {
+  const [specversion = '', id = '', type = '', source = '', time = '', subject = '', sequence = '', vigilrun = ''] = values;
+  return { specversion, id, type, source, time, subject, sequence, vigilrun };
+}
+
 export interface FaceDetectedData {
   readonly camera: string;
   /** Per-camera frame sequence number. */

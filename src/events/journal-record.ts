@@ -2,27 +2,48 @@ import { crc32 } from 'node:zlib';
 
 /**
  * The journal's on-disk record: [u32 payload length][u32 CRC-32 of payload][payload], big-endian,
- * where payload = [f64 accepted-at ms][UTF-8 CloudEvent JSON]. The checksum finds a torn write at
- * the tail after a crash, or a damaged block, instead of replaying garbage. Pure.
+ * where payload = [f64 accepted-at ms][attributes][UTF-8 CloudEvent JSON]. The attributes are the
+ * event's context attributes (id, type, source, ...) so a sink can build its headers without
+ * parsing the JSON: [0x00][u32 length][the values joined by NUL]. Records written before they
+ * existed have none (their JSON starts right after the time, with "{"); both kinds are read. The
+ * checksum finds a torn write at the tail after a crash, or a damaged block, instead of replaying
+ * garbage. Pure.
  */
 export const RECORD_HEADER_BYTES = 8;
 const TIME_BYTES = 8;
+const ATTRIBUTES_MARK = 0x00;
+const ATTRIBUTES_HEADER_BYTES = 5;
+const SEPARATOR = '\u0000';
 /** Larger than any event we publish (WebSocket and Kafka messages are far smaller). */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 
 export interface DecodedRecord {
   readonly acceptedAt: number;
   readonly json: string;
+  /** The values given to encodeRecord, or null for a record written without them. */
+  readonly attributes: readonly string[] | null;
   /** Bytes the record takes on disk, header included. */
   readonly size: number;
 }
 
-export function encodeRecord(acceptedAt: number, json: string): Buffer {
+/** `attributes` must not contain NUL (context attribute values never do: ids, types, URNs, times, camera ids). */
+export function encodeRecord(acceptedAt: number, json: string, attributes?: readonly string[]): Buffer {
   const jsonBytes = Buffer.byteLength(json);
-  const buffer = Buffer.allocUnsafe(RECORD_HEADER_BYTES + TIME_BYTES + jsonBytes);
-  buffer.writeUInt32BE(TIME_BYTES + jsonBytes, 0);
-  buffer.writeDoubleBE(acceptedAt, RECORD_HEADER_BYTES);
-  buffer.write(json, RECORD_HEADER_BYTES + TIME_BYTES, 'utf8');
+  const joined = attributes?.join(SEPARATOR);
+  const attributeBytes = joined === undefined ? 0 : ATTRIBUTES_HEADER_BYTES + Buffer.byteLength(joined);
+  const payload = TIME_BYTES + attributeBytes + jsonBytes;
+  const buffer = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload);
+  buffer.writeUInt32BE(payload, 0);
+  let at = RECORD_HEADER_BYTES;
+  buffer.writeDoubleBE(acceptedAt, at);
+  at += TIME_BYTES;
+  if (joined !== undefined) {
+    buffer.writeUInt8(ATTRIBUTES_MARK, at);
+    buffer.writeUInt32BE(attributeBytes - ATTRIBUTES_HEADER_BYTES, at + 1);
+    buffer.write(joined, at + ATTRIBUTES_HEADER_BYTES, 'utf8');
+    at += attributeBytes;
+  }
+  buffer.write(json, at, 'utf8');
   buffer.writeUInt32BE(crc32(buffer.subarray(RECORD_HEADER_BYTES)), 4);
   return buffer;
 }
@@ -42,7 +63,16 @@ export function decodeRecord(buffer: Buffer, offset: number): DecodeResult {
   if (buffer.length - offset < size) return { kind: 'incomplete', need: size };
   const payload = buffer.subarray(offset + RECORD_HEADER_BYTES, offset + size);
   if (crc32(payload) !== buffer.readUInt32BE(offset + 4)) return { kind: 'corrupt', reason: 'checksum mismatch' };
-  return { kind: 'record', record: { acceptedAt: payload.readDoubleBE(0), json: payload.toString('utf8', TIME_BYTES), size } };
+  const acceptedAt = payload.readDoubleBE(0);
+  if (payload.length === TIME_BYTES || payload[TIME_BYTES] !== ATTRIBUTES_MARK) {
+    return { kind: 'record', record: { acceptedAt, json: payload.toString('utf8', TIME_BYTES), attributes: null, size } };
+  }
+  const start = TIME_BYTES + ATTRIBUTES_HEADER_BYTES;
+  if (payload.length < start) return { kind: 'corrupt', reason: 'attributes cut short' };
+  const end = start + payload.readUInt32BE(TIME_BYTES + 1);
+  if (end > payload.length) return { kind: 'corrupt', reason: 'attributes longer than the record' };
+  const attributes = payload.toString('utf8', start, end).split(SEPARATOR);
+  return { kind: 'record', record: { acceptedAt, json: payload.toString('utf8', end), attributes, size } };
 }
 
 /** How many whole, valid records `buffer` starts with, and the bytes they take (for recovery). */

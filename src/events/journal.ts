@@ -21,6 +21,8 @@ export interface JournalEntry {
   readonly index: number;
   readonly acceptedAt: number;
   readonly json: string;
+  /** What the writer stored beside the JSON (the event's context attributes), or null. */
+  readonly attributes: readonly string[] | null;
   readonly segment: number;
   readonly end: number;
 }
@@ -100,8 +102,8 @@ export class Journal {
   }
 
   /** Appends one event. False when the journal is full and the policy is rejectNew. */
-  append(acceptedAt: number, json: string): boolean {
-    const record = encodeRecord(acceptedAt, json);
+  append(acceptedAt: number, json: string, attributes?: readonly string[]): boolean {
+    const record = encodeRecord(acceptedAt, json, attributes);
     if (record.length > this.#options.segmentBytes) return false;
     if (this.#bytes + record.length > this.#options.maxBytes && !this.#makeRoom(record.length)) return false;
     if ((this.#segments.get(this.#active) ?? 0) + record.length > this.#options.segmentBytes) this.#roll();
@@ -137,7 +139,8 @@ export class Journal {
         break;
       }
       at += result.record.size;
-      entries.push({ index: index++, acceptedAt: result.record.acceptedAt, json: result.record.json, segment, end: offset + at });
+      const { acceptedAt, json, attributes } = result.record;
+      entries.push({ index: index++, acceptedAt, json, attributes, segment, end: offset + at });
     }
     return entries;
   }

@@ -3,7 +3,7 @@ import { CompressionTypes, Kafka, logLevel, type Producer, type LogEntry, type M
 import type { Logger } from 'pino';
 import { StateHolder, backoffDelay, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
-import type { CloudEvent } from './cloud-event';
+import { attributeValues, attributesFrom, attributesOf, type CloudEvent, type ContextAttributes } from './cloud-event';
 import type { EventSink, PublishedEvent } from './event-bus';
 import { Journal, type JournalEntry, type JournalFullPolicy } from './journal';
 
@@ -49,19 +49,19 @@ function kafkaLogLevel(level: string): logLevel {
 }
 
 /** Kafka message for one event: key = camera id; CloudEvents Kafka binding headers (`ce_*`). */
-export function kafkaMessage(event: CloudEvent, json: string): Message {
+export function kafkaMessage(attributes: ContextAttributes, json: string): Message {
   return {
-    key: event.subject,
+    key: attributes.subject,
     value: json,
     headers: {
-      ce_specversion: event.specversion,
-      ce_id: event.id,
-      ce_type: event.type,
-      ce_source: event.source,
-      ce_time: event.time,
-      ce_subject: event.subject,
-      ce_sequence: String(event.sequence),
-      ce_vigilrun: event.vigilrun,
+      ce_specversion: attributes.specversion,
+      ce_id: attributes.id,
+      ce_type: attributes.type,
+      ce_source: attributes.source,
+      ce_time: attributes.time,
+      ce_subject: attributes.subject,
+      ce_sequence: attributes.sequence,
+      ce_vigilrun: attributes.vigilrun,
       'content-type': 'application/cloudevents+json; charset=utf-8',
     },
   };
@@ -158,7 +158,7 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
     }
     let appended: boolean;
     try {
-      appended = this.#journal.append(published.acceptedAt, published.json);
+      appended = this.#journal.append(published.acceptedAt, published.json, attributeValues(published.event));
     } catch (error) {
       // A full disk or an I/O error: the event cannot be kept, say so.
       this.#options.onDropped?.('journal_io', 1);
@@ -259,7 +259,9 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
   }
 
   async #send(batch: JournalEntry[]): Promise<void> {
-    const messages = batch.map((entry) => kafkaMessage(JSON.parse(entry.json) as CloudEvent, entry.json));
+    // Headers come from the attributes journaled beside each event; only records from before they
+    // were journaled (a journal left by an older version) are parsed.
+    const messages = batch.map((entry) => kafkaMessage(entry.attributes ? attributesFrom(entry.attributes) : attributesOf(JSON.parse(entry.json) as CloudEvent), entry.json));
     await this.#producer.send({
       topic: this.#options.topic,
       acks: -1,

@@ -28,13 +28,38 @@ describe('journal records', () => {
   it('round-trip, and a flipped bit or a torn tail is detected', () => {
     const record = encodeRecord(1234.5, '{"a":"é"}');
     const decoded = decodeRecord(record, 0);
-    assert.deepEqual(decoded, { kind: 'record', record: { acceptedAt: 1234.5, json: '{"a":"é"}', size: record.length } });
+    assert.deepEqual(decoded, { kind: 'record', record: { acceptedAt: 1234.5, json: '{"a":"é"}', attributes: null, size: record.length } });
     const flipped = Buffer.from(record);
     flipped[flipped.length - 2]! ^= 1;
     assert.equal(decodeRecord(flipped, 0).kind, 'corrupt');
     assert.equal(decodeRecord(record.subarray(0, record.length - 1), 0).kind, 'incomplete');
     const two = Buffer.concat([record, record, record.subarray(0, 5)]);
     assert.deepEqual(scanRecords(two), { count: 2, validBytes: record.length * 2, problem: 'incomplete record at the end (torn write)' });
+  });
+});
+
+describe('journal records with attributes', () => {
+  it('carry the context attributes beside the JSON, so a sink never parses the event for its headers', () => {
+    const attributes = ['1.0', 'id-1', 'vigil.face.unknown', 'urn:vigil:gateway:g', '2026-12-01T00:00:00.000Z', 'door', '7', 'run1'];
+    const record = encodeRecord(99, '{"x":1}', attributes);
+    assert.deepEqual(decodeRecord(record, 0), { kind: 'record', record: { acceptedAt: 99, json: '{"x":1}', attributes, size: record.length } });
+    const flipped = Buffer.from(record);
+    flipped[20]! ^= 1;
+    assert.equal(decodeRecord(flipped, 0).kind, 'corrupt', 'the checksum covers the attributes');
+  });
+
+  it('a journal left by a version without attributes replays next to new records', () => {
+    const o = options();
+    const journal = new Journal(o);
+    journal.open();
+    journal.append(1, event(1));
+    journal.append(2, event(2), ['a', 'b']);
+    const [legacy, current] = journal.peek(10, 1 << 20);
+    assert.equal(legacy?.attributes, null);
+    assert.equal(legacy?.json, event(1));
+    assert.deepEqual(current?.attributes, ['a', 'b']);
+    assert.equal(current?.json, event(2));
+    journal.close();
   });
 });
 
