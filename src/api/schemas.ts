@@ -1,5 +1,7 @@
 /** JSON schemas shared by the routes (and the OpenAPI document built from them). */
 
+import { cameraJsonSchema } from '../config';
+
 export const errorSchema = {
   type: 'object',
   required: ['error'],
@@ -20,7 +22,7 @@ export const idParams = {
 
 export const cameraViewSchema = {
   type: 'object',
-  required: ['id', 'url', 'state', 'lastError', 'framesDecoded', 'framesAnalyzed', 'framesDropped'],
+  required: ['id', 'name', 'url', 'origin', 'enabled', 'state', 'stateReason', 'lastError', 'fps', 'width', 'height', 'framesDecoded', 'framesAnalyzed', 'framesDropped', 'mode', 'attempt', 'reconnectsLastHour', 'stallsLastHour'],
   properties: {
     id: { type: 'string' },
     name: { type: ['string', 'null'] },
@@ -30,7 +32,7 @@ export const cameraViewSchema = {
     state: { type: 'string' },
     stateReason: { type: ['string', 'null'] },
     lastError: {
-      anyOf: [{ type: 'null' }, { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } }],
+      anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }],
     },
     fps: { type: 'number' },
     width: { type: 'integer' },
@@ -38,51 +40,42 @@ export const cameraViewSchema = {
     framesDecoded: { type: 'integer' },
     framesAnalyzed: { type: 'integer' },
     framesDropped: { type: 'integer' },
-    mode: { type: 'string' },
-    attempt: { type: 'integer' },
+    mode: { type: 'string', description: 'decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up)' },
+    attempt: { type: 'integer', description: 'reconnect attempts since the stream was last healthy' },
     reconnectsLastHour: { type: 'integer' },
     stallsLastHour: { type: 'integer' },
   },
 } as const;
 
-/** Camera fields the API accepts; the same names and limits as a streams.yaml camera, plus credentials. */
+/**
+ * Camera fields the API accepts: exactly a streams.yaml camera's (names, limits and defaults come
+ * from the config schema, declared once), plus credentials given apart from the URL.
+ */
+const camera = cameraJsonSchema();
+const { id: cameraIdSchema, ...cameraSettings } = camera.properties;
 const cameraFields = {
-  url: { type: 'string', minLength: 1, maxLength: 2048 },
-  name: { type: 'string', maxLength: 200 },
-  fps: { type: 'number', exclusiveMinimum: 0, maximum: 60 },
-  width: { type: 'integer', minimum: 32, maximum: 7680 },
-  height: { type: 'integer', minimum: 32, maximum: 4320 },
-  enabled: { type: 'boolean' },
-  rtspTransport: { type: 'string', enum: ['tcp', 'udp'] },
+  ...cameraSettings,
   username: { type: 'string', maxLength: 256, description: 'merged into the URL for the decoder; never returned' },
   password: { type: 'string', maxLength: 256, description: 'merged into the URL for the decoder; never returned' },
-  loop: { type: 'boolean' },
-  restartDelayMs: { type: 'integer', minimum: 100, maximum: 60_000 },
-  restartDelayMaxMs: { type: 'integer', minimum: 100, maximum: 600_000 },
-  stallTimeoutMs: { type: 'integer', minimum: 500, maximum: 600_000 },
-  ringFrames: { type: 'integer', minimum: 1, maximum: 1000 },
-  degradeTo: { type: 'string', enum: ['keyframes', 'half-fps', 'off'] },
-  detectedEvents: { type: 'boolean' },
-  recognition: { type: 'boolean' },
-} as const;
+};
 
 export const cameraCreateSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['id', 'url'],
-  properties: { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' }, ...cameraFields },
-} as const;
+  properties: { id: cameraIdSchema, ...cameraFields },
+};
 
 export const cameraPatchSchema = {
   type: 'object',
   additionalProperties: false,
   minProperties: 1,
   properties: cameraFields,
-} as const;
+};
 
 export const identitySchema = {
   type: 'object',
-  required: ['id', 'name', 'faces', 'createdAt'],
+  required: ['id', 'name', 'externalId', 'metadata', 'faces', 'negatives', 'createdAt'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -124,12 +117,20 @@ export const faceInputSchema = {
   properties: { image: base64Image, fromTrack: trackId },
 } as const;
 
+/** `GET /v1/me`. */
+export const callerSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['role', 'tokenId'],
+  properties: { role: { type: 'string', enum: ['viewer', 'operator', 'admin', 'anonymous'] }, tokenId: { type: ['string', 'null'] } },
+} as const;
+
 export const tokenViewSchema = {
   type: 'object',
-  required: ['id', 'role', 'source'],
+  required: ['id', 'role', 'source', 'name', 'createdAt'],
   properties: {
     id: { type: 'string' },
-    role: { type: 'string' },
+    role: { type: 'string', enum: ['viewer', 'operator', 'admin'] },
     source: { type: 'string', enum: ['env', 'stored'] },
     name: { type: ['string', 'null'] },
     createdAt: { type: ['string', 'null'] },

@@ -5,13 +5,13 @@ const cameraId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters: letters, digits, "_", "." or "-", starting with a letter or digit');
 
-const evenDimension = (max: number) =>
-  z.number().int().min(32).max(max).refine((v) => v % 2 === 0, 'must be an even number of pixels');
+// multipleOf rather than a refinement: it survives into the JSON Schema the API validates with.
+const evenDimension = (max: number) => z.number().int().min(32).max(max).multipleOf(2, 'must be an even number of pixels');
 
 export const cameraSchema = z
   .object({
     id: cameraId,
-    url: z.string().min(1),
+    url: z.string().min(1).max(2048),
     name: z.string().max(200).optional(),
     /** Analysis rate: frames per second decoded and sent to the detector. */
     fps: z.number().positive().max(60).default(5),
@@ -194,4 +194,13 @@ export const configSchema = z
   });
 
 export type CameraConfig = z.infer<typeof cameraSchema>;
+
+/**
+ * A streams.yaml camera as JSON Schema (what a request body may hold), for the API: the one
+ * declaration of a camera's fields and limits serves the file and the API alike.
+ */
+export function cameraJsonSchema(): { properties: Record<string, Record<string, unknown>>; required: string[] } {
+  const { $schema: _schema, ...schema } = z.toJSONSchema(cameraSchema, { io: 'input', target: 'draft-7' }) as Record<string, unknown>;
+  return schema as { properties: Record<string, Record<string, unknown>>; required: string[] };
+}
 export type FileConfig = z.infer<typeof configSchema>;

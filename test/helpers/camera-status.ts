@@ -1,19 +1,12 @@
 import WebSocket from 'ws';
+import type { CameraStatusData, CameraView } from '../../web/src/wire-types';
 
-/** A vigil.camera.status event as a subscriber receives it. */
+/** A vigil.camera.status event as a subscriber receives it (shapes generated from the server's schemas). */
 export interface StatusEvent {
   readonly type: 'vigil.camera.status';
   readonly time: string;
   readonly subject: string;
-  readonly data: {
-    readonly camera: string;
-    readonly state: string;
-    readonly previousState: string;
-    readonly reason: string | null;
-    readonly lastError: { readonly code: string; readonly message: string } | null;
-    readonly mode: string;
-    readonly attempt: number;
-  };
+  readonly data: CameraStatusData;
 }
 
 export interface StatusWatcher {
@@ -42,20 +35,7 @@ export async function watchStatus(wsUrl: string): Promise<StatusWatcher> {
   };
 }
 
-export interface CameraInfo {
-  readonly id: string;
-  readonly url: string;
-  readonly state: string;
-  readonly stateReason: string | null;
-  readonly lastError: { code: string; message: string } | null;
-  readonly framesDecoded: number;
-  readonly framesAnalyzed: number;
-  readonly framesDropped: number;
-  readonly mode: string;
-  readonly attempt: number;
-  readonly reconnectsLastHour: number;
-  readonly stallsLastHour: number;
-}
+export type CameraInfo = CameraView;
 
 export async function cameras(baseUrl: string): Promise<Map<string, CameraInfo>> {
   const list = (await (await fetch(`${baseUrl}/v1/cameras`)).json()) as CameraInfo[];

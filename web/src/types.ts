@@ -1,86 +1,21 @@
-/** The API's shapes, as the dashboard reads them (README "HTTP and WebSocket API", "Events"). */
+/**
+ * The API's shapes, as the dashboard reads them. Everything that crosses the wire comes from
+ * wire-types.ts, generated from the server's own schemas; only what no schema describes is here.
+ */
+import type { CameraStatusData, FaceMatchData, TrackEndedData, VigilEventEnvelope } from './wire-types.js';
 
-export interface ApiErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly details?: unknown };
+export type { ApiErrorBody, Box, Caller, CameraStatusData, CameraView, IdentityView as Identity } from './wire-types.js';
+
+/** `data` of the face events the feed shows: recognized and unknown. */
+export type FaceEventData = FaceMatchData;
+
+/** A CloudEvent as the gateway sends it: the envelope, with `data` read by type (see faceData, CameraStatusData). */
+export interface VigilEvent extends Omit<VigilEventEnvelope, 'type'> {
+  readonly type: VigilEventEnvelope['type'] | string;
+  readonly data: FaceMatchData | TrackEndedData | CameraStatusData | Readonly<Record<string, unknown>>;
 }
 
-export interface CameraView {
-  readonly id: string;
-  readonly name: string | null;
-  readonly url: string;
-  readonly enabled: boolean;
-  readonly state: string;
-  readonly stateReason: string | null;
-  readonly lastError: { readonly code: string; readonly message: string } | null;
-  readonly fps: number;
-  readonly width: number;
-  readonly height: number;
-  readonly framesDecoded: number;
-  readonly framesAnalyzed: number;
-  readonly framesDropped: number;
-  readonly mode: string;
-  readonly attempt: number;
-  readonly reconnectsLastHour: number;
-  readonly stallsLastHour: number;
-  readonly origin?: 'config' | 'api';
-}
-
-/** GET /v1/me: who the token is. */
-export interface Caller {
-  readonly role: 'viewer' | 'operator' | 'admin' | 'anonymous';
-  readonly tokenId: string | null;
-}
-
-export interface Identity {
-  readonly id: string;
-  readonly name: string;
-  readonly externalId: string | null;
-  readonly faces?: number;
-}
-
-export interface Box {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-}
-
-export interface FaceEventData {
-  readonly camera: string;
-  readonly trackId?: string;
-  readonly identity?: { readonly id: string; readonly name: string; readonly externalId?: string | null } | null;
-  readonly similarity?: number;
-  readonly box?: Box;
-  readonly quality?: { readonly score: number } | null;
-  readonly liveness?: number | null;
-  readonly snapshots?: { readonly face: string; readonly frame: string } | null;
-  readonly firstSeen?: string;
-}
-
-export interface CameraStatusData {
-  readonly camera: string;
-  readonly state: string;
-  readonly previousState?: string;
-  readonly reason: string | null;
-  readonly lastError: { readonly code: string; readonly message: string } | null;
-  readonly mode?: string;
-  readonly attempt?: number;
-}
-
-/** A CloudEvent as the gateway sends it. */
-export interface VigilEvent {
-  readonly specversion: string;
-  readonly id: string;
-  readonly source?: string;
-  readonly type: string;
-  readonly time: string;
-  readonly subject?: string;
-  readonly sequence?: number;
-  readonly vigilrun?: string;
-  readonly data: Record<string, unknown>;
-}
-
-/** A control message on the event WebSocket: has `kind`, never `specversion`. */
+/** A control message on the event WebSocket: has `kind`, never `specversion`. Built by the hub, described in README "Events". */
 export interface ControlMessage {
   readonly kind: 'gap' | 'notice' | 'subscribed' | 'error' | string;
   readonly reason?: string;

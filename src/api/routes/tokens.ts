@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../errors';
-import { idParams, tokenViewSchema } from '../schemas';
+import { callerSchema, idParams, tokenViewSchema } from '../schemas';
 import type { TokenControl } from '../types';
 
 /**
@@ -21,7 +21,7 @@ export function tokenRoutes(app: FastifyInstance, deps: { control?: TokenControl
       schema: {
         summary: "the caller's role and token id (anonymous and null when the server has no tokens)",
         tags,
-        response: { 200: { type: 'object', additionalProperties: false, required: ['role', 'tokenId'], properties: { role: { type: 'string', enum: ['viewer', 'operator', 'admin', 'anonymous'] }, tokenId: { type: ['string', 'null'] } } } },
+        response: { 200: callerSchema },
       },
     },
     async (request) => ({ role: request.caller.role, tokenId: request.caller.tokenId }),
