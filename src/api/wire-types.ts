@@ -1,7 +1,7 @@
 /**
  * TypeScript declarations generated from the JSON Schemas of what crosses the wire (the API's
  * response schemas and schemas/cloudevent-v1.json), so the dashboard and the tests read the
- * shapes the server declares instead of copies written by hand. `npm run gen:wire-types` writes
+ * shapes the server declares instead of copies written by hand. `npm run gen` writes
  * web/src/wire-types.ts; a unit test fails when that file is stale. Covers the subset of JSON
  * Schema the project uses: type (or a list of types), const, enum, properties/required, items,
  * anyOf/oneOf, $ref to definitions of the same document.

@@ -1,2 +1,3 @@
 export { ERROR_CATALOG, type ErrorCode } from './catalog';
 export { VigilError, isVigilError, asVigilError, type ErrorDetails } from './vigil-error';
+export { errorCatalogTable, withErrorCatalogTable } from './catalog-table';

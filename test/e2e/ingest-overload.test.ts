@@ -90,7 +90,10 @@ describe('ingest: overload keeps analysis real-time and memory bounded', () => {
     // Fresh frames: the analyser always takes the newest, so nearly every frame is under a second old.
     assert.ok(ageUnder1s / ageCount >= 0.95, `${ageUnder1s}/${ageCount} analysed frames under 1 s old`);
     assert.ok(Math.max(...rss) < rssStart * 1.5 + 64 * 2 ** 20, 'memory does not grow with the backlog');
-    assert.ok(modes.some((m) => m === 'keyframes'), `a camera that stays behind decodes key frames only (${modes.join(',')})`);
-    assert.ok(text.includes('vigil_camera_decode_mode{camera="cam0",mode="full"}'));
+    const degraded = list.find((c) => c.mode === 'keyframes');
+    assert.ok(degraded, `a camera that stays behind decodes key frames only (${modes.join(',')})`);
+    // The metric says the same as the API: 1 for the mode the camera is in, 0 for the others.
+    assert.match(text, new RegExp(`^vigil_camera_decode_mode\\{camera="${degraded.id}",mode="keyframes"\\} 1$`, 'm'));
+    assert.match(text, new RegExp(`^vigil_camera_decode_mode\\{camera="${degraded.id}",mode="full"\\} 0$`, 'm'));
   });
 });

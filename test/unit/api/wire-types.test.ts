@@ -32,7 +32,7 @@ describe('shapes on the wire are declared once', () => {
     assert.equal(((cameraCreateSchema.properties as Record<string, { multipleOf?: number }>).width)?.multipleOf, 2, 'even sizes are checked by the schema itself');
   });
 
-  it('web/src/wire-types.ts is what the schemas generate today (run `npm run gen:wire-types` after changing a schema)', () => {
+  it('web/src/wire-types.ts is what the schemas generate today (run `npm run gen` after changing a schema)', () => {
     assert.equal(readFileSync(WIRE_TYPES_FILE, 'utf8'), wireTypesSource());
   });
 });

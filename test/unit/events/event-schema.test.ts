@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENT_TYPES, EventBus, eventDraft, eventSource, faceDetectedEvent, type CloudEvent } from '../../../src/events';
+import { outcomeDraft, statusDraft } from '../../../src/cameras';
+import { EVENT_TYPES, EventBus, eventSource, faceDetectedEvent, type CloudEvent } from '../../../src/events';
 import { eventValidator, schemaErrors } from '../../helpers/event-schema';
 import { ROOT } from '../../helpers/paths';
 
@@ -10,15 +11,20 @@ const validate = eventValidator();
 const source = eventSource('gw-1');
 const faces = { camera: 'gate-1', frameSeq: 7, frame: { width: 640, height: 360 }, faces: [{ box: { x: 1, y: 2, width: 30, height: 40 }, score: 0.98 }] };
 
+const view = { box: { x: 10, y: 20, width: 60, height: 80 }, quality: { score: 0.7, sharpness: 120, brightness: 0.5, faceSize: 80, frontalness: 0.9 }, liveness: 0.93, snapshots: { face: '/v1/snapshots/a', frame: '/v1/snapshots/b' } };
+const ada = { id: 'p-1', name: 'Ada', externalId: null, metadata: null };
+const base = { camera: 'gate-1', trackId: 't-1', firstSeen: 1000, decidedAt: 1500, best: view };
+
+/** One event of each type, built by the code that builds them in the gateway (the camera stage's translation). */
 function published(): CloudEvent[] {
   const out: CloudEvent[] = [];
   const bus = new EventBus();
   bus.addSink({ name: 'capture', publish: ({ event, json }) => out.push(JSON.parse(json) as CloudEvent) && assert.equal(event.id, out.at(-1)?.id) });
   bus.publish(faceDetectedEvent(source, Date.now(), faces));
-  bus.publish(eventDraft(source, 'vigil.camera.status', Date.now(), { camera: 'gate-1', state: 'streaming' }));
-  bus.publish(eventDraft(source, 'vigil.face.recognized', Date.now(), { camera: 'gate-1', identity: { id: 'p-1', name: 'Ada' }, track: 3 }));
-  bus.publish(eventDraft(source, 'vigil.face.unknown', Date.now(), { camera: 'gate-2', identity: null }));
-  bus.publish(eventDraft(source, 'vigil.face.track.ended', Date.now(), { camera: 'gate-2', track: 3 }));
+  bus.publish(statusDraft(source, { camera: 'gate-1', state: 'streaming', previousState: 'starting', reason: 'receiving frames', lastError: null, mode: 'full', attempt: 0, at: Date.now() }));
+  bus.publish(outcomeDraft(source, { kind: 'recognized', identity: ada, similarity: 0.61, ...base }));
+  bus.publish(outcomeDraft(source, { kind: 'unknown', similarity: 0.12, ...base, camera: 'gate-2' }));
+  bus.publish(outcomeDraft(source, { kind: 'ended', camera: 'gate-2', trackId: 't-1', firstSeen: 1000, lastSeen: 3000, frames: 40, embeddings: 3, identity: null, best: view }));
   return out;
 }
 
@@ -63,6 +69,23 @@ describe('event schema (schemas/cloudevent-v1.json)', () => {
     it(`refuses an event with ${name}`, () => {
       const copy = JSON.parse(JSON.stringify(face)) as Record<string, unknown>;
       mutate(copy);
+      assert.notEqual(schemaErrors(validate, copy), null);
+    });
+  }
+
+  const [, status, recognized, , ended] = published();
+  const brokenData: [string, CloudEvent | undefined, (data: Record<string, unknown>) => void][] = [
+    ['a status without its state', status, (d) => delete d.state],
+    ['a recognized face without its identity', recognized, (d) => delete d.identity],
+    ['a recognized face with a similarity above 1', recognized, (d) => (d.similarity = 1.2)],
+    ['a face without its quality', recognized, (d) => delete d.quality],
+    ['a track end without its duration', ended, (d) => delete d.durationMs],
+    ['an unknown data field', ended, (d) => (d.colour = 'red')],
+  ];
+  for (const [name, event, mutate] of brokenData) {
+    it(`refuses ${name}`, () => {
+      const copy = JSON.parse(JSON.stringify(event)) as { data: Record<string, unknown> };
+      mutate(copy.data);
       assert.notEqual(schemaErrors(validate, copy), null);
     });
   }
