@@ -12,6 +12,7 @@ import { Gallery, type Identity } from './gallery';
 import { SnapshotStore } from './imaging';
 import { CameraRuntime, type CameraStatus } from './camera-runtime';
 import { CameraRegistry } from './camera-registry';
+import { Integrations } from './integrations';
 
 const VERSION = '0.1.0';
 
@@ -29,6 +30,8 @@ export class App {
   readonly pool: DetectorPool;
   readonly hub: WebSocketHub;
   readonly kafka: KafkaSink | null;
+  /** Webhooks and MQTT (src/webhooks, src/mqtt), wired in src/integrations.ts. */
+  readonly integrations: Integrations;
   readonly http: HttpServer;
   readonly bus: EventBus;
   /** streams.yaml cameras and API cameras, one registry. */
@@ -100,6 +103,11 @@ export class App {
           });
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
+    // --- integrations: webhooks and MQTT (they add themselves to the bus) ---
+    this.integrations = new Integrations({
+      config, logger, metrics, bus: this.bus, version: VERSION,
+      cameras: () => this.registry.views().map(({ id, name, state }) => ({ id, name, state })),
+    });
 
     const source = eventSource(config.instanceId);
     const onAnalysis = (analysis: FrameAnalysis): void => {
@@ -134,8 +142,11 @@ export class App {
       cameraControl: this.registry,
       identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
       tokens: new TokenService(this.auth, () => this.store),
-      readiness: async () =>
-        readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, store: this.store, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+      webhooks: this.integrations.webhookControl,
+      readiness: async () => ({
+        ...readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, store: this.store, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        ...this.integrations.readiness(),
+      }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
@@ -161,6 +172,7 @@ export class App {
     await this.pool.start();
     await this.hub.start();
     await this.kafka?.start();
+    await this.integrations.start(this.store);
     await this.http.start();
     if (!this.auth.enabled && this.config.env.host !== '127.0.0.1') {
       this.logger.warn({ requestedHost: this.config.env.host }, 'no access token configured (VIGIL_TOKENS, VIGIL_TOKENS_FILE): the API is open, so it listens on 127.0.0.1 only; VIGIL_HOST is ignored until a token exists');
@@ -222,6 +234,7 @@ export class App {
     await this.registry.close();
     await this.pool.close();
     await this.kafka?.close();
+    await this.integrations.close();
     await this.hub.close();
     await httpClosed;
     this.#closeGallery();
@@ -235,6 +248,7 @@ export class App {
     this.registry.destroy();
     this.pool.destroy();
     this.kafka?.destroy();
+    this.integrations.destroy();
     this.hub.destroy();
     this.http.destroy();
     this.#closeGallery();

@@ -1,4 +1,4 @@
 export { HttpServer, type HttpServerOptions, type HttpState } from './http-server';
 export { RateLimiter, type RateLimitPolicy, type RateDecision } from './rate-limit';
 export { toVigilError, errorBody } from './errors';
-export type { CameraView, CameraControl, IdentityControl, IdentityView, FaceSource, TokenControl, TokenView, Readiness, ComponentReadiness } from './types';
+export type { CameraView, CameraControl, IdentityControl, IdentityView, FaceSource, TokenControl, TokenView, WebhookControl, Readiness, ComponentReadiness } from './types';

@@ -1,4 +1,5 @@
 import type { Caller } from '../events';
+import type { WebhookDetail, WebhookView } from '../webhooks';
 
 /** What `GET /v1/cameras` shows for each camera. URLs are always the redacted form. */
 export interface CameraView {
@@ -74,6 +75,15 @@ export interface TokenControl {
   /** Creates a token; the secret is in the answer once and never again. */
   create(input: { role: string; name?: string }): TokenView & { token: string };
   remove(id: string): void;
+}
+
+/** Webhooks from the API (admin); every method throws a VigilError with the right code. */
+export interface WebhookControl {
+  list(): WebhookView[];
+  get(id: string): WebhookDetail;
+  /** The view, plus `secret` once when the gateway generated it. */
+  create(input: Record<string, unknown>): Promise<WebhookView & { secret?: string }>;
+  remove(id: string): Promise<void>;
 }
 
 export interface ComponentReadiness {

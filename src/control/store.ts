@@ -9,6 +9,8 @@ CREATE TABLE IF NOT EXISTS cameras (
   id TEXT PRIMARY KEY, config TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS tokens (
   id TEXT PRIMARY KEY, role TEXT NOT NULL, name TEXT, digest TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS webhooks (
+  id TEXT PRIMARY KEY, config TEXT NOT NULL, created_at INTEGER NOT NULL);
 `;
 
 /** A camera added through the API, as stored: its streams.yaml-shaped settings, URL credentials included. */
@@ -84,6 +86,21 @@ export class ControlStore {
 
   deleteToken(id: string): boolean {
     return this.#db.prepare('DELETE FROM tokens WHERE id = ?').run(id).changes === 1;
+  }
+
+  /** Webhooks added through the API: their settings, signing secret included (src/webhooks signs with it). */
+  webhooks(): { id: string; config: Record<string, unknown> }[] {
+    const rows = this.#db.prepare('SELECT id, config FROM webhooks ORDER BY created_at, id').all() as { id: string; config: string }[];
+    return rows.map((r) => ({ id: r.id, config: JSON.parse(r.config) as Record<string, unknown> }));
+  }
+
+  /** False when the id is taken (nothing written). */
+  insertWebhook(id: string, config: Record<string, unknown>): boolean {
+    return this.#db.prepare('INSERT OR IGNORE INTO webhooks (id, config, created_at) VALUES (?, ?, ?)').run(id, JSON.stringify(config), Date.now()).changes === 1;
+  }
+
+  deleteWebhook(id: string): boolean {
+    return this.#db.prepare('DELETE FROM webhooks WHERE id = ?').run(id).changes === 1;
   }
 
   /** Whether the database still takes writes (readiness). */

@@ -17,6 +17,6 @@ export { WebSocketHub, CLOSE_GOING_AWAY, type HubState, type WebSocketHubOptions
 export { CLOSE_SLOW_CONSUMER, type SessionLimits } from './ws-session';
 export { TokenCheck, presentedToken, redactedUrl, tokenDigest, type AccessToken, type TokenEntry, type Caller } from './ws-auth';
 export { KafkaSink, kafkaMessage, type KafkaSinkState, type KafkaSinkOptions } from './kafka-sink';
-export { Journal, type JournalFullPolicy, type JournalOptions } from './journal';
+export { Journal, type JournalEntry, type JournalFullPolicy, type JournalOptions } from './journal';
 export { cameraStatusEvent, type CameraStatusData, type CameraStatusEvent } from './camera-status';
 export { faceRecognizedEvent, faceUnknownEvent, faceTrackEndedEvent, type FaceMatchData, type TrackEndedData, type FaceViewData, type FaceIdentityData } from './face-events';
