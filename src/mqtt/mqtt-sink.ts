@@ -44,6 +44,9 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
   readonly #stop = new AbortController();
   /** Cameras already announced to Home Assistant on this connection. */
   readonly #announced = new Set<string>();
+  /** Every camera seen (registry or events), with its name when known: what discovery announces. */
+  readonly #known = new Map<string, string | null>();
+  #rediscover = false;
   #connection: MqttConnection | null = null;
   #wake: (() => void) | null = null;
   #loop: Promise<void> | null = null;
@@ -156,6 +159,11 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
         await this.#idle(wait, false);
         continue;
       }
+      if (this.#rediscover) {
+        this.#rediscover = false;
+        await this.#publishAll(this.#connection, this.#announceKnown()).catch(() => (this.#rediscover = true));
+        continue;
+      }
       const batch = this.#journal.peek(config.maxInFlight, 1024 * 1024);
       if (batch.length === 0) {
         await this.#idle(null, true);
@@ -208,6 +216,7 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
       // Home Assistant restarted: it wants the discovery configs again.
       if (topic === homeAssistantStatusTopic(this.#layout) && payload.toString() === ONLINE) {
         this.#announced.clear();
+        this.#rediscover = true;
         this.#wake?.();
       }
     });
@@ -215,9 +224,8 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
       if (config.homeAssistant.discovery) await connection.subscribe(homeAssistantStatusTopic(this.#layout));
       this.#announced.clear();
       await connection.publish(gatewayAvailabilityTopic(this.#layout), ONLINE, { retain: true });
-      for (const camera of this.#options.cameras()) {
-        await this.#publishAll(connection, [...this.#announce(camera), { topic: cameraAvailabilityTopic(this.#layout, camera.id), payload: availabilityOf(camera.state), retain: true }]);
-      }
+      const availability = this.#options.cameras().map((c) => ({ topic: cameraAvailabilityTopic(this.#layout, c.id), payload: availabilityOf(c.state), retain: true }));
+      await this.#publishAll(connection, [...this.#announceKnown(), ...availability]);
     } catch (error) {
       connection.destroy();
       this.#log.warn({ err: (error as Error).message }, 'MQTT connection lost while announcing');
@@ -230,6 +238,12 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
     return true;
   }
 
+  /** Discovery configs for every camera known (the registry's now, and those seen in events) not yet announced. */
+  #announceKnown(): Publish[] {
+    for (const camera of this.#options.cameras()) this.#known.set(camera.id, camera.name);
+    return [...this.#known].flatMap(([id, name]) => this.#announce({ id, name }));
+  }
+
   /** Discovery configs for a camera not yet announced on this connection (none when discovery is off). */
   #announce(camera: DiscoveryCamera): Publish[] {
     if (!this.#options.config.homeAssistant.discovery || this.#announced.has(camera.id)) return [];
@@ -239,10 +253,13 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
 
   async #send(connection: MqttConnection, batch: JournalEntry[]): Promise<void> {
     const publishes: Publish[] = [];
-    if (this.#announced.size === 0) for (const camera of this.#options.cameras()) publishes.push(...this.#announce(camera));
     for (const entry of batch) {
       const event = JSON.parse(entry.json) as CloudEvent;
-      publishes.push(...this.#announce({ id: event.subject, name: null }), ...publishesFor(this.#layout, event, entry.json));
+      if (!this.#known.has(event.subject)) this.#known.set(event.subject, null);
+      const announced = this.#announce({ id: event.subject, name: this.#known.get(event.subject) ?? null });
+      // A camera known only from its events (not in the registry): it is producing them, so available.
+      if (announced.length > 0 && event.type !== 'vigil.camera.status') announced.push({ topic: cameraAvailabilityTopic(this.#layout, event.subject), payload: ONLINE, retain: true });
+      publishes.push(...announced, ...publishesFor(this.#layout, event, entry.json));
     }
     await this.#publishAll(connection, publishes);
     this.#journal.ack(batch[batch.length - 1] as JournalEntry);

@@ -76,6 +76,7 @@ function checkPeer(socket: Socket, request: WebhookRequest, fail: (error: Error)
 export function post(request: WebhookRequest): Promise<AttemptResult> {
   return new Promise((resolve) => {
     let settled = false;
+    let deadline: NodeJS.Timeout | undefined;
     const finish = (result: AttemptResult): void => {
       if (settled) return;
       settled = true;
@@ -103,7 +104,7 @@ export function post(request: WebhookRequest): Promise<AttemptResult> {
       finish({ kind: 'error', code, message: error.message });
       req.destroy();
     };
-    const deadline = setTimeout(() => fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })), request.timeoutMs);
+    deadline = setTimeout(() => fail(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' })), request.timeoutMs);
     req.on('socket', (socket: Socket) => checkPeer(socket, request, fail));
     req.on('error', fail);
     req.on('response', (res) => {

@@ -183,7 +183,13 @@ export class WebhookDelivery implements Component<WebhookState> {
         this.#wake = null;
         continue;
       }
-      await this.#deliverWindow(window);
+      try {
+        await this.#deliverWindow(window);
+      } catch (error) {
+        // A bug, not a receiver problem: say so, and try again later rather than stop delivering.
+        this.#log.error({ err: (error as Error).message }, 'webhook delivery loop failed; retrying');
+        await this.#sleep(this.spec.retryDelayMaxMs);
+      }
     }
   }
 
