@@ -6,6 +6,9 @@ const { execFileSync, spawnSync } = require('node:child_process');
 
 const REQUIRED = [
   { command: 'kcat', aptPackage: 'kcat', why: "librdkafka's mock Kafka cluster for the Kafka tests" },
+  // The MQTT tests start their own broker (mosquitto) and subscribe with an independent client (mosquitto_sub).
+  { command: 'mosquitto', check: () => has('mosquitto') || spawnSync('test', ['-x', '/usr/sbin/mosquitto']).status === 0, aptPackage: 'mosquitto', why: 'a real MQTT broker for the MQTT sink tests' },
+  { command: 'mosquitto_sub', aptPackage: 'mosquitto-clients', why: 'an independent MQTT subscriber (and publisher) for the MQTT sink tests' },
   // playwright-core drives it; it never downloads a browser of its own.
   { command: 'chromium', aptPackage: 'chromium', why: 'the dashboard end-to-end test in a real browser (playwright-core)' },
   {

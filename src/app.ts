@@ -7,11 +7,13 @@ import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
 import { Gallery, GalleryRefresher, IdentityService } from './gallery';
+import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
 import { resolveFfmpegPath } from './ingest';
 import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
 import { ControlDatabase } from './storage';
+import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
 /** The whole graceful stop, shared out among the components in reverse order of start. */
@@ -32,6 +34,8 @@ export class App {
   readonly bus: EventBus;
   readonly hub: WebSocketHub;
   readonly kafka: KafkaSink | null;
+  /** Webhooks and MQTT (src/webhooks, src/mqtt). */
+  readonly integrations: Integrations;
   readonly http: HttpServer;
   readonly auth: TokenCheck;
   readonly snapshots: SnapshotStore;
@@ -70,6 +74,7 @@ export class App {
     this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics) });
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
+    this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
 
     const services = this.#cameraServices();
     this.registry = new CameraRegistry({
@@ -89,8 +94,11 @@ export class App {
       cameras: this.registry,
       identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
       tokens: new TokenService(this.auth, () => this.tokenStore),
-      readiness: async () =>
-        readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+      webhooks: this.integrations.webhookControl,
+      readiness: async () => ({
+        ...readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        ...this.integrations.readiness(),
+      }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
@@ -121,6 +129,7 @@ export class App {
     await this.pool.start();
     await this.hub.start();
     await this.kafka?.start();
+    await this.integrations.start(new SqliteWebhookStore(this.control.db));
     await this.http.start();
     const { warning } = listenAddress(config.env.host, this.auth.enabled);
     if (warning) logger.warn(config.env.host === '127.0.0.1' ? {} : { requestedHost: config.env.host }, warning);
@@ -176,6 +185,7 @@ export class App {
     await this.registry.close(left(3000));
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
+    await this.integrations.close(left(5000));
     await this.hub.close(left(2000));
     await httpClosed;
     await this.#galleryRefresher?.close();
@@ -190,6 +200,7 @@ export class App {
     this.registry.destroy();
     this.pool.destroy();
     this.kafka?.destroy();
+    this.integrations.destroy();
     this.hub.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();

@@ -15,7 +15,8 @@ import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identities';
 import { snapshotRoutes } from './routes/snapshots';
 import { tokenRoutes } from './routes/tokens';
-import type { CameraControl, IdentityControl, Readiness, TokenControl } from './types';
+import { webhookRoutes } from './routes/webhooks';
+import type { CameraControl, IdentityControl, Readiness, TokenControl, WebhookControl } from './types';
 import { registerDashboardRoute } from './dashboard-route';
 
 export interface HttpServerOptions {
@@ -32,6 +33,7 @@ export interface HttpServerOptions {
   readonly cameras?: CameraControl;
   readonly identities?: IdentityControl;
   readonly tokens?: TokenControl;
+  readonly webhooks?: WebhookControl;
   readonly readiness?: Readiness;
   /** Mutating requests per caller; absent: no limit. */
   readonly rateLimit?: RateLimitPolicy;
@@ -92,6 +94,7 @@ export class HttpServer implements Component<HttpState> {
       eventRoutes(scoped, { hub: options.hub });
       snapshotRoutes(scoped, { snapshot: options.snapshot });
       tokenRoutes(scoped, { control: options.tokens });
+      webhookRoutes(scoped, { control: options.webhooks });
       // The page itself holds no data and must load before it can ask for a token: no role.
       registerDashboardRoute(scoped);
       scoped.get('/openapi.json', { schema: { summary: 'this document', tags: ['health'] } }, async () => openApiDocument(routes, options.version ?? '0.0.0'));

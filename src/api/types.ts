@@ -2,6 +2,7 @@ import type { Caller, TokenView } from '../auth';
 import type { CameraView } from '../cameras';
 import type { FaceSource, IdentityView } from '../gallery';
 import type { ComponentReadiness } from '../observability';
+import type { WebhookDetail, WebhookView } from '../webhooks';
 
 export type { CameraView, FaceSource, IdentityView, ComponentReadiness };
 
@@ -38,6 +39,15 @@ export interface TokenControl {
   /** Creates a token; the secret is in the answer once and never again. */
   create(input: { role: string; name?: string }): TokenView & { token: string };
   remove(id: string): void;
+}
+
+/** Webhooks from the API (admin); every method throws a VigilError with the right code. */
+export interface WebhookControl {
+  list(): WebhookView[];
+  get(id: string): WebhookDetail;
+  /** The view, plus `secret` once when the gateway generated it. */
+  create(input: Record<string, unknown>): Promise<WebhookView & { secret?: string }>;
+  remove(id: string): Promise<void>;
 }
 
 export type Readiness = () => Promise<Record<string, ComponentReadiness>>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { integrationSchemas } from './integrations-schema';
 
 /** Camera ids appear in URLs, metric labels and Kafka keys: keep them to a safe alphabet. */
 const cameraId = z
@@ -177,13 +178,22 @@ export const configSchema = z
         maxImageBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(8 * 1024 * 1024),
         /** Apply streams.yaml changes while running (watch the file; SIGHUP always reloads). */
         watchConfig: z.boolean().default(true),
+        /** May webhooks added through the API target loopback, link-local or private addresses? (streams.yaml ones decide per webhook) */
+        webhooksAllowPrivateTargets: z.boolean().default(false),
       })
       .strict()
       .prefault({}),
     cameras: z.array(cameraSchema).default([]),
+    /** Event delivery by HTTP callbacks and to an MQTT broker (src/webhooks, src/mqtt). */
+    ...integrationSchemas,
   })
   .strict()
   .superRefine((config, ctx) => {
+    const hooks = new Set<string>();
+    config.webhooks.forEach((webhook, index) => {
+      if (hooks.has(webhook.id)) ctx.addIssue({ code: 'custom', path: ['webhooks', index, 'id'], message: `duplicate webhook id "${webhook.id}"` });
+      hooks.add(webhook.id);
+    });
     const seen = new Set<string>();
     config.cameras.forEach((camera, index) => {
       if (seen.has(camera.id)) {

@@ -39,7 +39,7 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_INFERENCE_FAILED: { message: 'inference failed', retryable: true, httpStatus: 500 },
   VIGIL_ERR_IMAGE_UNREADABLE: { message: 'image cannot be read or decoded', retryable: false, httpStatus: 400 },
   VIGIL_ERR_KAFKA_UNAVAILABLE: { message: 'Kafka is unreachable or not acknowledging', retryable: true, httpStatus: 503 },
-  VIGIL_ERR_JOURNAL_IO: { message: 'the Kafka journal cannot be read or written', retryable: false, httpStatus: 500 },
+  VIGIL_ERR_JOURNAL_IO: { message: 'an event journal (Kafka, webhook or MQTT) cannot be read or written', retryable: false, httpStatus: 500 },
   VIGIL_ERR_JOURNAL_FULL: { message: 'the Kafka journal is full', retryable: true, httpStatus: 503 },
   VIGIL_ERR_UNAUTHORIZED: { message: 'missing or invalid access token', retryable: false, httpStatus: 401 },
   VIGIL_ERR_WS_BAD_MESSAGE: { message: 'WebSocket message or query not understood', retryable: false, httpStatus: 400 },
@@ -71,6 +71,22 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_STORE_UNAVAILABLE: { message: 'the control database cannot be opened or written', retryable: false, httpStatus: 500 },
   VIGIL_ERR_NOT_READY: { message: 'the gateway is not ready for this yet', retryable: true, httpStatus: 503 },
   VIGIL_ERR_DASHBOARD_FILE_NOT_FOUND: { message: 'no such dashboard file (is the dashboard built? npm run build)', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_WEBHOOK_NOT_FOUND: { message: 'no such webhook', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_WEBHOOK_EXISTS: { message: 'a webhook with this id already exists', retryable: false, httpStatus: 409 },
+  VIGIL_ERR_WEBHOOK_CONFIG_OWNED: {
+    message: 'this webhook is defined in streams.yaml; change it there (the file wins over the API)',
+    retryable: false,
+    httpStatus: 409,
+  },
+  VIGIL_ERR_WEBHOOK_URL: { message: 'webhook URLs must be http or https', retryable: false, httpStatus: 400 },
+  VIGIL_ERR_WEBHOOK_TARGET_REFUSED: {
+    message: 'the webhook target is a loopback, link-local or private address, which this webhook may not reach',
+    retryable: false,
+    httpStatus: 400,
+  },
+  VIGIL_ERR_WEBHOOK_UNREACHABLE: { message: 'the webhook receiver did not answer or answered with an error; the event is retried', retryable: true, httpStatus: 502 },
+  VIGIL_ERR_WEBHOOK_REFUSED: { message: 'the webhook receiver refused the event (4xx or a redirect); it is parked, not retried', retryable: false, httpStatus: 502 },
+  VIGIL_ERR_MQTT_UNAVAILABLE: { message: 'the MQTT broker is unreachable or not acknowledging', retryable: true, httpStatus: 503 },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 

@@ -20,6 +20,6 @@ export { HistoryRing } from './history-ring';
 export { WebSocketHub, CLOSE_GOING_AWAY, type HubState, type WebSocketHubOptions } from './websocket-hub';
 export { CLOSE_SLOW_CONSUMER, type SessionLimits } from './ws-session';
 export { KafkaSink, kafkaMessage, type KafkaSinkState, type KafkaSinkOptions } from './kafka-sink';
-export { Journal, type JournalFullPolicy, type JournalOptions } from './journal';
+export { Journal, type JournalEntry, type JournalFullPolicy, type JournalOptions } from './journal';
 export { cameraStatusEvent, type CameraStatusData, type CameraStatusEvent } from './camera-status';
 export { faceRecognizedEvent, faceUnknownEvent, faceTrackEndedEvent, type FaceMatchData, type TrackEndedData, type FaceViewData, type FaceIdentityData } from './face-events';

@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeRecord, encodeRecord, parseSegmentName, scanRecords, segmentName } from './journal-record';
 
@@ -26,6 +26,9 @@ export interface JournalEntry {
   readonly segment: number;
   readonly end: number;
 }
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 interface Cursor {
   index: number;
@@ -71,12 +74,17 @@ export class Journal {
 
   /** Opens the directory, repairs a torn tail and finds the cursor. Returns records waiting from a previous run. */
   open(): number {
-    mkdirSync(this.#options.dir, { recursive: true });
+    // Events name people: the folder and its files are the gateway user's alone (0700, 0600).
+    mkdirSync(this.#options.dir, { recursive: true, mode: DIR_MODE });
+    chmodSync(this.#options.dir, DIR_MODE);
     const bases = readdirSync(this.#options.dir)
       .map(parseSegmentName)
       .filter((b): b is number => b !== null)
       .sort((a, b) => a - b);
-    for (const base of bases) this.#segments.set(base, statSync(this.#path(base)).size);
+    for (const base of bases) {
+      chmodSync(this.#path(base), FILE_MODE); // segments written by an older version
+      this.#segments.set(base, statSync(this.#path(base)).size);
+    }
     const last = bases.at(-1);
     if (last === undefined) {
       this.#openActive(0);
@@ -162,7 +170,7 @@ export class Journal {
     }
     if (this.#cursorDirty) {
       const path = join(this.#options.dir, 'cursor.json');
-      writeFileSync(`${path}.tmp`, JSON.stringify(this.#cursor));
+      writeFileSync(`${path}.tmp`, JSON.stringify(this.#cursor), { mode: FILE_MODE });
       renameSync(`${path}.tmp`, path);
       this.#cursorDirty = false;
     }
@@ -182,7 +190,7 @@ export class Journal {
   }
 
   #openActive(base: number): void {
-    this.#fd = openSync(this.#path(base), 'a');
+    this.#fd = openSync(this.#path(base), 'a', FILE_MODE);
     this.#active = base;
     if (!this.#segments.has(base)) this.#segments.set(base, 0);
   }

@@ -44,3 +44,36 @@ export function kafkaMetrics(metrics: Metrics) {
     },
   };
 }
+
+export function webhookMetrics(metrics: Metrics) {
+  return {
+    onAttempt: (webhook: string, result: string): void => {
+      metrics.webhookDeliveries.inc({ webhook, result });
+      if (result === 'parked') metrics.webhookParked.inc({ webhook });
+    },
+    onDelivered: (webhook: string, acceptedAt: number): void => metrics.webhookDeliverySeconds.observe({ webhook }, (Date.now() - acceptedAt) / 1000),
+    onDropped: (_webhook: string, reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'webhooks', reason }, count),
+    onJournal: (webhook: string, pending: number, bytes: number): void => {
+      metrics.webhookQueued.set({ webhook }, pending);
+      metrics.webhookJournalBytes.set({ webhook }, bytes);
+    },
+    onRemoved: (webhook: string): void => void metrics.forgetWebhook(webhook),
+  };
+}
+
+export function mqttMetrics(metrics: Metrics) {
+  return {
+    onDelivered: (acceptedAt: readonly number[]): void => {
+      const now = Date.now();
+      metrics.mqttDelivered.inc(acceptedAt.length);
+      for (const at of acceptedAt) metrics.mqttDeliverySeconds.observe((now - at) / 1000);
+    },
+    onDropped: (reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'mqtt', reason }, count),
+    onJournal: (pending: number, bytes: number): void => {
+      metrics.mqttQueued.set(pending);
+      metrics.mqttJournalBytes.set(bytes);
+    },
+    onConnectFailed: (): void => metrics.mqttConnectFailures.inc(),
+    onState: (state: string): void => metrics.mqttConnected.set(state === 'connected' ? 1 : 0),
+  };
+}

@@ -53,6 +53,17 @@ export class Metrics {
   readonly recognitionLatencySeconds: Histogram;
   readonly modelReloads: Counter<'result'>;
   readonly galleryIdentities: Gauge;
+  readonly webhookDeliveries: Counter<'webhook' | 'result'>;
+  readonly webhookParked: Counter<'webhook'>;
+  readonly webhookDeliverySeconds: Histogram<'webhook'>;
+  readonly webhookQueued: Gauge<'webhook'>;
+  readonly webhookJournalBytes: Gauge<'webhook'>;
+  readonly mqttDelivered: Counter;
+  readonly mqttDeliverySeconds: Histogram;
+  readonly mqttQueued: Gauge;
+  readonly mqttJournalBytes: Gauge;
+  readonly mqttConnected: Gauge;
+  readonly mqttConnectFailures: Counter;
 
   constructor() {
     const registers = [this.registry];
@@ -148,6 +159,18 @@ export class Metrics {
     });
     this.modelReloads = new Counter({ name: 'vigil_model_reloads_total', help: 'Model hot-swap attempts, by result (swapped, refused, unchanged)', labelNames: ['result'], registers });
     this.galleryIdentities = new Gauge({ name: 'vigil_gallery_identities', help: 'Identities in the in-memory gallery index', registers });
+    const deliveryBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120, 600, 3600];
+    this.webhookDeliveries = new Counter({ name: 'vigil_webhook_deliveries_total', help: 'Webhook HTTP attempts, by result (delivered, retry, parked)', labelNames: ['webhook', 'result'], registers });
+    this.webhookParked = new Counter({ name: 'vigil_webhook_parked_total', help: 'Events a webhook receiver refused (4xx other than 408/429, or a redirect): parked, not retried', labelNames: ['webhook'], registers });
+    this.webhookDeliverySeconds = new Histogram({ name: 'vigil_webhook_delivery_seconds', help: 'From an event being accepted to its webhook receiver answering 2xx', labelNames: ['webhook'], buckets: deliveryBuckets, registers });
+    this.webhookQueued = new Gauge({ name: 'vigil_webhook_queued_events', help: 'Events accepted for a webhook and not yet delivered or parked (all in its journal)', labelNames: ['webhook'], registers });
+    this.webhookJournalBytes = new Gauge({ name: 'vigil_webhook_journal_bytes', help: "Bytes of a webhook journal's segment files", labelNames: ['webhook'], registers });
+    this.mqttDelivered = new Counter({ name: 'vigil_mqtt_delivered_total', help: 'Events the MQTT broker acknowledged (PUBACK, QoS 1)', registers });
+    this.mqttDeliverySeconds = new Histogram({ name: 'vigil_mqtt_delivery_seconds', help: 'From an event being accepted to the MQTT broker acknowledging it', buckets: deliveryBuckets, registers });
+    this.mqttQueued = new Gauge({ name: 'vigil_mqtt_queued_events', help: 'Events accepted for MQTT and not yet acknowledged (all in the journal)', registers });
+    this.mqttJournalBytes = new Gauge({ name: 'vigil_mqtt_journal_bytes', help: 'Bytes of the MQTT journal segment files', registers });
+    this.mqttConnected = new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers });
+    this.mqttConnectFailures = new Counter({ name: 'vigil_mqtt_connect_failures_total', help: 'Connection attempts to the MQTT broker that failed (retried with backoff)', registers });
   }
 
   /** Where the sliding-hour camera gauges read from at scrape time. */
@@ -168,12 +191,21 @@ export class Metrics {
    * showing a camera that no longer exists (a camera re-added later starts from zero).
    */
   async forgetCamera(camera: string): Promise<void> {
+    await this.#forget('camera', camera);
+  }
+
+  /** A webhook was removed through the API: its series go too. */
+  async forgetWebhook(webhook: string): Promise<void> {
+    await this.#forget('webhook', webhook);
+  }
+
+  async #forget(label: string, wanted: string): Promise<void> {
     for (const metric of this.registry.getMetricsAsArray() as unknown as LabelledMetric[]) {
       const names = metric.labelNames ?? [];
-      if (!names.includes('camera')) continue;
+      if (!names.includes(label)) continue;
       const series = new Map<string, Record<string, string | number>>();
       for (const value of (await metric.get()).values) {
-        if (value.labels.camera !== camera) continue;
+        if (value.labels[label] !== wanted) continue;
         // A histogram's values carry its bucket label too; the series is the metric's own labels.
         const labels = Object.fromEntries(names.map((n) => [n, value.labels[n] ?? '']));
         series.set(JSON.stringify(labels), labels);

@@ -38,6 +38,10 @@ const MATRIX: [string, string, keyof typeof RANK, object?][] = [
   ['GET', '/v1/tokens', 'admin'],
   ['POST', '/v1/tokens', 'admin', { role: 'root' }],
   ['DELETE', '/v1/tokens/nope', 'admin'],
+  ['GET', '/v1/webhooks', 'admin'],
+  ['GET', '/v1/webhooks/nope', 'admin'],
+  ['POST', '/v1/webhooks', 'admin', { url: 1 }],
+  ['DELETE', '/v1/webhooks/nope', 'admin'],
 ];
 
 describe('control plane API: cameras, roles, events, tokens (real App, inject)', () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readdirSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, type JournalOptions } from '../../../src/events';
@@ -180,6 +180,28 @@ describe('journal', () => {
     assert.equal(left.at(-1), 59, 'later segments are delivered');
     assert.ok(left.length < 60);
     reopened.close();
+  });
+
+  it('keeps its folder and files to the gateway user (0700, 0600), also for files an older version left readable', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'vigil-journal-modes-'));
+    const o = options({ dir: join(parent, 'webhooks', 'wh-1') });
+    const journal = new Journal(o);
+    journal.open();
+    journal.append(0, event(0));
+    journal.ack(journal.peek(1, 1024)[0]!);
+    journal.close();
+    const mode = (path: string): number => statSync(path).mode & 0o777;
+    assert.equal(mode(join(parent, 'webhooks')), 0o700, 'folders it had to create');
+    assert.equal(mode(o.dir), 0o700);
+    for (const file of readdirSync(o.dir)) assert.equal(mode(join(o.dir, file)), 0o600, file);
+    const segment = readdirSync(o.dir).find((f) => f.endsWith('.seg'))!;
+    chmodSync(join(o.dir, segment), 0o644);
+    chmodSync(o.dir, 0o755);
+    const again = new Journal(o);
+    again.open();
+    again.close();
+    assert.equal(mode(o.dir), 0o700);
+    assert.equal(mode(join(o.dir, segment)), 0o600);
   });
 
   it('refuses a segment size over half the bound', () => {

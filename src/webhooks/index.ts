@@ -1,0 +1,12 @@
+export { WebhookDispatcher, type WebhookDispatcherOptions } from './dispatcher';
+export { WebhookService, type WebhookStore, type WebhookServiceOptions } from './service';
+export { WebhookDelivery, webhookFilter } from './webhook';
+export { classifyAddress, judgeAddress, type AddressClass, type AddressVerdict } from './address-policy';
+export { judge, parseRetryAfter, retryDelay, type AttemptResult, type Verdict } from './delivery-policy';
+export { signature, signatureHeaders, signingKey } from './signature';
+export { httpMessage, headerValue, type HttpMode, type HttpMessage } from './cloudevents-http';
+export { checkTarget, redactWebhookUrl } from './target';
+export { lanesOf, runLanes } from './lanes';
+export type { ParkedEvent } from './parked';
+export type { WebhookDetail, WebhookHooks, WebhookSpec, WebhookState, WebhookView } from './types';
+export { SqliteWebhookStore } from './webhook-store';
