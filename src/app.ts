@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig, sectionsNeedingRestart, type Config } from './config';
 import { HttpServer, listenAddress } from './api';
 import { TokenCheck, TokenService, TokenStore, identifyRequest } from './auth';
-import { CameraRegistry, CameraRuntime, CameraStore, type CameraServices } from './cameras';
+import { CameraRegistry, CameraRuntime, CameraStore, CapacityController, type CameraServices } from './cameras';
 import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
@@ -10,12 +10,27 @@ import { Gallery, GalleryRefresher, IdentityService } from './gallery';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
-import { resolveFfmpegPath } from './ingest';
+import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
 import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
+
+/** The native decoder by default; ffmpeg when asked for, or when FFMPEG_PATH names one (`auto`). */
+function decoderBackend(config: Config): DecoderBackend {
+  const { decoder, idle } = config.ingest;
+  const ffmpegPath = config.env.ffmpegPath;
+  if (decoder === 'ffmpeg' || (decoder === 'auto' && ffmpegPath !== undefined)) {
+    // The bundled static ffmpeg crashes resolving host names; a system one resolves them itself.
+    return ffmpegBackend(resolveFfmpegPath(ffmpegPath), ffmpegPath === undefined);
+  }
+  return nativeBackend({
+    motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets },
+    maxCatchUpPackets: idle.maxCatchUpPackets,
+    maxCatchUpBytes: idle.maxCatchUpBytes,
+  });
+}
 /** The whole graceful stop, shared out among the components in reverse order of start. */
 const CLOSE_TIMEOUT_MS = 12_000;
 
@@ -41,6 +56,7 @@ export class App {
   readonly snapshots: SnapshotStore;
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
+  readonly capacity: CapacityController;
   /** Opened at start (they touch the data directory). */
   gallery: Gallery | null = null;
   control: ControlDatabase | null = null;
@@ -84,6 +100,8 @@ export class App {
       create: (camera, origin) => new CameraRuntime(camera, origin, services),
     });
     metrics.setCameraHealthSource(() => this.registry.health());
+    const { healthyLagMs, degradeLagMs, degradeAfterChecks, restoreAfterChecks } = config.ingest;
+    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, degradeAfterChecks, restoreAfterChecks }, logger, metrics });
     this.http = new HttpServer({
       host: () => listenAddress(config.env.host, this.auth.enabled).host,
       port: config.env.port,
@@ -134,6 +152,7 @@ export class App {
     const { warning } = listenAddress(config.env.host, this.auth.enabled);
     if (warning) logger.warn(config.env.host === '127.0.0.1' ? {} : { requestedHost: config.env.host }, warning);
     await this.registry.start(this.cameraStore, config.cameras);
+    await this.capacity.start();
     if (config.api.watchConfig) {
       this.#watcher = new ConfigWatcher(config.env.configPath, () => void this.reloadConfig('file changed'));
       this.#watcher.start();
@@ -182,6 +201,7 @@ export class App {
     // The HTTP server's close completes only once the WebSocket subscribers (upgraded connections)
     // are gone, which the hub does last, after the cameras' final status events went out.
     const httpClosed = this.http.close(left(timeoutMs)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
+    await this.capacity.close();
     await this.registry.close(left(3000));
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
@@ -197,6 +217,7 @@ export class App {
   /** Immediate teardown (crash paths): kills decoders and workers without waiting. */
   destroy(): void {
     this.#watcher?.close();
+    this.capacity.destroy();
     this.registry.destroy();
     this.pool.destroy();
     this.kafka?.destroy();
@@ -218,8 +239,7 @@ export class App {
     const { config } = this;
     return {
       config,
-      ffmpegPath: resolveFfmpegPath(config.env.ffmpegPath),
-      resolveHostNames: config.env.ffmpegPath === undefined,
+      backend: decoderBackend(config),
       detector: this.pool,
       recognition: {
         settings: config.recognition,

@@ -1,6 +1,6 @@
 import { loadConfig } from './config';
 import { isVigilError } from './errors';
-import { killAllFfmpeg } from './ingest';
+import { killAllDecoders } from './ingest';
 import { createLogger } from './observability';
 import { App } from './app';
 
@@ -14,7 +14,7 @@ const SHUTDOWN_LIMIT_MS = 15_000;
  */
 export async function serve(): Promise<void> {
   // Registered first: whatever happens next, no ffmpeg outlives this process.
-  process.on('exit', killAllFfmpeg);
+  process.on('exit', killAllDecoders);
 
   let config;
   try {
@@ -29,7 +29,7 @@ export async function serve(): Promise<void> {
   const crash = (kind: string) => (error: unknown) => {
     logger.fatal({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error) }, kind);
     app.destroy();
-    killAllFfmpeg();
+    killAllDecoders();
     process.exit(1);
   };
   process.on('uncaughtException', crash('uncaught exception'));

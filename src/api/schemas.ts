@@ -22,7 +22,7 @@ export const idParams = {
 
 export const cameraViewSchema = {
   type: 'object',
-  required: ['id', 'name', 'url', 'origin', 'enabled', 'state', 'stateReason', 'lastError', 'fps', 'width', 'height', 'framesDecoded', 'framesAnalyzed', 'framesDropped', 'mode', 'attempt', 'reconnectsLastHour', 'stallsLastHour'],
+  required: ['id', 'name', 'url', 'origin', 'enabled', 'state', 'stateReason', 'lastError', 'fps', 'width', 'height', 'framesDecoded', 'framesAnalyzed', 'framesDropped', 'mode', 'idle', 'attempt', 'reconnectsLastHour', 'stallsLastHour'],
   properties: {
     id: { type: 'string' },
     name: { type: ['string', 'null'] },
@@ -41,6 +41,7 @@ export const cameraViewSchema = {
     framesAnalyzed: { type: 'integer' },
     framesDropped: { type: 'integer' },
     mode: { type: 'string', description: 'decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up)' },
+    idle: { type: 'boolean', description: 'no face or motion for a while: decoding key frames only until something appears' },
     attempt: { type: 'integer', description: 'reconnect attempts since the stream was last healthy' },
     reconnectsLastHour: { type: 'integer' },
     stallsLastHour: { type: 'integer' },

@@ -1,9 +1,12 @@
 import type { Config, CameraConfig } from '../config';
-import { CameraIngestor, CameraUrl, type CameraState, type DropReason, type Frame, type IngestListener } from '../ingest';
+import { CameraIngestor, CameraUrl, type CameraState, type DecodeMode, type DecoderBackend, type DecoderEvent, type DegradeTo, type DropReason, type Frame, type IngestListener } from '../ingest';
 import { CameraAnalyzer, FaceRecognizer, type AnalysisListener, type FrameAnalysis, type FrameDetector, type RecognitionServices, type TrackOutcome } from '../recognition';
 import { VigilError, asVigilError } from '../errors';
 import type { StateChange } from '../lifecycle';
 import type { Logger, Metrics } from '../observability';
+import { activeSince, nextActivity, type Activity, type ActivityEvent, type IdleSettings } from './activity';
+import type { CameraSample } from './capacity-plan';
+import { CameraLoad } from './camera-load';
 import type { CameraOrigin } from './camera-plan';
 import { detectionDraft, outcomeDraft, statusDraft, type EventPublisher } from './camera-events';
 import type { CameraStatus } from './camera-status';
@@ -15,9 +18,7 @@ import { LatestFrame } from './latest-frame';
 /** What every camera shares, built once by the composition root. */
 export interface CameraServices {
   readonly config: Pick<Config, 'gateway' | 'ingest' | 'baseDir'>;
-  readonly ffmpegPath: string;
-  /** Resolve camera host names in Node (the bundled static ffmpeg crashes resolving them). */
-  readonly resolveHostNames: boolean;
+  readonly backend: DecoderBackend;
   readonly detector: FrameDetector;
   /** Tracking and recognition for cameras that want it. */
   readonly recognition: RecognitionServices;
@@ -35,9 +36,10 @@ function redactRawUrl(raw: string): string {
 
 /**
  * One configured camera end to end: its ingestor (decoder supervision), its analyser (and
- * recognizer), the latest frame for snapshots, its telemetry, and the translation of what happens
- * to it into events. A camera whose URL is refused (bad scheme, local files not allowed) is kept
- * as `failed` with the reason, so it shows in the API and never stops the other cameras.
+ * recognizer), the latest frame for snapshots, its telemetry, whether it is idle, what it costs,
+ * and the translation of what happens to it into events. A camera whose URL is refused (bad
+ * scheme, local files not allowed) is kept as `failed` with the reason, so it shows in the API and
+ * never stops the other cameras.
  */
 export class CameraRuntime implements IngestListener, AnalysisListener {
   readonly config: CameraConfig;
@@ -47,14 +49,21 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   readonly #ingestor: CameraIngestor | null;
   readonly #analyzer: CameraAnalyzer | null;
   readonly #latest: LatestFrame;
+  readonly #load = new CameraLoad();
+  readonly #idle: IdleSettings;
+  readonly #floor: DegradeTo;
   readonly #urlForDisplay: string;
   readonly #refusal: VigilError | null;
+  #activity: Activity = activeSince(Date.now());
   #stateReason: string | null = null;
 
   constructor(camera: CameraConfig, origin: CameraOrigin, services: CameraServices) {
     this.config = camera;
     this.origin = origin;
     this.#services = services;
+    const { ingest } = services.config;
+    this.#idle = { enabled: (camera.idle ?? ingest.idle.mode) !== 'off', afterMs: ingest.idle.afterMs };
+    this.#floor = camera.degradeTo ?? ingest.degradeTo;
     this.#telemetry = new CameraTelemetry(camera.id, services.metrics, services.logger);
     this.#latest = new LatestFrame(camera.width, camera.height);
     let url: CameraUrl | null = null;
@@ -75,20 +84,13 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       return;
     }
     const logger = this.#telemetry.logger;
-    this.#ingestor = new CameraIngestor({
-      camera,
-      url,
-      ffmpegPath: services.ffmpegPath,
-      policy: ingestPolicyFor(camera, services.config),
-      logger,
-      resolveHostNames: services.resolveHostNames,
-      listener: this,
-    });
+    this.#ingestor = new CameraIngestor({ camera, url, backend: services.backend, policy: ingestPolicyFor(camera, services.config), logger, listener: this });
     this.#analyzer = new CameraAnalyzer({
       source: this.#ingestor,
       detector: services.detector,
       logger,
       listener: this,
+      dropLagMs: ingest.dropLagMs,
       ...(camera.recognition && { recognizer: this.#recognizer() }),
     });
     this.#telemetry.initialState(camera.enabled ? 'idle' : 'stopped');
@@ -101,6 +103,14 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     return this.#ingestor?.state ?? 'idle';
   }
 
+  get mode(): DecodeMode {
+    return this.#ingestor?.mode ?? 'full';
+  }
+
+  get idle(): boolean {
+    return this.#ingestor?.idle ?? false;
+  }
+
   /** Sliding-hour figures for the metrics scrape. */
   health(now = Date.now()): { camera: string; reconnectsLastHour: number; stallsLastHour: number } {
     return { camera: this.config.id, reconnectsLastHour: this.#ingestor?.reconnects.total(now) ?? 0, stallsLastHour: this.#ingestor?.stalls.total(now) ?? 0 };
@@ -110,11 +120,12 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     if (this.#refusal) {
       const lastError = { code: this.#refusal.code, message: this.#refusal.message };
       // Published once the bus is up, so subscribers learn why this camera never runs.
-      this.#publishStatus({ camera: this.config.id, state: 'failed', previousState: 'idle', reason: this.#stateReason, lastError, mode: 'full', attempt: 0, at: Date.now() });
+      this.#publishStatus({ camera: this.config.id, state: 'failed', previousState: 'idle', reason: this.#stateReason, lastError, mode: 'full', idle: false, attempt: 0, at: Date.now() });
       return;
     }
     if (!this.config.enabled) return this.announce('stopped', 'idle', 'disabled in configuration');
     if (!this.#ingestor || !this.#analyzer) return;
+    this.#activity = activeSince(Date.now());
     this.#analyzer.start();
     await this.#ingestor.start();
   }
@@ -137,12 +148,32 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
 
   /** Publishes a status that no ingestor state change carries (a camera disabled or removed without running). */
   announce(state: CameraState, previousState: CameraState, reason: string): void {
-    this.#publishStatus({ camera: this.config.id, state, previousState, reason, lastError: null, mode: this.#ingestor?.mode ?? 'full', attempt: 0, at: Date.now() });
+    this.#publishStatus({ camera: this.config.id, state, previousState, reason, lastError: null, mode: this.mode, idle: this.idle, attempt: 0, at: Date.now() });
   }
 
   /** JPEG of the newest decoded frame; null before the first one. */
   snapshot(quality: number): Promise<Buffer> | null {
     return this.#latest.jpeg(quality);
+  }
+
+  /** For the capacity controller: lag and cost since the last check; null when the camera is not streaming. */
+  sample(now: number): CameraSample | null {
+    const ingestor = this.#ingestor;
+    if (!ingestor || this.state !== 'streaming') return null;
+    const { lagMs, cost } = this.#load.take(ingestor.decoderPid, now);
+    return { camera: this.config.id, mode: ingestor.mode, floor: this.#floor, idle: ingestor.idle, lagMs, cost };
+  }
+
+  /** The capacity controller lowers or restores this camera's decode work. */
+  setMode(mode: DecodeMode, reason: string): void {
+    if (!this.#ingestor || mode === this.#ingestor.mode) return;
+    this.#ingestor.setMode(mode);
+    this.#workChanged(reason);
+  }
+
+  /** Time passing: an active camera without face or motion for long enough goes idle. */
+  tick(now: number): void {
+    this.#observe({ kind: 'tick', at: now });
   }
 
   view(): CameraView {
@@ -165,7 +196,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       framesDecoded: ingestor?.framesDecoded ?? 0,
       framesAnalyzed: this.#analyzer?.framesAnalyzed ?? 0,
       framesDropped: ingestor?.framesDropped ?? 0,
-      mode: ingestor?.mode ?? 'full',
+      mode: this.mode,
+      idle: this.idle,
       attempt: ingestor?.attempt ?? 0,
       reconnectsLastHour: health.reconnectsLastHour,
       stallsLastHour: health.stallsLastHour,
@@ -193,15 +225,24 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     const ingestor = this.#ingestor as CameraIngestor;
     this.#stateReason = change.reason ?? null;
     const error = ingestor.lastError;
-    const detail = { mode: ingestor.mode, attempt: ingestor.attempt, lastError: error ? { code: error.code, message: error.message } : null };
+    const detail = { mode: ingestor.mode, idle: ingestor.idle, attempt: ingestor.attempt, lastError: error ? { code: error.code, message: error.message } : null };
     this.#telemetry.stateChanged(change, detail);
     this.#publishStatus({ camera: this.config.id, state: change.to, previousState: change.from, reason: change.reason ?? null, ...detail, at: change.at });
+  }
+
+  decoderEvent(event: DecoderEvent): void {
+    if (event.kind !== 'woke' || event.reason !== 'motion') return;
+    this.#telemetry.woke(event.catchUpMs);
+    this.#observe({ kind: 'motion', at: Date.now() }, `motion (a ${event.motionBytes ?? '?'}-byte P-frame against ${event.baselineBytes ?? '?'} usual); caught up ${event.catchUpPackets} packets in ${event.catchUpMs} ms`);
   }
 
   // AnalysisListener: the detector's answers.
 
   analysed(analysis: FrameAnalysis): void {
+    const now = Date.now();
+    this.#load.analysed(now - analysis.capturedAt, analysis.inferenceMs);
     this.#telemetry.frameAnalysed(analysis.faces.length);
+    this.#observe({ kind: 'analysed', faces: analysis.faces.length, at: now }, 'a face');
     if (!this.config.detectedEvents || analysis.faces.length === 0) return;
     this.#services.publisher.publish(detectionDraft(this.#services.eventSource, this.config.id, analysis));
     this.#telemetry.detectionPublished(analysis.capturedAt);
@@ -209,6 +250,31 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
 
   failed(): void {
     this.#telemetry.frameDropped('inference_error');
+  }
+
+  dropped(): void {
+    this.#telemetry.frameDropped('late');
+  }
+
+  /** Feeds the idle policy; going idle or waking tells the decoder and is published. */
+  #observe(event: ActivityEvent, wokeBy = ''): void {
+    const before = this.#activity;
+    this.#activity = nextActivity(this.#idle, before, event);
+    const ingestor = this.#ingestor;
+    // Compared with the policy's own last answer: a decoder that woke itself on motion is already active.
+    if (!ingestor || this.#activity.idle === before.idle) return;
+    ingestor.setIdle(this.#activity.idle);
+    this.#workChanged(this.#activity.idle ? `idle: no face or motion for ${Math.round(this.#idle.afterMs / 1000)} s; decoding key frames only` : `woke: ${wokeBy}`);
+  }
+
+  /** Mode or idle changed without a reconnect: metrics, a log line and a status event (same state, new work). */
+  #workChanged(reason: string): void {
+    const ingestor = this.#ingestor as CameraIngestor;
+    const state = this.state;
+    this.#stateReason = reason;
+    this.#telemetry.workChanged(ingestor.mode, ingestor.idle, reason);
+    const error = ingestor.lastError;
+    this.#publishStatus({ camera: this.config.id, state, previousState: state, reason, lastError: error ? { code: error.code, message: error.message } : null, mode: ingestor.mode, idle: ingestor.idle, attempt: ingestor.attempt, at: Date.now() });
   }
 
   #publishStatus(status: CameraStatus): void {

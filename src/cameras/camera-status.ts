@@ -8,6 +8,8 @@ export interface CameraStatus {
   readonly reason: string | null;
   readonly lastError: { readonly code: string; readonly message: string } | null;
   readonly mode: DecodeMode;
+  /** No face or motion for a while: key frames only until something appears. */
+  readonly idle: boolean;
   readonly attempt: number;
   readonly at: number;
 }

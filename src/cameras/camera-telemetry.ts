@@ -28,6 +28,7 @@ export class CameraTelemetry {
     this.#detections = metrics.faceDetections.labels(labels);
     this.#age = metrics.frameAgeAtAnalysisSeconds.labels(labels);
     metrics.setCameraMode(camera, 'full', DECODE_MODES);
+    metrics.cameraIdle.set({ camera }, 0);
   }
 
   /** The camera's state before its ingestor runs (or when it never will). */
@@ -39,7 +40,7 @@ export class CameraTelemetry {
     this.#decoded.inc();
   }
 
-  frameDropped(reason: DropReason | 'inference_error'): void {
+  frameDropped(reason: DropReason | 'inference_error' | 'late'): void {
     this.#metrics.framesDropped.inc({ camera: this.#camera, reason });
   }
 
@@ -57,16 +58,30 @@ export class CameraTelemetry {
     this.#metrics.frameToEventSeconds.observe((Date.now() - capturedAt) / 1000);
   }
 
-  stateChanged(change: StateChange<CameraState>, detail: { mode: DecodeMode; attempt: number; lastError: { code: string; message: string } | null }): void {
+  stateChanged(change: StateChange<CameraState>, detail: { mode: DecodeMode; idle: boolean; attempt: number; lastError: { code: string; message: string } | null }): void {
     const camera = this.#camera;
     const m = this.#metrics;
     m.setCameraState(camera, change.to, CAMERA_STATES);
     m.setCameraMode(camera, detail.mode, DECODE_MODES);
+    m.cameraIdle.set({ camera }, detail.idle ? 1 : 0);
     m.cameraStateChanges.inc({ camera, state: change.to });
     if (change.to === 'backoff') m.cameraRestarts.inc({ camera });
     if (change.to === 'stalled') m.cameraStalls.inc({ camera });
     const level = change.to === 'failed' ? 'error' : change.to === 'stalled' || change.to === 'backoff' ? 'warn' : 'info';
     this.logger[level]({ from: change.from, to: change.to, reason: change.reason, ...detail }, 'camera state changed');
+  }
+
+  /** What the decoder does changed without a reconnect (capacity controller, idle). */
+  workChanged(mode: DecodeMode, idle: boolean, reason: string): void {
+    this.#metrics.setCameraMode(this.#camera, mode, DECODE_MODES);
+    this.#metrics.cameraIdle.set({ camera: this.#camera }, idle ? 1 : 0);
+    this.#metrics.cameraWorkChanges.inc({ camera: this.#camera, to: idle ? 'idle' : mode });
+    this.logger.info({ mode, idle, reason }, 'decode work changed');
+  }
+
+  /** The decoder woke itself on motion, catching up from the last key frame in `catchUpMs`. */
+  woke(catchUpMs: number): void {
+    this.#metrics.cameraWakeCatchUpSeconds.observe(catchUpMs / 1000);
   }
 
   trackStarted(): void {

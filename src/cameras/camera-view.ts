@@ -19,6 +19,8 @@ export interface CameraView {
   readonly framesDropped: number;
   /** Decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up). */
   readonly mode: string;
+  /** No face or motion for a while: decoding key frames only until something appears (`ingest.idle`). */
+  readonly idle: boolean;
   /** Reconnect attempts since the stream was last healthy. */
   readonly attempt: number;
   readonly reconnectsLastHour: number;

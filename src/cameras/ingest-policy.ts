@@ -12,10 +12,5 @@ export function ingestPolicyFor(camera: CameraConfig, config: Pick<Config, 'gate
     rateWindowMs: ingest.rateWindowMs,
     ringFrames: camera.ringFrames ?? ingest.ringFrames,
     ringBytes: ingest.ringBytes,
-    highWatermark: ingest.highWatermark,
-    lowWatermark: ingest.lowWatermark,
-    degradeAfterChecks: ingest.degradeAfterChecks,
-    restoreAfterChecks: ingest.restoreAfterChecks,
-    degradeTo: camera.degradeTo ?? ingest.degradeTo,
   };
 }

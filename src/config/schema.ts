@@ -30,6 +30,8 @@ export const cameraSchema = z
     stallTimeoutMs: z.number().int().min(500).max(600_000).optional(),
     ringFrames: z.number().int().min(1).max(1000).optional(),
     degradeTo: z.enum(['keyframes', 'half-fps', 'off']).optional(),
+    /** Overrides ingest.idle.mode for this camera (`off`: always decode every frame). */
+    idle: z.enum(['keyframes', 'off']).optional(),
     /** Publish a `vigil.face.detected` event for every analysed frame with faces (off: recognition events only). */
     detectedEvents: z.boolean().default(false),
     /** Track and recognise faces on this camera (landmarks, quality, liveness, embeddings, gallery). */
@@ -63,17 +65,43 @@ export const configSchema = z
         /** Frames waiting for analysis per camera: at most this many, and at most ringBytes of them. */
         ringFrames: z.number().int().min(1).max(1000).default(8),
         ringBytes: z.number().int().min(1).max(4 * 1024 ** 3).default(32 * 1024 ** 2),
-        /** Watermarks as fractions of the ring: above high for degradeAfterChecks checks (one a second) lowers the decode work, */
-        highWatermark: z.number().gt(0).max(1).default(0.75),
-        /** at or below low for restoreAfterChecks checks restores it. */
-        lowWatermark: z.number().min(0).lt(1).default(0.25),
-        degradeAfterChecks: z.number().int().min(1).max(3600).default(5),
-        restoreAfterChecks: z.number().int().min(1).max(3600).default(30),
-        /** What a camera that stays behind falls back to: decode only key frames, analyse half the frames, or nothing. */
+        /** No longer used (the ring's occupancy said little: the analyser always takes the newest frame); accepted so older files still load. */
+        highWatermark: z.number().gt(0).max(1).optional(),
+        lowWatermark: z.number().min(0).lt(1).optional(),
+        /**
+         * The capacity controller works in time: the analysis lag (from a frame leaving the decoder to
+         * its analysis being done) under healthyLagMs is healthy; over degradeLagMs for
+         * degradeAfterChecks checks in a row (one a second) lowers one camera's work, the costliest;
+         * under healthyLagMs for restoreAfterChecks checks gives one camera its work back.
+         */
+        healthyLagMs: z.number().int().min(10).max(60_000).default(200),
+        degradeLagMs: z.number().int().min(20).max(60_000).default(800),
+        /** A frame older than this when a worker would start on it is dropped (`late`): analysing it would only add lag. */
+        dropLagMs: z.number().int().min(50).max(600_000).default(1500),
+        degradeAfterChecks: z.number().int().min(1).max(3600).default(3),
+        restoreAfterChecks: z.number().int().min(1).max(3600).default(3),
+        /** The lowest a camera goes under overload: key frames only, half the frames analysed, or never degraded. */
         degradeTo: z.enum(['keyframes', 'half-fps', 'off']).default('keyframes'),
+        /** How streams become frames: `native` (a decoder process per camera, FFmpeg's libraries), `ffmpeg` (the ffmpeg command), `auto` (ffmpeg when FFMPEG_PATH is set). */
+        decoder: z.enum(['auto', 'native', 'ffmpeg']).default('auto'),
+        idle: z
+          .object({
+            /** `keyframes`: a camera with no face and no motion for `afterMs` decodes key frames only, and wakes on motion or a face. */
+            mode: z.enum(['keyframes', 'off']).default('keyframes'),
+            afterMs: z.number().int().min(1000).max(3_600_000).default(10_000),
+            /** Compressed-domain motion: a P-frame `motionRatio` times the scene's usual size, and `motionMinBytes` above it. */
+            motionRatio: z.number().min(1.1).max(100).default(3),
+            motionMinBytes: z.number().int().min(0).max(10_000_000).default(2000),
+            motionWarmupPackets: z.number().int().min(1).max(10_000).default(15),
+            /** Packets kept since the last key frame to catch up from it on waking (bounded in count and bytes). */
+            maxCatchUpPackets: z.number().int().min(1).max(10_000).default(600),
+            maxCatchUpBytes: z.number().int().min(64 * 1024).max(1024 ** 3).default(16 * 1024 ** 2),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
-      .refine((ingest) => ingest.lowWatermark < ingest.highWatermark, { message: 'lowWatermark must be below highWatermark', path: ['lowWatermark'] })
+      .refine((ingest) => ingest.healthyLagMs < ingest.degradeLagMs, { message: 'healthyLagMs must be below degradeLagMs', path: ['healthyLagMs'] })
       .prefault({}),
     inference: z
       .object({

@@ -10,6 +10,8 @@ export interface CameraStatusData {
   readonly lastError: { readonly code: string; readonly message: string } | null;
   /** Decode mode: full, keyframes or half-fps. */
   readonly mode: string;
+  /** No face or motion for a while: decoding key frames only until something appears. */
+  readonly idle: boolean;
   /** Reconnect attempts since the stream was last healthy (0 when healthy). */
   readonly attempt: number;
 }

@@ -3,31 +3,27 @@ import type { Logger } from 'pino';
 import type { CameraConfig } from '../config';
 import { StateHolder, systemClock, type Clock, type Component, type StateChange, type TimerHandle } from '../lifecycle';
 import { VigilError } from '../errors';
-import { INITIAL_ADAPTIVE, nextAdaptiveState, type AdaptiveState, type DecodeMode } from './adaptive';
-import type { IngestPolicy } from './ingest-policy';
-import { redactCredentialsInText, type CameraUrl } from './camera-url';
+import type { DecodeMode } from './decode-mode';
 import { canMove, planRestart, type CameraState } from './camera-state';
-import { buildFfmpegArgs, describeFfmpegArgs } from './ffmpeg-args';
+import { redactCredentialsInText, type CameraUrl } from './camera-url';
+import type { DecoderBackend, DecoderRun } from './decoder-backend';
+import type { DecoderExit } from './decoder-process';
+import type { DecoderEvent } from './decoder-protocol';
+import { decodeWork } from './decode-work';
 import { classifyFfmpegExit } from './ffmpeg-errors';
-import { FfmpegProcess, type FfmpegExit } from './ffmpeg-process';
 import { FrameBufferPool, type Frame } from './frame';
 import { FrameRing, ringCapacity, type DropReason } from './frame-ring';
-import { FrameSlicer } from './frame-slicer';
+import type { IngestPolicy } from './ingest-policy';
 import { RecentCount } from './recent-count';
 import { checkWatchdog, freshWindow, type WatchdogWindow } from './watchdog';
 
 export interface IngestorOptions {
   readonly camera: CameraConfig;
   readonly url: CameraUrl;
-  readonly ffmpegPath: string;
+  /** How the stream becomes frames (the native decoder process, or ffmpeg). */
+  readonly backend: DecoderBackend;
   readonly policy: IngestPolicy;
   readonly logger: Logger;
-  /**
-   * Resolve the camera's host name in Node and give ffmpeg the address. Needed for the bundled
-   * static ffmpeg 4.1, which crashes (SIGSEGV) resolving names; a system ffmpeg (FFMPEG_PATH)
-   * resolves names itself, which keeps TLS server names (SNI) and playlist hosts working.
-   */
-  readonly resolveHostNames?: boolean;
   /** Who hears of frames, drops and state changes (the camera that owns this ingestor). */
   readonly listener?: IngestListener;
   /** Time and timers; a manual clock in tests. */
@@ -44,22 +40,24 @@ export interface IngestListener {
   /** The analyser took a frame this old (ms since it was read off the decoder). */
   frameTaken(ageMs: number): void;
   stateChanged(change: StateChange<CameraState>): void;
+  /** The decoder woke itself on motion (it decodes every frame again) or opened its stream. */
+  decoderEvent(event: DecoderEvent): void;
 }
 
-const NO_LISTENER: IngestListener = { frameReady: () => undefined, frameDropped: () => undefined, frameTaken: () => undefined, stateChanged: () => undefined };
+const NO_LISTENER: IngestListener = { frameReady: () => undefined, frameDropped: () => undefined, frameTaken: () => undefined, stateChanged: () => undefined, decoderEvent: () => undefined };
 
-/** Watchdog checks run this often; adaptive checks once a second. */
+/** Watchdog checks run this often. */
 const TICK_MS = 250;
-const ADAPTIVE_CHECK_MS = 1000;
 const ACTIVE: ReadonlySet<CameraState> = new Set(['starting', 'streaming', 'stalled', 'backoff']);
 
 /**
- * Supervises one camera's ffmpeg: runs it, cuts its output into frames, keeps the freshest in a
- * bounded ring for the analyser, and moves through the states of camera-state.ts. Restarts with
- * backoff whenever ffmpeg exits or the watchdog kills it; lowers the decode work while the
- * analyser cannot keep up. Tells its IngestListener of every frame, drop and state change. The
- * policy lives in pure functions (camera-state, watchdog, adaptive, backoff); this class only does
- * the I/O and the timers, on an injected clock.
+ * Supervises one camera's decoder: runs it, keeps the freshest frames in a bounded ring for the
+ * analyser, and moves through the states of camera-state.ts. Reconnects with backoff whenever the
+ * decoder ends or the watchdog kills it. What is decoded (every frame, half, key frames only,
+ * idle) is set from outside (`setMode`, `setIdle`) and applied without reconnecting where the
+ * backend can. Tells its IngestListener of every frame, drop and state change. The policy lives in
+ * pure functions (camera-state, watchdog, backoff, decode-work); this class only does the I/O and
+ * the timers, on an injected clock.
  */
 export class CameraIngestor implements Component<CameraState> {
   readonly name: string;
@@ -71,9 +69,8 @@ export class CameraIngestor implements Component<CameraState> {
   readonly #clock: Clock;
   readonly #state: StateHolder<CameraState>;
   readonly #pool: FrameBufferPool;
-  readonly #slicer: FrameSlicer;
   readonly #ring: FrameRing;
-  #process: FfmpegProcess | null = null;
+  #run: DecoderRun | null = null;
   #restartTimer: TimerHandle | null = null;
   #tickTimer: TimerHandle | null = null;
   /** Bumped on every start/stop so a stale exit or timer never acts on a newer run. */
@@ -83,11 +80,11 @@ export class CameraIngestor implements Component<CameraState> {
   #seq = 0;
   #lastError: VigilError | null = null;
   #window: WatchdogWindow = freshWindow(0);
-  #adaptive: AdaptiveState = INITIAL_ADAPTIVE;
-  #lastAdaptiveCheck = 0;
-  /** Set by the watchdog before it kills ffmpeg: the reason the run ended. */
+  #mode: DecodeMode = 'full';
+  #idle = false;
+  /** Set by the watchdog before it kills the decoder: the reason the run ended. */
   #fault: VigilError | null = null;
-  #modeRestart = false;
+  #workRestart = false;
   readonly reconnects = new RecentCount();
   readonly stalls = new RecentCount();
   framesDecoded = 0;
@@ -107,7 +104,6 @@ export class CameraIngestor implements Component<CameraState> {
     // Buffers in use at once: the ring, one being written, one being analysed.
     this.#pool = new FrameBufferPool(frameBytes, capacity + 2);
     this.#ring = new FrameRing(capacity, (frame, reason) => this.#drop(frame, reason));
-    this.#slicer = new FrameSlicer(this.#pool, (buffer) => this.#onFrame(buffer));
     this.#state.onChange((change) => this.#listener.stateChanged(change));
   }
 
@@ -125,7 +121,16 @@ export class CameraIngestor implements Component<CameraState> {
   }
 
   get mode(): DecodeMode {
-    return this.#adaptive.mode;
+    return this.#mode;
+  }
+
+  get idle(): boolean {
+    return this.#idle;
+  }
+
+  /** The running decoder process (its CPU is the camera's decoding cost), if any. */
+  get decoderPid(): number | undefined {
+    return this.#run?.pid;
   }
 
   get ringCapacity(): number {
@@ -138,6 +143,20 @@ export class CameraIngestor implements Component<CameraState> {
     this.#lastError = null;
     this.#tickTimer = this.#clock.setInterval(() => this.#tick(), TICK_MS);
     this.#spawn(undefined);
+  }
+
+  /** The capacity controller's decision for this camera. */
+  setMode(mode: DecodeMode): void {
+    if (mode === this.#mode) return;
+    this.#mode = mode;
+    this.#applyWork();
+  }
+
+  /** Idle (decode key frames only, wake on motion) or active. */
+  setIdle(idle: boolean): void {
+    if (idle === this.#idle) return;
+    this.#idle = idle;
+    this.#applyWork();
   }
 
   /** The newest frame waiting for analysis (older ones are dropped as stale), or undefined. */
@@ -154,19 +173,32 @@ export class CameraIngestor implements Component<CameraState> {
 
   async close(timeoutMs = 3000): Promise<void> {
     this.#cancel();
-    const process = this.#process;
-    this.#process = null;
-    if (process) await process.stop(Math.max(100, timeoutMs - 500));
+    const run = this.#run;
+    this.#run = null;
+    if (run) await run.stop(Math.max(100, timeoutMs - 500));
     this.#ring.clear('stopped');
     this.#set('stopped', 'camera stopped');
   }
 
   destroy(): void {
     this.#cancel();
-    this.#process?.kill();
-    this.#process = null;
+    this.#run?.kill();
+    this.#run = null;
     this.#ring.clear('stopped');
     this.#set('stopped', 'camera destroyed');
+  }
+
+  #work() {
+    return decodeWork(this.#mode, this.#idle, this.camera.fps);
+  }
+
+  /** Tells the running decoder; a backend that cannot change on the fly restarts (and reconnects). */
+  #applyWork(): void {
+    const run = this.#run;
+    if (!run || run.setWork(this.#work())) return;
+    this.#options.logger.warn({ mode: this.#mode, idle: this.#idle }, 'decode work changed; restarting the decoder');
+    this.#workRestart = true;
+    run.kill();
   }
 
   #set(to: CameraState, reason: string): void {
@@ -184,7 +216,6 @@ export class CameraIngestor implements Component<CameraState> {
     this.#clock.clearInterval(this.#tickTimer);
     this.#restartTimer = null;
     this.#tickTimer = null;
-    this.#slicer.reset();
   }
 
   #spawn(reason: string | undefined): void {
@@ -193,12 +224,12 @@ export class CameraIngestor implements Component<CameraState> {
     this.#streamingSince = null;
     this.#window = freshWindow(this.#clock.now());
     this.#set('starting', reason ?? (this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`));
-    const host = this.#options.resolveHostNames === false ? null : this.url.hostToResolve;
-    if (!host) return this.#run(generation, undefined);
-    // The static ffmpeg crashes (SIGSEGV) resolving host names, so Vigil resolves them itself.
+    const host = this.#options.backend.resolvesHostNames ? this.url.hostToResolve : null;
+    if (!host) return this.#startRun(generation, undefined);
+    // The bundled static ffmpeg crashes (SIGSEGV) resolving host names, so Vigil resolves them for it.
     lookup(host).then(
       ({ address }) => {
-        if (generation === this.#generation) this.#run(generation, address);
+        if (generation === this.#generation) this.#startRun(generation, address);
       },
       (error: NodeJS.ErrnoException) => {
         if (generation !== this.#generation) return;
@@ -208,32 +239,50 @@ export class CameraIngestor implements Component<CameraState> {
     );
   }
 
-  #run(generation: number, address: string | undefined): void {
-    const spec = address === undefined ? { ...this.camera, url: this.url, mode: this.#adaptive.mode } : { ...this.camera, url: this.url, mode: this.#adaptive.mode, address };
-    this.#options.logger.debug({ args: describeFfmpegArgs(spec) }, 'starting ffmpeg');
+  #startRun(generation: number, address: string | undefined): void {
     const secrets = [this.url.forSource(), this.url.forSource(address)];
     const redact = (line: string): string => redactCredentialsInText(secrets.reduce((text, secret) => text.split(secret).join(this.url.redacted), line));
-    // Both callbacks check the generation: output or an exit of a run that was replaced is ignored.
-    this.#process = new FfmpegProcess(this.#options.ffmpegPath, buildFfmpegArgs(spec), redact, {
-      data: (chunk) => {
-        if (generation === this.#generation) this.#slicer.push(chunk);
-      },
-      exit: (exit) => {
-        if (generation === this.#generation) this.#onExit(exit);
+    const c = this.camera;
+    // Every callback checks the generation: output or an exit of a run that was replaced is ignored.
+    const current = (): boolean => generation === this.#generation;
+    this.#run = this.#options.backend.start({
+      url: this.url,
+      ...(address !== undefined && { address }),
+      width: c.width,
+      height: c.height,
+      fps: c.fps,
+      rtspTransport: c.rtspTransport,
+      loop: c.loop,
+      work: this.#work(),
+      pool: this.#pool,
+      redact,
+      listener: {
+        frame: (buffer, capturedAt) => (current() ? this.#onFrame(buffer, capturedAt) : this.#pool.release(buffer)),
+        alive: () => {
+          if (current()) this.#window = { ...this.#window, lastFrameAt: this.#clock.now() };
+        },
+        event: (event) => {
+          if (!current()) return;
+          if (event.kind === 'woke') this.#idle = false;
+          this.#listener.decoderEvent(event);
+        },
+        exit: (exit) => {
+          if (current()) this.#onExit(exit);
+        },
       },
     });
   }
 
-  #onFrame(buffer: ArrayBuffer): void {
+  #onFrame(buffer: ArrayBuffer, capturedAt: number): void {
     const { id, width, height } = this.camera;
     const now = this.#clock.now();
-    const frame: Frame = { cameraId: id, seq: this.#seq++, width, height, capturedAt: now, data: new Uint8Array(buffer) };
+    const frame: Frame = { cameraId: id, seq: this.#seq++, width, height, capturedAt, data: new Uint8Array(buffer) };
     this.framesDecoded += 1;
     this.#window = { lastFrameAt: now, windowStart: this.#window.windowStart, frames: this.#window.frames + 1 };
     if (this.state === 'starting') {
       this.#streamingSince = now;
       this.#lastError = null;
-      this.#set('streaming', this.#adaptive.mode === 'full' ? 'receiving frames' : `receiving frames (decode mode ${this.#adaptive.mode})`);
+      this.#set('streaming', 'receiving frames');
     }
     this.#ring.push(frame);
     // The owner may read the frame now (snapshots copy it); it moves to a worker once analysed.
@@ -258,37 +307,14 @@ export class CameraIngestor implements Component<CameraState> {
     this.#window = window;
     if (verdict.kind === 'stalled') {
       this.stalls.add(now);
-      const error = new VigilError('VIGIL_ERR_STREAM_STALLED', `no frame for ${Math.round(verdict.silentMs / 1000)} s (stall timeout ${this.#policy.stallTimeoutMs} ms)`);
-      this.#kill(error, true);
+      this.#kill(new VigilError('VIGIL_ERR_STREAM_STALLED', `no frame for ${Math.round(verdict.silentMs / 1000)} s (stall timeout ${this.#policy.stallTimeoutMs} ms)`), true);
       return;
     }
     if (verdict.kind === 'too_fast') {
-      const error = new VigilError('VIGIL_ERR_FRAME_RATE_ANOMALY', `${verdict.fps.toFixed(1)} frames/s against ${this.camera.fps} configured`);
-      this.#kill(error, false);
+      this.#kill(new VigilError('VIGIL_ERR_FRAME_RATE_ANOMALY', `${verdict.fps.toFixed(1)} frames/s against ${this.camera.fps} configured`), false);
       return;
     }
-    if (state !== 'streaming' || now - this.#lastAdaptiveCheck < ADAPTIVE_CHECK_MS) return;
-    this.#lastAdaptiveCheck = now;
-    if (this.#attempt > 0 && this.#streamingSince !== null && now - this.#streamingSince >= this.#policy.healthyAfterMs) this.#attempt = 0;
-    this.#checkAdaptive();
-  }
-
-  #checkAdaptive(): void {
-    const p = this.#policy;
-    const capacity = this.#ring.capacity;
-    const limits = {
-      highWatermark: Math.max(1, Math.ceil(capacity * p.highWatermark)),
-      lowWatermark: Math.floor(capacity * p.lowWatermark),
-      degradeAfterChecks: p.degradeAfterChecks,
-      restoreAfterChecks: p.restoreAfterChecks,
-      degradeTo: p.degradeTo,
-    };
-    const before = this.#adaptive.mode;
-    this.#adaptive = nextAdaptiveState(limits, this.#adaptive, this.#ring.takePeak());
-    if (this.#adaptive.mode === before) return;
-    this.#options.logger.warn({ from: before, to: this.#adaptive.mode }, 'decode mode changed; restarting the decoder');
-    this.#modeRestart = true;
-    this.#process?.kill();
+    if (state === 'streaming' && this.#attempt > 0 && this.#streamingSince !== null && now - this.#streamingSince >= this.#policy.healthyAfterMs) this.#attempt = 0;
   }
 
   /** The watchdog's way out: remember why, show `stalled` if it was a stall, kill the group. */
@@ -297,18 +323,17 @@ export class CameraIngestor implements Component<CameraState> {
     this.#lastError = error;
     this.#options.logger.warn({ err: error.toJSON() }, 'watchdog is killing the decoder');
     if (stalled) this.#set('stalled', error.message);
-    if (this.#process) return this.#process.kill();
+    if (this.#run) return this.#run.kill();
     // Still resolving the host: no process to wait for, so end the run here.
     this.#generation += 1;
     this.#onExit({ code: null, signal: null, error: undefined, stderrTail: [] });
   }
 
-  #onExit(exit: FfmpegExit): void {
-    this.#process = null;
-    this.#slicer.reset();
-    if (this.#modeRestart) {
-      this.#modeRestart = false;
-      this.#spawn(`decode mode ${this.#adaptive.mode}`);
+  #onExit(exit: DecoderExit): void {
+    this.#run = null;
+    if (this.#workRestart) {
+      this.#workRestart = false;
+      this.#spawn(`decode mode ${this.#mode}${this.#idle ? ' (idle)' : ''}`);
       return;
     }
     const fault = this.#fault;
@@ -323,7 +348,8 @@ export class CameraIngestor implements Component<CameraState> {
       return;
     }
     const now = this.#clock.now();
-    const plan = planRestart({ attempt: this.#attempt, streamingSince: this.#streamingSince, now, healthyAfterMs: this.#policy.healthyAfterMs, policy: this.#policy.backoff, ...(this.#options.random && { random: this.#options.random }) });
+    const random = this.#options.random;
+    const plan = planRestart({ attempt: this.#attempt, streamingSince: this.#streamingSince, now, healthyAfterMs: this.#policy.healthyAfterMs, policy: this.#policy.backoff, ...(random && { random }) });
     this.#attempt = plan.attempt;
     this.reconnects.add(now);
     log.warn({ err: error.toJSON(), stderr: exit.stderrTail, delayMs: plan.delayMs, attempt: plan.attempt }, 'decoder ended; reconnecting after a delay');

@@ -1,4 +1,4 @@
-import type { DecodeMode } from './adaptive';
+import type { DecodeMode } from './decode-mode';
 import type { CameraUrl, SourceKind } from './camera-url';
 
 export interface DecodeSpec {

@@ -1,6 +1,6 @@
 import { VigilError, type ErrorCode } from '../errors';
 import type { SourceKind } from './camera-url';
-import type { FfmpegExit } from './ffmpeg-process';
+import type { DecoderExit } from './decoder-process';
 
 /** Stderr patterns that name an error a user can act on, most specific first. */
 const PATTERNS: ReadonlyArray<{ test: RegExp; code: ErrorCode; ownLine?: true }> = [
@@ -32,7 +32,7 @@ export function meaningfulLine(tail: readonly string[]): string | undefined {
 }
 
 /** Why ffmpeg stopped, as a catalog error, and whether starting it again can help. */
-export function classifyFfmpegExit(exit: FfmpegExit, kind: SourceKind): { error: VigilError; retry: boolean } {
+export function classifyFfmpegExit(exit: DecoderExit, kind: SourceKind): { error: VigilError; retry: boolean } {
   if (exit.error) return { error: exit.error, retry: exit.error.retryable };
   const line = meaningfulLine(exit.stderrTail);
   const joined = exit.stderrTail.join('\n');
@@ -48,6 +48,6 @@ export function classifyFfmpegExit(exit: FfmpegExit, kind: SourceKind): { error:
     }
   }
   const how = exit.signal ? `signal ${exit.signal}` : `code ${String(exit.code)}`;
-  const message = line ? `ffmpeg exited (${how}): ${line}` : `ffmpeg exited (${how})`;
+  const message = line ? `the decoder ended (${how}): ${line}` : `the decoder ended (${how})`;
   return { error: new VigilError('VIGIL_ERR_FFMPEG_EXITED', message, details), retry: true };
 }

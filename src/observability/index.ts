@@ -2,3 +2,4 @@ export { createLogger, type Logger } from './logger';
 export { Metrics, type CameraHealth } from './metrics';
 export { inferenceMetrics, busMetrics, websocketMetrics, kafkaMetrics, webhookMetrics, mqttMetrics } from './component-metrics';
 export { readiness, type ComponentReadiness, type ReadinessInput } from './readiness';
+export { processCpuSeconds } from './process-cpu';

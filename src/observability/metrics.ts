@@ -35,6 +35,10 @@ export class Metrics {
   readonly cameraReconnectsLastHour: Gauge<'camera'>;
   readonly cameraStallsLastHour: Gauge<'camera'>;
   readonly cameraDecodeMode: Gauge<'camera' | 'mode'>;
+  readonly cameraIdle: Gauge<'camera'>;
+  readonly cameraWorkChanges: Counter<'camera' | 'to'>;
+  readonly cameraWakeCatchUpSeconds: Histogram;
+  readonly capacityLagSeconds: Gauge;
   readonly frameAgeAtAnalysisSeconds: Histogram<'camera'>;
   #cameraHealth: () => readonly CameraHealth[] = () => [];
   readonly websocketDisconnects: Counter<'reason'>;
@@ -116,6 +120,20 @@ export class Metrics {
       },
     });
     this.cameraDecodeMode = new Gauge({ name: 'vigil_camera_decode_mode', help: '1 for the decode mode each camera is in (full, keyframes, half-fps)', labelNames: ['camera', 'mode'], registers });
+    this.cameraIdle = new Gauge({ name: 'vigil_camera_idle', help: '1 while a camera is idle (no face or motion for ingest.idle.afterMs): key frames only', labelNames: ['camera'], registers });
+    this.cameraWorkChanges = new Counter({
+      name: 'vigil_camera_work_changes_total',
+      help: 'Decode work changes without a reconnect, by what the camera went to (full, half-fps, keyframes, idle)',
+      labelNames: ['camera', 'to'],
+      registers,
+    });
+    this.cameraWakeCatchUpSeconds = new Histogram({
+      name: 'vigil_camera_wake_catch_up_seconds',
+      help: 'Decoding the packets since the last key frame when an idle camera wakes on motion',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.capacityLagSeconds = new Gauge({ name: 'vigil_capacity_analysis_lag_seconds', help: "The capacity controller's measure: 90th percentile analysis lag over the active cameras at its last check", registers });
     this.frameAgeAtAnalysisSeconds = new Histogram({
       name: 'vigil_frame_age_at_analysis_seconds',
       help: 'Age of a frame (since it was read off the decoder) when the analyser takes it',

@@ -30,7 +30,8 @@ export async function watchStatus(wsUrl: string): Promise<StatusWatcher> {
   });
   return {
     events,
-    states: (camera) => events.filter((e) => e.data.camera === camera).map((e) => e.data.state),
+    // A status with the same state (decode work changed: idle, degraded, restored) enters no state.
+    states: (camera) => events.filter((e) => e.data.camera === camera && e.data.state !== e.data.previousState).map((e) => e.data.state),
     close: () => socket.close(),
   };
 }

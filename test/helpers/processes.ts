@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
 /**
  * Child processes started by a test, each in its own process group, so that `killAll()` in an
@@ -78,4 +78,83 @@ export function childPids(parentPid: number): number[] {
 
 export function commandExists(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** The command line of a live process, split into arguments (empty once it is gone). */
+export function cmdline(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** A camera decoder: the native decoder process (`node …/decoder-child.js`) or ffmpeg. */
+export function isDecoder(pid: number): boolean {
+  const args = cmdline(pid);
+  return args.some((a) => a.endsWith('decoder-child.js')) || (args[0] ?? '').endsWith('ffmpeg');
+}
+
+/** The camera decoders a gateway process runs now. */
+export function decoderPids(gatewayPid: number): number[] {
+  return childPids(gatewayPid).filter(isDecoder);
+}
+
+/** Which of `pids` are still running (not zombies). */
+export function alive(pids: readonly number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  });
+}
+
+function socketInodes(pid: number): Set<string> {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (match?.[1]) inodes.add(match[1]);
+      } catch {
+        // Closed while we looked.
+      }
+    }
+  } catch {
+    // Gone.
+  }
+  return inodes;
+}
+
+/** Rows of /proc/net/{tcp,udp}{,6}: the remote port and the socket's inode. */
+function sockets(table: 'tcp' | 'udp'): { remotePort: number; inode: string }[] {
+  const rows: { remotePort: number; inode: string }[] = [];
+  for (const file of [`/proc/net/${table}`, `/proc/net/${table}6`]) {
+    try {
+      for (const line of readFileSync(file, 'utf8').split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        const remote = cols[2];
+        const inode = cols[9];
+        if (remote && inode) rows.push({ remotePort: parseInt(remote.split(':')[1] ?? '0', 16), inode });
+      }
+    } catch {
+      // No IPv6 table.
+    }
+  }
+  return rows;
+}
+
+/** How many TCP and UDP sockets a process holds (its fds matched against /proc/net). */
+export function socketsOf(pid: number): { tcp: number; udp: number } {
+  const inodes = socketInodes(pid);
+  return { tcp: sockets('tcp').filter((s) => inodes.has(s.inode)).length, udp: sockets('udp').filter((s) => inodes.has(s.inode)).length };
+}
+
+/** Whether a process holds a TCP connection to `port` (loopback tests only). */
+export function connectedTo(pid: number, port: number): boolean {
+  const inodes = socketInodes(pid);
+  return sockets('tcp').some((s) => s.remotePort === port && inodes.has(s.inode));
 }

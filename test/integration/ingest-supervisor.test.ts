@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { cameraSchema } from '../../src/config';
-import { CameraIngestor, CameraUrl, type CameraState, type DropReason, type Frame, type IngestListener, type IngestPolicy } from '../../src/ingest';
+import { CameraIngestor, CameraUrl, ffmpegBackend, type CameraState, type DropReason, type Frame, type IngestListener, type IngestPolicy } from '../../src/ingest';
 import type { StateChange } from '../../src/lifecycle';
 import { ManualClock } from '../helpers/manual-clock';
 import { FAKE_FFMPEG } from '../helpers/paths';
@@ -24,11 +24,6 @@ const POLICY: IngestPolicy = {
   rateWindowMs: 5000,
   ringFrames: 4,
   ringBytes: 1024 * 1024,
-  highWatermark: 0.75,
-  lowWatermark: 0.25,
-  degradeAfterChecks: 5,
-  restoreAfterChecks: 30,
-  degradeTo: 'off',
 };
 /** Backoff jitter fixed at the top of the range: attempt n waits just under base * 2^n. */
 const RANDOM = (): number => 0.999;
@@ -57,6 +52,7 @@ class Recorder implements IngestListener {
   stateChanged(change: StateChange<CameraState>): void {
     this.states.push(change.to);
   }
+  decoderEvent(): void {}
 }
 
 let scenarios = 0;
@@ -69,7 +65,8 @@ function supervise(runs: object[][], policy: Partial<IngestPolicy> = {}): { inge
   const ingestor = new CameraIngestor({
     camera,
     url: CameraUrl.parse(camera.url, { allowLocalFiles: true, baseDir: dir }),
-    ffmpegPath: FAKE_FFMPEG,
+    // The stand-in speaks ffmpeg's command line, so it runs behind the ffmpeg backend.
+    backend: ffmpegBackend(FAKE_FFMPEG, false),
     policy: { ...POLICY, ...policy },
     logger: pino({ level: 'silent' }),
     listener: recorder,

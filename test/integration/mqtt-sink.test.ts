@@ -73,7 +73,7 @@ describe('MQTT sink (Debian mosquitto, mosquitto_sub as an independent subscribe
     await sink.start();
     await waitFor(() => sink.state === 'connected', { timeoutMs: 10_000, what: 'the sink to connect' });
     const published = [
-      bus.publish(cameraStatusEvent(SOURCE, Date.now(), { camera: 'cam-a', state: 'streaming', previousState: 'starting', reason: null, lastError: null, mode: 'full', attempt: 0 })),
+      bus.publish(cameraStatusEvent(SOURCE, Date.now(), { camera: 'cam-a', state: 'streaming', previousState: 'starting', reason: null, lastError: null, mode: 'full', idle: false, attempt: 0 })),
       bus.publish(faceRecognizedEvent(SOURCE, Date.now(), { camera: 'cam-a', trackId: 't-1', similarity: 0.58, firstSeen: new Date().toISOString(), identity: { id: 'i-1', name: 'Ada Lovelace', externalId: null }, box: { x: 1, y: 2, width: 30, height: 40 }, quality: null, liveness: null, snapshots: null } as never)),
       bus.publish(faceUnknownEvent(SOURCE, Date.now(), { camera: 'cam-b', trackId: 't-2', similarity: 0.1, firstSeen: new Date().toISOString(), box: { x: 1, y: 2, width: 30, height: 40 }, quality: null, liveness: null, snapshots: null } as never)),
       publishFace(bus, 'cam-c'),

@@ -94,6 +94,8 @@ export type CameraStatusData = {
   };
   /** Decode mode: full, keyframes or half-fps. */
   readonly mode: string;
+  /** No face or motion for a while: decoding key frames only until something appears. */
+  readonly idle: boolean;
   /** Reconnect attempts since the stream was last healthy. */
   readonly attempt: number;
 };
@@ -119,6 +121,8 @@ export type CameraView = {
   readonly framesDropped: number;
   /** decode mode: full, keyframes or half-fps (lowered while analysis cannot keep up) */
   readonly mode: string;
+  /** no face or motion for a while: decoding key frames only until something appears */
+  readonly idle: boolean;
   /** reconnect attempts since the stream was last healthy */
   readonly attempt: number;
   readonly reconnectsLastHour: number;

@@ -21,7 +21,7 @@ function published(): CloudEvent[] {
   const bus = new EventBus();
   bus.addSink({ name: 'capture', publish: ({ event, json }) => out.push(JSON.parse(json) as CloudEvent) && assert.equal(event.id, out.at(-1)?.id) });
   bus.publish(faceDetectedEvent(source, Date.now(), faces));
-  bus.publish(statusDraft(source, { camera: 'gate-1', state: 'streaming', previousState: 'starting', reason: 'receiving frames', lastError: null, mode: 'full', attempt: 0, at: Date.now() }));
+  bus.publish(statusDraft(source, { camera: 'gate-1', state: 'streaming', previousState: 'starting', reason: 'receiving frames', lastError: null, mode: 'full', idle: false, attempt: 0, at: Date.now() }));
   bus.publish(outcomeDraft(source, { kind: 'recognized', identity: ada, similarity: 0.61, ...base }));
   bus.publish(outcomeDraft(source, { kind: 'unknown', similarity: 0.12, ...base, camera: 'gate-2' }));
   bus.publish(outcomeDraft(source, { kind: 'ended', camera: 'gate-2', trackId: 't-1', firstSeen: 1000, lastSeen: 3000, frames: 40, embeddings: 3, identity: null, best: view }));

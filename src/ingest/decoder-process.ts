@@ -8,11 +8,11 @@ export function resolveFfmpegPath(override?: string): string {
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 
-/** Process groups of every ffmpeg alive, so crash paths can kill them synchronously. */
+/** Process groups of every decoder alive, so crash paths can kill them synchronously. */
 const liveGroups = new Set<number>();
 
-/** Kills every ffmpeg this process started. Synchronous: safe in 'exit' and crash handlers. */
-export function killAllFfmpeg(): void {
+/** Kills every decoder process (native decoder or ffmpeg) this process started. Synchronous: safe in 'exit' and crash handlers. */
+export function killAllDecoders(): void {
   for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
   liveGroups.clear();
 }
@@ -28,40 +28,46 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 const STDERR_LINES = 20;
 const STDERR_LINE_CHARS = 500;
 
-/** What an ffmpeg child reports to its supervisor. */
-export interface FfmpegListener {
-  /** A chunk of stdout (raw frames, cut by the supervisor). */
+/** What a decoder child reports to its supervisor. */
+export interface DecoderProcessListener {
+  /** A chunk of stdout (frames: raw for ffmpeg, framed messages for the native decoder). */
   data(chunk: Buffer): void;
   /** Once: the process is gone, with its code, signal and the last lines of stderr. */
-  exit(exit: FfmpegExit): void;
+  exit(exit: DecoderExit): void;
 }
 
 /**
- * One ffmpeg child in its own process group. Tells its listener of stdout chunks and, once, of
- * its exit with the code, signal and the last lines of stderr. Stderr is held in a bounded buffer; `redact` is applied to
- * each line before it is kept, so a URL with credentials echoed by ffmpeg never leaves this object.
- * The only place in Vigil that spawns ffmpeg.
+ * One decoder child (the native decoder, or ffmpeg) in its own process group. Tells its listener
+ * of stdout chunks and, once, of its exit with the code, signal and the last lines of stderr.
+ * Stderr is held in a bounded buffer; `redact` is applied to each line before it is kept, so a URL
+ * with credentials echoed by the decoder never leaves this object. `input` (the native decoder's
+ * setup, the camera URL included) goes to stdin, never to the command line. The only place in
+ * Vigil that spawns a decoder.
  */
-export class FfmpegProcess {
+export class DecoderProcess {
   readonly #child: ChildProcess;
-  readonly #listener: FfmpegListener;
+  readonly #listener: DecoderProcessListener;
   readonly #exitWaiters: (() => void)[] = [];
   readonly #stderr: string[] = [];
   readonly #redact: (line: string) => string;
   #partialLine = '';
   #exited = false;
 
-  constructor(ffmpegPath: string, args: readonly string[], redact: (line: string) => string, listener: FfmpegListener) {
+  constructor(command: string, args: readonly string[], redact: (line: string) => string, listener: DecoderProcessListener, input?: string) {
     this.#redact = redact;
     this.#listener = listener;
-    this.#child = spawn(ffmpegPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    this.#child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+    if (input !== undefined) {
+      this.#child.stdin?.on('error', () => undefined);
+      this.#child.stdin?.write(`${input}\n`);
+    }
     const pid = this.#child.pid;
     if (pid !== undefined) liveGroups.add(pid);
     this.#child.stdout?.on('data', (chunk: Buffer) => this.#listener.data(chunk));
     this.#child.stderr?.setEncoding('utf8');
     this.#child.stderr?.on('data', (text: string) => this.#collectStderr(text));
     this.#child.on('error', (error) => {
-      this.#finish(null, null, new VigilError('VIGIL_ERR_FFMPEG_SPAWN', `ffmpeg could not be started: ${error.message}`, { path: ffmpegPath }));
+      this.#finish(null, null, new VigilError('VIGIL_ERR_FFMPEG_SPAWN', `the decoder could not be started: ${error.message}`, { path: command }));
     });
     this.#child.on('close', (code, signal) => this.#finish(code, signal, undefined));
   }
@@ -72,6 +78,20 @@ export class FfmpegProcess {
 
   get exited(): boolean {
     return this.#exited;
+  }
+
+  /** Adds a line of our own to the stderr tail (the reason shown if the run ends now). */
+  note(line: string): void {
+    this.#stderr.push(this.#redact(line.slice(0, STDERR_LINE_CHARS)));
+    if (this.#stderr.length > STDERR_LINES) this.#stderr.shift();
+  }
+
+  /** A line on the child's stdin (commands to the native decoder); false when it is gone. */
+  send(line: string): boolean {
+    const stdin = this.#child.stdin;
+    if (this.#exited || !stdin || stdin.destroyed) return false;
+    stdin.write(`${line}\n`);
+    return true;
   }
 
   /** The last meaningful stderr lines, redacted, oldest first. */
@@ -116,7 +136,7 @@ export class FfmpegProcess {
     this.#exited = true;
     const pid = this.#child.pid;
     if (pid !== undefined) {
-      // ffmpeg is gone, but a helper it forked could linger in the group.
+      // The decoder is gone, but a helper it forked could linger in the group.
       killGroup(pid, 'SIGKILL');
       liveGroups.delete(pid);
     }
@@ -125,7 +145,7 @@ export class FfmpegProcess {
   }
 }
 
-export interface FfmpegExit {
+export interface DecoderExit {
   readonly code: number | null;
   readonly signal: NodeJS.Signals | null;
   readonly error: VigilError | undefined;

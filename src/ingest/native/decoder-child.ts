@@ -1,0 +1,80 @@
+import { createInterface } from 'node:readline';
+import { eventMessage, frameMessage, type DecodeWork, type DecoderCommand, type DecoderSetup } from '../decoder-protocol';
+import { DecodeSession, type SessionOutput } from './decode-session';
+import { loadFFmpegLibraries } from './libav';
+
+/**
+ * A camera's decoder process: `node decoder-child.js`, nothing else on its command line. The
+ * gateway writes the setup (camera URL included, so no credential shows in a process list) as
+ * the first line on stdin, then commands; frames and events go out on stdout; FFmpeg's messages
+ * and the reason of a failure on stderr. Exits 0 when the input ends, 1 on an error; stdin
+ * closing (the gateway went away) stops it.
+ */
+
+/** Frames waiting in the pipe beyond this are not written: the gateway is behind, a newer frame follows. */
+const MAX_QUEUED_FRAMES = 2;
+
+let session: DecodeSession | null = null;
+/** Commands that came while the libraries were loading. */
+const pending: DecodeWork[] = [];
+let frameBytes = 0;
+
+const output: SessionOutput = {
+  frame(width, height, flags, fill) {
+    frameBytes = width * height * 3;
+    if (process.stdout.writableLength > frameBytes * MAX_QUEUED_FRAMES) return false;
+    const { buffer, pixelsAt } = frameMessage(frameBytes, Date.now(), flags);
+    fill(buffer, pixelsAt);
+    process.stdout.write(buffer);
+    return true;
+  },
+  event(event) {
+    process.stdout.write(eventMessage(event));
+  },
+  log(line) {
+    process.stderr.write(`${line}\n`);
+  },
+};
+
+/** FFmpeg's log lines reach JavaScript a moment after the call that logged them: leave them that moment. */
+const LOG_SETTLE_MS = 100;
+
+function finish(code: number): void {
+  // Let FFmpeg's last messages in, and stdout drain (the last frames and events), before leaving.
+  setTimeout(() => process.stdout.write('', () => process.exit(code)), LOG_SETTLE_MS);
+}
+
+const lines = createInterface({ input: process.stdin });
+const libraries = loadFFmpegLibraries();
+let started = false;
+lines.on('line', (line) => {
+  if (!started) {
+    started = true;
+    const setup = JSON.parse(line) as DecoderSetup;
+    libraries
+      .then((libs) => {
+        session = new DecodeSession(libs, setup, output);
+        for (const work of pending.splice(0)) session.setWork(work);
+        return session.run();
+      })
+      .then(
+      () => finish(0),
+      (error: unknown) => {
+        process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+        finish(1);
+      },
+    );
+    return;
+  }
+  const command = JSON.parse(line) as DecoderCommand;
+  if (command.cmd !== 'work') return;
+  if (session) session.setWork(command.work);
+  else pending.push(command.work);
+});
+lines.on('close', () => {
+  session?.stop();
+  if (!started) process.exit(0);
+  // A read blocked on the network does not see stop(): the gateway is gone, so is this process.
+  setTimeout(() => process.exit(0), 200).unref();
+});
+process.stdout.on('error', () => process.exit(0));
