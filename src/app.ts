@@ -169,7 +169,10 @@ export class App {
     }
     await this.registry.start(this.store, this.#fileCameras);
     if (this.config.api.watchConfig) {
-      this.#watcher = new ConfigWatcher(this.config.env.configPath, () => void this.reloadConfig('file changed'));
+      this.#watcher = new ConfigWatcher(this.config.env.configPath, () => void this.reloadConfig('file changed'), {
+        initialSha256: this.config.sourceSha256,
+        onError: (error) => this.logger.warn({ err: error.message }, 'streams file watcher failed; watching again shortly (SIGHUP reloads meanwhile)'),
+      });
       this.#watcher.start();
     }
     this.#state = 'running';
@@ -195,7 +198,7 @@ export class App {
     }
     const { cameras: nextCameras, ...nextRest } = next;
     const { cameras: _current, ...currentRest } = this.config;
-    if (JSON.stringify({ ...nextRest, env: null }) !== JSON.stringify({ ...currentRest, env: null })) {
+    if (JSON.stringify({ ...nextRest, env: null, sourceSha256: null }) !== JSON.stringify({ ...currentRest, env: null, sourceSha256: null })) {
       this.logger.warn('streams file: only camera changes apply while running; other settings need a restart');
     }
     this.#fileCameras = nextCameras;

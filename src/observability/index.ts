@@ -1,2 +1,2 @@
-export { createLogger, type Logger } from './logger';
+export { createLogger, chooseLogFormat, type Logger, type LogFormat, type LogFormatSetting } from './logger';
 export { Metrics, type CameraHealth } from './metrics';
