@@ -56,7 +56,8 @@ export interface IdentityControl {
   remove(id: string): void;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
   /** The identity's enrolled faces (ids to remove one), oldest first. */
-  faces(id: string): { id: number; source: string | null; createdAt: string }[];
+  /** `sha256`: of the photo the face was enrolled from (null for tracks and older faces). */
+  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[];
   removeFace(id: string, faceId: number): void;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
 }
