@@ -14,7 +14,7 @@ export class ProgressBar {
 
   update(done: number, label: string): void {
     if (!this.#stream) return;
-    this.#stream.write(`\r${renderBar(done, this.#total, label, this.#stream.columns ?? 80)}\x1b[K`);
+    this.#stream.write(`\r${renderBar(done, this.#total, label, this.#stream.columns || 80)}\x1b[K`);
     this.#drawn = true;
   }
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FACES, VIGIL_BIN } from '../helpers/paths';
@@ -40,6 +40,19 @@ describe('vigil enroll --dir (local gallery, real models)', () => {
     const report = JSON.parse(fixed.stdout) as Report;
     assert.deepEqual([report.enrolled.length, report.skipped.length, report.refused.length], [2, 3, 0]);
     assert.deepEqual(faces(), { 'Barack Obama': 3, 'Joe Biden': 2 });
+  });
+
+  it('draws a progress bar when stderr is a terminal (run under script(1), a pseudo-terminal)', () => {
+    const root = peopleFolder();
+    const transcript = join(work, 'tty-transcript');
+    const quote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+    const command = `stty cols 100; ${quote(process.execPath)} ${quote(VIGIL_BIN)} enroll --dir ${quote(root)}`;
+    const run = spawnSync('script', ['-qec', command, transcript], { cwd: work, env: { ...env, VIGIL_DATA_DIR: join(work, 'data-tty') }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(run.status, 1, `script(1) passes on vigil's exit code (1: obama2.jpg refused): ${run.stderr}`);
+    const text = readFileSync(transcript, 'utf8');
+    assert.match(text, /\r\[#{5}-{15}\] 1\/4 .*obama2\.jpg/);
+    assert.match(text, /\r\[#{20}\] 4\/4 /);
+    assert.match(text, /\r\x1b\[K2 people: 3 photo\(s\) enrolled/, 'the bar is cleared before the summary');
   });
 
   it('a photo enrolled with `enroll --name` is not enrolled again by `enroll --dir`', () => {
