@@ -55,8 +55,7 @@ export interface IdentityControl {
   update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView;
   remove(id: string): void;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
-  /** The identity's enrolled faces (ids to remove one), oldest first. */
-  /** `sha256`: of the photo the face was enrolled from (null for tracks and older faces). */
+  /** The identity's enrolled faces (ids to remove one), oldest first; `sha256` of the photo each came from (null for tracks and older faces). */
   faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[];
   removeFace(id: string, faceId: number): void;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
