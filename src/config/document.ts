@@ -26,6 +26,15 @@ export function secretLookup(environment: NodeJS.ProcessEnv, cwd: string): (name
 
 type PathPart = string | number;
 
+export interface LoadOptions {
+  /**
+   * Unset variables read as "" instead of being refused. Only for the CLI's photo tools, which
+   * use the detection and recognition settings and never the cameras whose passwords a
+   * developer's shell does not hold; serve and `config check` always refuse.
+   */
+  readonly unsetAsEmpty?: boolean;
+}
+
 function fieldName(path: readonly PathPart[]): string {
   return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${part}`)).join('') || '(root)';
 }
@@ -35,11 +44,12 @@ function fieldName(path: readonly PathPart[]): string {
  * comments) before anything validates it. Substituted values are never logged nor put in errors:
  * an error names the field and the variable only.
  */
-export function readConfigDocument(text: string, source: string, environment: NodeJS.ProcessEnv, cwd: string): unknown {
+export function readConfigDocument(text: string, source: string, environment: NodeJS.ProcessEnv, cwd: string, options: LoadOptions = {}): unknown {
   const document = parseDocument(text);
   const [syntax] = document.errors;
   if (syntax) throw new VigilError('VIGIL_ERR_CONFIG_INVALID', `${source} is not valid YAML: ${syntax.message}`, { path: source });
-  const lookup = secretLookup(environment, cwd);
+  const strict = secretLookup(environment, cwd);
+  const lookup = options.unsetAsEmpty ? (name: string) => strict(name) ?? '' : strict;
   const visit = (node: Node | null | undefined, path: PathPart[]): void => {
     if (!node || isAlias(node)) return;
     if (isMap(node)) {

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { VigilError } from '../errors';
 import { configSchema, type FileConfig } from './schema';
 import { readEnv, type EnvSettings } from './env';
-import { readConfigDocument } from './document';
+import { readConfigDocument, type LoadOptions } from './document';
 
 /** The whole validated, read-only configuration: the streams file plus the environment. */
 export interface Config extends FileConfig {
@@ -54,7 +54,7 @@ function deepFreeze<T>(value: T): T {
  * references in the file's values are expanded from `environment` (see document.ts) before the
  * schema validates it; serve, reloads and `vigil config check` all come through here.
  */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), options: LoadOptions = {}): Config {
   const env = readEnv(environment, cwd);
   let bytes: Buffer;
   try {
@@ -66,7 +66,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     });
   }
   const text = bytes.toString('utf8');
-  const document = readConfigDocument(text, env.configPath, environment, cwd);
+  const document = readConfigDocument(text, env.configPath, environment, cwd, options);
   const file = parseConfig(document, env.configPath);
   return deepFreeze({
     ...file,

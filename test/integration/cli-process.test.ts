@@ -76,6 +76,11 @@ describe('vigil processes: help, version, config check', () => {
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /cameras\[0\]\.fps: Invalid input: expected number, received string \[VIGIL_ERR_CONFIG_INVALID\]/);
 
+    // The photo tools read the same file for their settings, but never open a camera: a camera
+    // password that this shell does not hold is no reason to refuse them.
+    const tools = spawnSync(process.execPath, [VIGIL_BIN, 'identities', 'list', '--json'], { cwd: dir, env: { ...process.env, VIGIL_CONFIG: '', VIGIL_DATA_DIR: join(dir, 'data') }, encoding: 'utf8', timeout: 30_000 });
+    assert.deepEqual([tools.status, tools.stdout], [0, '[]\n'], tools.stderr);
+
     writeFileSync(join(dir, 'scheme.yaml'), 'cameras:\n  - id: a\n    url: ftp://h/s\n');
     const scheme = vigil(['config', 'check', join(dir, 'scheme.yaml')]);
     assert.equal(scheme.status, 2, 'a URL the gateway would refuse is reported');
