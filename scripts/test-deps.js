@@ -11,6 +11,8 @@ const REQUIRED = [
   { command: 'mosquitto_sub', aptPackage: 'mosquitto-clients', why: 'an independent MQTT subscriber (and publisher) for the MQTT sink tests' },
   // playwright-core drives it; it never downloads a browser of its own.
   { command: 'chromium', aptPackage: 'chromium', why: 'the dashboard end-to-end test in a real browser (playwright-core)' },
+  // util-linux's script(1) (Debian: bsdutils, an essential package, so normally present).
+  { command: 'script', aptPackage: 'bsdutils', why: 'a pseudo-terminal for the CLI progress bar test' },
   {
     // Debian's own python3 (not a pyenv one on PATH) with GStreamer's RTSP server and the elements
     // test/helpers/rtsp-tcp-server.py links: filesrc, qtdemux, h264parse, rtph264pay.

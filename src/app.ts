@@ -154,7 +154,10 @@ export class App {
     await this.registry.start(this.cameraStore, config.cameras);
     await this.capacity.start();
     if (config.api.watchConfig) {
-      this.#watcher = new ConfigWatcher(config.env.configPath, () => void this.reloadConfig('file changed'));
+      this.#watcher = new ConfigWatcher(config.env.configPath, () => void this.reloadConfig('file changed'), {
+        initialSha256: config.sourceSha256,
+        onError: (error) => logger.warn({ err: error.message }, 'streams file watcher failed; watching again shortly (SIGHUP reloads meanwhile)'),
+      });
       this.#watcher.start();
     }
     this.#state = 'running';

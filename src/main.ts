@@ -1,7 +1,7 @@
 import { loadConfig } from './config';
 import { isVigilError } from './errors';
 import { killAllDecoders } from './ingest';
-import { createLogger } from './observability';
+import { chooseLogFormat, createLogger } from './observability';
 import { App } from './app';
 
 /** Bounded shutdown: past this, the process exits anyway (children are killed on exit). */
@@ -23,7 +23,8 @@ export async function serve(): Promise<void> {
     process.stderr.write(`vigil: ${isVigilError(error) ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  const logger = createLogger(config.env.logLevel);
+  // JSON for collectors; pino-pretty when stdout is a terminal (LOG_FORMAT forces either).
+  const logger = createLogger(config.env.logLevel, undefined, chooseLogFormat(config.env.logFormat, process.stdout.isTTY));
   const app = new App(config, logger);
 
   const crash = (kind: string) => (error: unknown) => {

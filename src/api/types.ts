@@ -28,8 +28,8 @@ export interface IdentityControl {
   update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView;
   remove(id: string): void;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
-  /** The identity's enrolled faces (ids to remove one), oldest first. */
-  faces(id: string): { id: number; source: string | null; createdAt: string }[];
+  /** The identity's enrolled faces (ids to remove one), oldest first; `sha256` of the photo each came from (null for tracks and older faces). */
+  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[];
   removeFace(id: string, faceId: number): void;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
 import { VigilError, isVigilError } from '../errors';
@@ -14,7 +15,7 @@ export { ENROLL_MIN_FACE_SIZE, ENROLL_MIN_SHARPNESS, enrolmentProblem } from '..
  */
 export async function enroll(config: Config, logger: Logger, name: string, images: readonly string[], options: { externalId?: string; metadata?: Record<string, unknown> }): Promise<{ identity: unknown; problems: VigilError[] }> {
   const engine = await FaceEngine.start(config, logger);
-  const embeddings: { embedding: Float32Array; source: string }[] = [];
+  const embeddings: { embedding: Float32Array; source: string; sha256: string }[] = [];
   const problems: VigilError[] = [];
   try {
     for (const path of images) {
@@ -22,7 +23,7 @@ export async function enroll(config: Config, logger: Logger, name: string, image
         const image = await engine.analyse(path);
         const problem = enrolmentProblem(path, image.faces);
         if (problem) problems.push(problem);
-        else embeddings.push({ embedding: await engine.embed(image, image.faces[0] as DetectedFace), source: path });
+        else embeddings.push({ embedding: await engine.embed(image, image.faces[0] as DetectedFace), source: path, sha256: fileSha256(path) });
       } catch (error) {
         if (isVigilError(error)) problems.push(error);
         else throw error;
@@ -39,6 +40,11 @@ export async function enroll(config: Config, logger: Logger, name: string, image
   } finally {
     gallery.close();
   }
+}
+
+/** The photo's sha256, recorded with its face so that `enroll --dir` can skip photos already in. */
+function fileSha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
 export interface Comparison {

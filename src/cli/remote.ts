@@ -49,9 +49,11 @@ export async function call(target: RemoteTarget, method: string, path: string, b
     parsed = null;
   }
   if (!response.ok) {
-    const error = (parsed as { error?: { code?: string; message?: string } } | null)?.error;
+    const error = (parsed as { error?: { code?: string; message?: string; details?: Record<string, unknown> } } | null)?.error;
     const known = error?.code?.startsWith('VIGIL_ERR_') ? (error.code as ConstructorParameters<typeof VigilError>[0]) : 'VIGIL_ERR_BAD_REQUEST';
-    throw new VigilError(known, `${error?.message ?? `HTTP ${response.status}`} (HTTP ${response.status})`);
+    // The status, and how long a rate-limited caller should wait (callers that retry need it).
+    const retryAfterS = Number(response.headers.get('retry-after') ?? error?.details?.retryAfterS);
+    throw new VigilError(known, `${error?.message ?? `HTTP ${response.status}`} (HTTP ${response.status})`, { httpStatus: response.status, ...(Number.isFinite(retryAfterS) && { retryAfterS }) });
   }
   return parsed;
 }

@@ -4,7 +4,7 @@ import type { Config } from './load';
 /** Sections of the streams file a running gateway applies without a restart. */
 const LIVE_SECTIONS = new Set(['cameras']);
 /** Not from the file: the environment, and what is derived from it. */
-const NOT_FILE_SECTIONS = new Set(['env', 'baseDir', 'instanceId']);
+const NOT_FILE_SECTIONS = new Set(['env', 'baseDir', 'instanceId', 'sourceSha256']);
 
 /** Top-level sections of the streams file whose settings differ and need a restart to apply. Pure. */
 export function sectionsNeedingRestart(current: Config, next: Config): string[] {

@@ -13,6 +13,8 @@ export interface EnvSettings {
   readonly kafkaBrokers: readonly string[];
   readonly kafkaTopic: string;
   readonly logLevel: string;
+  /** LOG_FORMAT: `json`, `pretty`, or `auto` (unset: pretty on a terminal, JSON otherwise). */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
   readonly ffmpegPath: string | undefined;
   /** Access tokens from VIGIL_TOKENS and VIGIL_TOKENS_FILE (`role:token,...`); none (and none stored) means no token checks. */
   readonly tokens: readonly { readonly role: Role; readonly token: string }[];
@@ -41,6 +43,7 @@ export function parseTokens(text: string | undefined, variable = 'VIGIL_TOKENS')
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
 function invalid(variable: string, message: string): VigilError {
   return new VigilError('VIGIL_ERR_CONFIG_INVALID', `${variable}: ${message}`, { variable });
@@ -65,6 +68,8 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const logFormat = readLogFormat(env);
+
   return {
     configPath: resolve(cwd, env.VIGIL_CONFIG || 'streams.yaml'),
     port,
@@ -74,9 +79,17 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
     kafkaBrokers,
     kafkaTopic,
     logLevel,
+    logFormat,
     ffmpegPath: env.FFMPEG_PATH || undefined,
     tokens: [...parseTokens(env.VIGIL_TOKENS), ...readTokensFile(env.VIGIL_TOKENS_FILE, cwd)],
   };
+}
+
+/** LOG_FORMAT alone (the CLI's tools read it without the rest of the environment). */
+export function readLogFormat(env: NodeJS.ProcessEnv): 'auto' | 'json' | 'pretty' {
+  const text = (env.LOG_FORMAT || 'auto').toLowerCase();
+  if (!(LOG_FORMATS as readonly string[]).includes(text)) throw invalid('LOG_FORMAT', `must be json or pretty (unset: pretty on a terminal, JSON otherwise)`);
+  return text as 'auto' | 'json' | 'pretty';
 }
 
 /** Tokens kept out of the environment (and so out of `ps e` and crash dumps) in a file, one `role:token` a line. */

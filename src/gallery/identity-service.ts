@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { VigilError, isVigilError } from '../errors';
 import { decodeUpload } from '../imaging';
 import type { DetectedFace, DetectResult, EmbedResult, Point } from '../inference';
@@ -57,7 +58,7 @@ export class IdentityService {
   async create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView> {
     const gallery = this.#gallery();
     if (gallery.identity(input.name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${input.name}" exists`, { name: input.name });
-    const embeddings: { embedding: Float32Array; source: string }[] = [];
+    const embeddings: { embedding: Float32Array; source: string; sha256?: string }[] = [];
     for (const [index, face] of input.faces.entries()) embeddings.push(await this.#embed(face, `images[${index}]`));
     const options = { ...(input.externalId !== undefined && { externalId: input.externalId }), ...(input.metadata && { metadata: input.metadata }) };
     return view(gallery.create(input.name, embeddings, options));
@@ -73,11 +74,11 @@ export class IdentityService {
 
   async addFace(id: string, face: FaceSource): Promise<{ faceId: number }> {
     this.get(id);
-    const { embedding, source } = await this.#embed(face, 'image');
-    return { faceId: this.#gallery().addFace(id, embedding, source) };
+    const { embedding, source, sha256 } = await this.#embed(face, 'image');
+    return { faceId: this.#gallery().addFace(id, embedding, source, sha256) };
   }
 
-  faces(id: string): { id: number; source: string | null; createdAt: string }[] {
+  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[] {
     return this.#gallery().faceIds(id);
   }
 
@@ -92,7 +93,7 @@ export class IdentityService {
   }
 
   /** One embedding from an uploaded image or a recent track; enrolment refusals are VIGIL_ERR_ENROLL_* (422). */
-  async #embed(face: FaceSource, label: string, strict = true): Promise<{ embedding: Float32Array; source: string }> {
+  async #embed(face: FaceSource, label: string, strict = true): Promise<{ embedding: Float32Array; source: string; sha256?: string }> {
     if ('fromTrack' in face) {
       const embedding = this.#gallery().trackEmbedding(face.fromTrack);
       if (!embedding) throw new VigilError('VIGIL_ERR_TRACK_NOT_FOUND', `no recorded track "${face.fromTrack}" (only recent recognised or unknown tracks are kept)`, { track: face.fromTrack });
@@ -109,7 +110,8 @@ export class IdentityService {
       const best = faces[0] as DetectedFace;
       if (!best.landmarks) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the face has no landmarks');
       const { embeddings } = await pool.embed(detected.pixels, image.width, image.height, [{ landmarks: best.landmarks }]);
-      return { embedding: embeddings[0] as Float32Array, source: `upload:${label}` };
+      // The photo's hash lets `vigil enroll --dir` against this gateway skip photos already in.
+      return { embedding: embeddings[0] as Float32Array, source: `upload:${label}`, sha256: createHash('sha256').update(face.image).digest('hex') };
     } catch (error) {
       if (isVigilError(error)) throw error;
       throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the face could not be analysed', {}, { cause: error });

@@ -17,6 +17,30 @@ CREATE TABLE IF NOT EXISTS tracks (
   track_id TEXT PRIMARY KEY, camera TEXT NOT NULL, embedding BLOB NOT NULL, created_at INTEGER NOT NULL);
 `;
 
+/**
+ * faces.sha256 (added after the first release, so added to older files on open): the sha256 of
+ * the photo a face was enrolled from, so that re-running a bulk enrolment skips what is in.
+ */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(faces)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'sha256')) db.exec('ALTER TABLE faces ADD COLUMN sha256 TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS faces_identity_sha256 ON faces (identity_id, sha256)');
+}
+
+/** One enrolled face: its embedding, where it came from, and the sha256 of the photo (when from a photo). */
+export interface FaceInput {
+  readonly embedding: Float32Array;
+  readonly source: string;
+  readonly sha256?: string | undefined;
+}
+
+export interface FaceRecord {
+  readonly id: number;
+  readonly source: string | null;
+  readonly sha256: string | null;
+  readonly createdAt: string;
+}
+
 /** Recent tracks' embeddings kept for "not this person" on a track; older ones are pruned. */
 const MAX_TRACKS = 10_000;
 
@@ -60,6 +84,7 @@ export class Gallery {
       // Face embeddings are biometric data: the file is private like control.db.
       const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
       db.exec(SCHEMA);
+      migrate(db);
       const gallery = new Gallery(path, db);
       gallery.#reload();
       return gallery;
@@ -107,7 +132,7 @@ export class Gallery {
   }
 
   /** Adds faces to the identity called `name`, creating it if needed. */
-  enroll(name: string, embeddings: readonly { embedding: Float32Array; source: string }[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): Identity {
+  enroll(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): Identity {
     const now = Date.now();
     const tx = this.#db.transaction(() => {
       let row = this.#db.prepare('SELECT id FROM identities WHERE name = ?').get(name) as { id: string } | undefined;
@@ -120,8 +145,8 @@ export class Gallery {
         this.#db.prepare('UPDATE identities SET external_id = COALESCE(?, external_id), metadata = COALESCE(?, metadata) WHERE id = ?')
           .run(options.externalId ?? null, options.metadata ? JSON.stringify(options.metadata) : null, row.id);
       }
-      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?)');
-      for (const e of embeddings) insert.run(row.id, toBlob(e.embedding), e.source, now);
+      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
+      for (const e of embeddings) insert.run(row.id, toBlob(e.embedding), e.source, e.sha256 ?? null, now);
       return row.id;
     });
     const id = tx();
@@ -130,7 +155,7 @@ export class Gallery {
   }
 
   /** Creates a new identity with its faces in one transaction; VIGIL_ERR_IDENTITY_EXISTS when the name is taken. */
-  create(name: string, embeddings: readonly { embedding: Float32Array; source: string }[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): IdentitySummary {
+  create(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): IdentitySummary {
     const id = randomUUID();
     const now = Date.now();
     const tx = this.#db.transaction(() => {
@@ -138,8 +163,8 @@ export class Gallery {
       this.#db
         .prepare('INSERT INTO identities (id, name, external_id, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(id, name, options.externalId ?? null, options.metadata ? JSON.stringify(options.metadata) : null, now);
-      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?)');
-      for (const e of embeddings) insert.run(id, toBlob(e.embedding), e.source, now);
+      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
+      for (const e of embeddings) insert.run(id, toBlob(e.embedding), e.source, e.sha256 ?? null, now);
     });
     tx();
     this.#changed();
@@ -163,18 +188,20 @@ export class Gallery {
   }
 
   /** Adds one face to an existing identity; returns the face id. */
-  addFace(ref: string, embedding: Float32Array, source: string): number {
+  addFace(ref: string, embedding: Float32Array, source: string, sha256?: string): number {
     const found = this.#require(ref);
-    const result = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?)').run(found.id, toBlob(embedding), source, Date.now());
+    const result = this.#db
+      .prepare('INSERT INTO faces (identity_id, embedding, source, sha256, created_at) VALUES (?, ?, ?, ?, ?)')
+      .run(found.id, toBlob(embedding), source, sha256 ?? null, Date.now());
     this.#changed();
     return Number(result.lastInsertRowid);
   }
 
-  /** The ids of an identity's enrolled faces, oldest first. */
-  faceIds(ref: string): { id: number; source: string | null; createdAt: string }[] {
+  /** An identity's enrolled faces (id, source, photo sha256), oldest first. */
+  faceIds(ref: string): FaceRecord[] {
     const found = this.#require(ref);
-    const rows = this.#db.prepare('SELECT id, source, created_at FROM faces WHERE identity_id = ? ORDER BY id').all(found.id) as { id: number; source: string | null; created_at: number }[];
-    return rows.map((r) => ({ id: r.id, source: r.source, createdAt: new Date(r.created_at).toISOString() }));
+    const rows = this.#db.prepare('SELECT id, source, sha256, created_at FROM faces WHERE identity_id = ? ORDER BY id').all(found.id) as { id: number; source: string | null; sha256: string | null; created_at: number }[];
+    return rows.map((r) => ({ id: r.id, source: r.source, sha256: r.sha256, createdAt: new Date(r.created_at).toISOString() }));
   }
 
   removeFace(ref: string, faceId: number): boolean {

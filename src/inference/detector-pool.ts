@@ -90,7 +90,7 @@ export class DetectorPool implements Component<PoolState> {
     }
     const o = this.#options;
     if (o.watchModels) {
-      this.#watcher = new ModelWatcher(o.modelsDir ?? MODELS_DIR, o.watchDebounceMs ?? 500, () => void this.reload());
+      this.#watcher = new ModelWatcher(o.modelsDir ?? MODELS_DIR, o.watchDebounceMs ?? 500, () => void this.reload(), (error) => o.logger.warn({ err: error.message }, 'models folder watcher failed; watching again shortly'));
       this.#watcher.start();
     }
   }

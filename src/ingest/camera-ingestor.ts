@@ -243,6 +243,7 @@ export class CameraIngestor implements Component<CameraState> {
     const secrets = [this.url.forSource(), this.url.forSource(address)];
     const redact = (line: string): string => redactCredentialsInText(secrets.reduce((text, secret) => text.split(secret).join(this.url.redacted), line));
     const c = this.camera;
+    this.#options.logger.debug({ decoder: this.#options.backend.name, url: this.url.redacted, work: this.#work() }, 'starting the decoder');
     // Every callback checks the generation: output or an exit of a run that was replaced is ignored.
     const current = (): boolean => generation === this.#generation;
     this.#run = this.#options.backend.start({

@@ -1,4 +1,4 @@
-export { createLogger, type Logger } from './logger';
+export { createLogger, chooseLogFormat, type Logger, type LogFormat, type LogFormatSetting } from './logger';
 export { Metrics, type CameraHealth } from './metrics';
 export { inferenceMetrics, busMetrics, websocketMetrics, kafkaMetrics, webhookMetrics, mqttMetrics } from './component-metrics';
 export { readiness, type ComponentReadiness, type ReadinessInput } from './readiness';

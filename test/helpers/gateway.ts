@@ -13,6 +13,8 @@ export interface Gateway {
   readonly dataDir: string;
   /** Every log line printed so far (JSON objects; non-JSON lines kept as { raw }). */
   readonly logs: Record<string, unknown>[];
+  /** Everything printed on stdout and stderr so far, as text (up to 4 MB each). */
+  readonly output: () => { stdout: string; stderr: string };
 }
 
 /**
@@ -29,7 +31,10 @@ export async function startGateway(group: ProcessGroup, config: object, env: Rec
   });
   const logs: Record<string, unknown>[] = [];
   let buffered = '';
+  let stdoutText = '';
+  let stderrText = '';
   child.stdout?.on('data', (chunk: Buffer) => {
+    if (stdoutText.length < 4 * 1024 ** 2) stdoutText += chunk.toString();
     buffered += chunk.toString();
     const lines = buffered.split('\n');
     buffered = lines.pop() ?? '';
@@ -43,7 +48,10 @@ export async function startGateway(group: ProcessGroup, config: object, env: Rec
     }
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+    if (stderrText.length < 4 * 1024 ** 2) stderrText += chunk.toString();
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setInterval(() => {
       const line = logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('Vigil listening'));
@@ -57,5 +65,5 @@ export async function startGateway(group: ProcessGroup, config: object, env: Rec
       reject(new Error(`gateway exited with ${String(code)} before listening: ${stderr}\n${JSON.stringify(logs.slice(-5))}`));
     });
   });
-  return { process: child, baseUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/v1/events`, dataDir, logs };
+  return { process: child, baseUrl: `http://127.0.0.1:${port}`, wsUrl: `ws://127.0.0.1:${port}/v1/events`, dataDir, logs, output: () => ({ stdout: stdoutText, stderr: stderrText }) };
 }

@@ -80,13 +80,21 @@ const BOUNDARY = 'vigilframe';
 
 /**
  * An IP camera's MJPEG feed: GET /video.mjpg answers multipart/x-mixed-replace and writes one JPEG
- * part every 1/fps seconds, looping over `frames`, until the client goes away.
+ * part every 1/fps seconds, looping over `frames`, until the client goes away. With `basicAuth`,
+ * only requests with those credentials get the feed (others: 401 and a Basic challenge).
  */
-export function serveMjpeg(frames: readonly Buffer[], fps: number): Promise<HttpCamera> {
+export function serveMjpeg(frames: readonly Buffer[], fps: number, options: { basicAuth?: { user: string; password: string } } = {}): Promise<HttpCamera> {
   const requests: string[] = [];
   const feeds = new Set<NodeJS.Timeout>();
+  const expected = options.basicAuth ? `Basic ${Buffer.from(`${options.basicAuth.user}:${options.basicAuth.password}`).toString('base64')}` : null;
   const server = createServer((request, response) => {
     requests.push(request.url ?? '');
+    // A camera with a password: anything but the right credentials is challenged, as IP cameras do.
+    if (expected && request.headers.authorization !== expected) {
+      requests.push(`401 ${request.headers.authorization ? 'wrong credentials' : 'no credentials'}`);
+      response.writeHead(401, { 'www-authenticate': 'Basic realm="camera"', 'content-type': 'text/plain' }).end('unauthorized');
+      return;
+    }
     if (request.url !== '/video.mjpg') {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;

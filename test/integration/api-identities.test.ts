@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -96,9 +97,11 @@ describe('control plane API: identities (real models, gallery, sharp)', () => {
     const added = await t.request({ method: 'POST', url: `/v1/identities/${biden.id}/faces`, as: 'operator', payload: { image: photo('biden', 'biden2.jpg').toString('base64') } });
     assert.equal(added.statusCode, 201, added.body);
     const { faceId } = added.json() as { faceId: number };
-    const faces = (await t.request({ method: 'GET', url: `/v1/identities/${biden.id}/faces`, as: 'viewer' })).json() as { id: number; source: string }[];
+    const faces = (await t.request({ method: 'GET', url: `/v1/identities/${biden.id}/faces`, as: 'viewer' })).json() as { id: number; source: string; sha256: string | null }[];
     assert.deepEqual(faces.map((f) => f.id).at(-1), faceId);
     assert.equal(faces.length, 2);
+    // Each face names the sha256 of the photo it came from (what `vigil enroll --dir` skips on).
+    assert.equal(faces.at(-1)?.sha256, createHash('sha256').update(photo('biden', 'biden2.jpg')).digest('hex'));
     assert.equal((await t.request({ method: 'GET', url: `/v1/identities/${biden.id}`, as: 'viewer' })).json<{ faces: number }>().faces, 2);
     assert.equal((await t.request({ method: 'DELETE', url: `/v1/identities/${biden.id}/faces/${faceId}`, as: 'operator' })).statusCode, 204);
     assert.equal((await t.request({ method: 'DELETE', url: `/v1/identities/${biden.id}/faces/${faceId}`, as: 'operator' })).statusCode, 404);

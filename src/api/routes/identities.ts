@@ -114,10 +114,10 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
     {
       config: viewer,
       schema: {
-        summary: 'enrolled faces of an identity (ids, sources), oldest first',
+        summary: 'enrolled faces of an identity (ids, sources, sha256 of the photo), oldest first',
         tags,
         params: idParams,
-        response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, source: { type: ['string', 'null'] }, createdAt: { type: 'string' } } } } },
+        response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, source: { type: ['string', 'null'] }, sha256: { type: ['string', 'null'] }, createdAt: { type: 'string' } } } } },
       },
     },
     async (request) => control().faces(request.params.id),

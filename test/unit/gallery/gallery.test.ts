@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { Gallery, topK } from '../../../src/gallery';
 
 const unit = (...v: number[]) => {
@@ -52,6 +53,29 @@ describe('gallery store (SQLite, WAL)', () => {
     } finally {
       gateway.close();
       cli.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('records the photo sha256 of each face, and adds the column to a gallery file made before it existed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-gallery-'));
+    try {
+      // The faces table as the first release created it (no sha256 column), with one face in.
+      const old = new Database(join(dir, 'gallery.db'));
+      old.exec(`CREATE TABLE identities (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, external_id TEXT, metadata TEXT, created_at INTEGER NOT NULL);
+        CREATE TABLE faces (id INTEGER PRIMARY KEY, identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE, embedding BLOB NOT NULL, source TEXT, created_at INTEGER NOT NULL);
+        INSERT INTO identities VALUES ('id-ada', 'Ada', NULL, NULL, 1);
+        INSERT INTO faces (identity_id, embedding, source, created_at) VALUES ('id-ada', x'0000803f', 'old.jpg', 1);`);
+      old.close();
+      const gallery = Gallery.open(dir);
+      try {
+        gallery.enroll('Ada', [{ embedding: unit(1, 0, 0), source: 'new.jpg', sha256: 'ab'.repeat(32) }]);
+        gallery.addFace('Ada', unit(0, 1, 0), 'upload:image', 'cd'.repeat(32));
+        assert.deepEqual(gallery.faceIds('Ada').map((f) => [f.source, f.sha256]), [['old.jpg', null], ['new.jpg', 'ab'.repeat(32)], ['upload:image', 'cd'.repeat(32)]]);
+      } finally {
+        gallery.close();
+      }
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
