@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Resolution } from './media';
+import { SCENES, type Scene } from './scenes';
 
 export type Suite = 'cameras' | 'events' | 'all';
 
@@ -13,6 +14,11 @@ export interface BenchArgs {
   readonly suite: Suite;
   /** Run the gateway phase twice: `ingest.degradeTo: off`, then the default (keyframes). */
   readonly adaptiveCompare: boolean;
+  /** Live RTSP cameras (GStreamer's server, RTP over TCP) or files paced by the gateway. */
+  readonly source: 'rtsp' | 'file';
+  readonly scene: Scene;
+  /** `ingest.idle.mode`: keyframes when idle (the product default) or off. */
+  readonly idle: boolean;
 }
 
 /** A bad command line: reported as a message and usage, without a stack. */
@@ -23,6 +29,7 @@ export class UsageError extends Error {
 export const USAGE = [
   'Usage: npm run bench -- --cameras N --seconds S [--resolution 640x360|1280x720|1920x1080] [--workers W]',
   '                        [--recognition on|off] [--suite cameras|events|all] [--adaptive-compare]',
+  '                        [--source rtsp|file] [--scene faces|idle|idle-then-face] [--idle on|off]',
 ].join('\n');
 const RESOLUTIONS = ['640x360', '1280x720', '1920x1080'];
 const SUITES: readonly Suite[] = ['cameras', 'events', 'all'];
@@ -40,7 +47,7 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values: { cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean };
+  let values: { cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean; source?: string; scene?: string; idle?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -52,6 +59,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         recognition: { type: 'string' },
         suite: { type: 'string' },
         'adaptive-compare': { type: 'boolean' },
+        source: { type: 'string' },
+        scene: { type: 'string' },
+        idle: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -70,5 +80,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     recognition: oneOf('recognition', values.recognition ?? 'on', ['on', 'off']) === 'on',
     suite,
     adaptiveCompare: values['adaptive-compare'] ?? false,
+    source: oneOf('source', values.source ?? 'rtsp', ['rtsp', 'file']),
+    scene: oneOf('scene', values.scene ?? 'faces', SCENES),
+    idle: oneOf('idle', values.idle ?? 'on', ['on', 'off']) === 'on',
   };
 }

@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { UsageError, parseBenchArgs, type BenchArgs } from './args';
-import { linkCameraClips } from './cams';
+import { linkCameraClips, rtspCameras, type BenchCamera } from './cams';
+import { RtspSource } from './rtsp-source';
+import { prepareScene } from './scenes';
 import { runEventsSuite } from './events-suite';
 import { GATEWAY_LOG } from './gateway';
 import { runGatewayPhase, type PhaseFigures } from './gateway-phase';
@@ -16,19 +18,39 @@ function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
 
+/** Enough clip for the warm-up, every phase and the stops between them. */
+function clipSeconds(args: BenchArgs): number {
+  return (args.seconds + 30) * (args.adaptiveCompare ? 2 : 1) + 30;
+}
+
 async function runCameraSuite(args: BenchArgs): Promise<CameraSuiteResult> {
   const resolution = `${args.resolution.width}x${args.resolution.height}`;
-  log(`Preparing the ${resolution} clip`);
-  const clip = await prepareClip(args.resolution);
-  const cameras = linkCameraClips(clip, args.cameras);
-  log(`  ${clip} (one link per camera under loadtest/.cache/cams/)`);
+  log(`Preparing the ${resolution} ${args.scene} scene`);
+  const { clip: sceneClip } = await prepareScene(args.scene, args.resolution, clipSeconds(args));
+  let source: RtspSource | null = null;
+  let cameras: BenchCamera[];
+  if (args.source === 'rtsp') {
+    source = await RtspSource.start(sceneClip);
+    cameras = rtspCameras(source.url, args.cameras);
+    log(`  ${sceneClip} served live by GStreamer's RTSP server at ${source.url} (each camera its own session, RTP over TCP)`);
+  } else {
+    cameras = linkCameraClips(sceneClip, args.cameras);
+    log(`  ${sceneClip} (one link per camera under loadtest/.cache/cams/)`);
+  }
+  try {
+    return await measureCameras(args, cameras, args.scene === 'faces' ? sceneClip : await prepareClip(args.resolution));
+  } finally {
+    await source?.stop();
+  }
+}
 
+async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: string): Promise<CameraSuiteResult> {
   // With --adaptive-compare, "off" first and the product default last: the default is the one the ratio is about.
   const configs: (BenchDegradeTo | undefined)[] = args.adaptiveCompare ? ['off', undefined] : [undefined];
   const phases: PhaseFigures[] = [];
   for (const degradeTo of configs) {
-    log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'} (log: ${GATEWAY_LOG})`);
-    phases.push(await runGatewayPhase({ cameras, workers: args.workers, seconds: args.seconds, recognition: args.recognition, log, ...(degradeTo !== undefined && { degradeTo }) }));
+    log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'} (log: ${GATEWAY_LOG})`);
+    phases.push(await runGatewayPhase({ cameras, workers: args.workers, seconds: args.seconds, recognition: args.recognition, idle: args.idle, log, ...(degradeTo !== undefined && { degradeTo }) }));
   }
 
   log(`Bare decode limit: ${args.cameras} ffmpeg without -re, ${args.seconds} s`);
@@ -65,6 +87,9 @@ async function main(): Promise<void> {
     cores: availableParallelism(),
     recognition: args.recognition,
     suite: args.suite,
+    source: args.source,
+    scene: args.scene,
+    idle: args.idle,
     ...(cameraSuite && { cameraSuite }),
     ...(events && { events }),
   };

@@ -15,6 +15,8 @@ export interface GatewayConfigOptions {
   readonly recognition: boolean;
   /** `ingest.degradeTo`; undefined leaves the product default (keyframes). */
   readonly degradeTo?: BenchDegradeTo;
+  /** `ingest.idle.mode`: idle cameras on key frames (the product default) or never idle. */
+  readonly idle: boolean;
 }
 
 /** The person enrolled before the gateway starts, so recognition latency has tracks to name. */
@@ -24,15 +26,16 @@ const ENROL_TIMEOUT_MS = 60_000;
 export function streamsYaml(options: GatewayConfigOptions): string {
   const cameras = options.cameras.map((c) => ({
     id: c.id,
-    url: `file:${c.path}`,
+    url: c.url,
     ...ANALYSIS,
     recognition: options.recognition,
     // Per-frame events are off by default since recognition; the latency figure is measured on them.
     detectedEvents: true,
   }));
+  const ingest = { ...(options.degradeTo !== undefined && { degradeTo: options.degradeTo }), ...(!options.idle && { idle: { mode: 'off' } }) };
   return stringify({
     gateway: { allowLocalFiles: true },
-    ...(options.degradeTo !== undefined && { ingest: { degradeTo: options.degradeTo } }),
+    ...(Object.keys(ingest).length > 0 && { ingest }),
     inference: { workers: options.workers },
     cameras,
   });

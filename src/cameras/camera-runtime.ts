@@ -55,6 +55,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   readonly #urlForDisplay: string;
   readonly #refusal: VigilError | null;
   #activity: Activity = activeSince(Date.now());
+  /** When the packet that woke this camera arrived, until the first frame after it is analysed. */
+  #wokeAt: number | null = null;
   #stateReason: string | null = null;
 
   constructor(camera: CameraConfig, origin: CameraOrigin, services: CameraServices) {
@@ -160,7 +162,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   sample(now: number): CameraSample | null {
     const ingestor = this.#ingestor;
     if (!ingestor || this.state !== 'streaming') return null;
-    const { lagMs, cost } = this.#load.take(ingestor.decoderPid, now);
+    const { lagMs, cost, decoderCpuSeconds } = this.#load.take(ingestor.decoderPid, now);
+    this.#telemetry.decoderCpu(decoderCpuSeconds);
     return { camera: this.config.id, mode: ingestor.mode, floor: this.#floor, idle: ingestor.idle, lagMs, cost };
   }
 
@@ -233,6 +236,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   decoderEvent(event: DecoderEvent): void {
     if (event.kind !== 'woke' || event.reason !== 'motion') return;
     this.#telemetry.woke(event.catchUpMs);
+    this.#wokeAt = event.at;
     this.#observe({ kind: 'motion', at: Date.now() }, `motion (a ${event.motionBytes ?? '?'}-byte P-frame against ${event.baselineBytes ?? '?'} usual); caught up ${event.catchUpPackets} packets in ${event.catchUpMs} ms`);
   }
 
@@ -241,7 +245,11 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   analysed(analysis: FrameAnalysis): void {
     const now = Date.now();
     this.#load.analysed(now - analysis.capturedAt, analysis.inferenceMs);
-    this.#telemetry.frameAnalysed(analysis.faces.length);
+    this.#telemetry.frameAnalysed(analysis.faces.length, now - analysis.capturedAt);
+    if (this.#wokeAt !== null && analysis.capturedAt >= this.#wokeAt) {
+      this.#telemetry.wakeAnalysed(now - this.#wokeAt);
+      this.#wokeAt = null;
+    }
     this.#observe({ kind: 'analysed', faces: analysis.faces.length, at: now }, 'a face');
     if (!this.config.detectedEvents || analysis.faces.length === 0) return;
     this.#services.publisher.publish(detectionDraft(this.#services.eventSource, this.config.id, analysis));

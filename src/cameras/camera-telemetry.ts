@@ -17,6 +17,8 @@ export class CameraTelemetry {
   readonly #analyzed;
   readonly #detections;
   readonly #age;
+  readonly #lag;
+  readonly #decodeCpu;
 
   constructor(camera: string, metrics: Metrics, logger: Logger) {
     this.#camera = camera;
@@ -27,6 +29,8 @@ export class CameraTelemetry {
     this.#analyzed = metrics.framesAnalyzed.labels(labels);
     this.#detections = metrics.faceDetections.labels(labels);
     this.#age = metrics.frameAgeAtAnalysisSeconds.labels(labels);
+    this.#lag = metrics.analysisLagSeconds.labels(labels);
+    this.#decodeCpu = metrics.cameraDecodeCpuSeconds.labels(labels);
     metrics.setCameraMode(camera, 'full', DECODE_MODES);
     metrics.cameraIdle.set({ camera }, 0);
   }
@@ -48,9 +52,20 @@ export class CameraTelemetry {
     this.#age.observe(ageMs / 1000);
   }
 
-  frameAnalysed(faces: number): void {
+  frameAnalysed(faces: number, lagMs: number): void {
     this.#analyzed.inc();
     this.#detections.inc(faces);
+    this.#lag.observe(lagMs / 1000);
+  }
+
+  /** The first frame after a wake on motion is analysed, `ms` after the packet that woke the camera arrived. */
+  wakeAnalysed(ms: number): void {
+    this.#metrics.cameraWakeSeconds.observe({ camera: this.#camera }, ms / 1000);
+  }
+
+  /** CPU its decoder process used since the last check. */
+  decoderCpu(seconds: number): void {
+    if (seconds > 0) this.#decodeCpu.inc(seconds);
   }
 
   /** A `vigil.face.detected` event went out for a frame captured at `capturedAt`. */

@@ -51,7 +51,18 @@ export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork }
 export type DecoderEvent =
   | { readonly kind: 'opened'; readonly codec: string; readonly width: number; readonly height: number; readonly fps: number | null }
   | { readonly kind: 'progress'; readonly packets: number; readonly bytes: number; readonly keyframes: number; readonly decoded: number; readonly emitted: number }
-  | { readonly kind: 'woke'; readonly reason: 'motion' | 'command'; readonly catchUpPackets: number; readonly catchUpMs: number; readonly motionBytes?: number; readonly baselineBytes?: number };
+  | {
+      readonly kind: 'woke';
+      readonly reason: 'motion' | 'command';
+      readonly catchUpPackets: number;
+      readonly catchUpMs: number;
+      /** Wall time (ms since the epoch) the packet that woke it arrived. */
+      readonly at: number;
+      /** Its position in the stream (ms), for measuring how late after a change motion was seen. */
+      readonly streamMs?: number;
+      readonly motionBytes?: number;
+      readonly baselineBytes?: number;
+    };
 
 export const MESSAGE_FRAME = 1;
 export const MESSAGE_EVENT = 2;

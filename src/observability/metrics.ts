@@ -39,6 +39,9 @@ export class Metrics {
   readonly cameraWorkChanges: Counter<'camera' | 'to'>;
   readonly cameraWakeCatchUpSeconds: Histogram;
   readonly capacityLagSeconds: Gauge;
+  readonly analysisLagSeconds: Histogram<'camera'>;
+  readonly cameraWakeSeconds: Histogram<'camera'>;
+  readonly cameraDecodeCpuSeconds: Counter<'camera'>;
   readonly frameAgeAtAnalysisSeconds: Histogram<'camera'>;
   #cameraHealth: () => readonly CameraHealth[] = () => [];
   readonly websocketDisconnects: Counter<'reason'>;
@@ -133,6 +136,21 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
+    this.analysisLagSeconds = new Histogram({
+      name: 'vigil_analysis_lag_seconds',
+      help: 'From a frame leaving the decoder to its analysis being done (what the capacity controller watches)',
+      labelNames: ['camera'],
+      buckets: [0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.8, 1.5, 3, 10],
+      registers,
+    });
+    this.cameraWakeSeconds = new Histogram({
+      name: 'vigil_camera_wake_seconds',
+      help: 'From the packet that woke an idle camera (motion) arriving to the first frame after it analysed',
+      labelNames: ['camera'],
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+      registers,
+    });
+    this.cameraDecodeCpuSeconds = new Counter({ name: 'vigil_camera_decode_cpu_seconds_total', help: "CPU time of each camera's decoder process", labelNames: ['camera'], registers });
     this.capacityLagSeconds = new Gauge({ name: 'vigil_capacity_analysis_lag_seconds', help: "The capacity controller's measure: 90th percentile analysis lag over the active cameras at its last check", registers });
     this.frameAgeAtAnalysisSeconds = new Histogram({
       name: 'vigil_frame_age_at_analysis_seconds',

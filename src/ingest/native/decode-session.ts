@@ -54,6 +54,8 @@ export class DecodeSession {
   #stats = { packets: 0, bytes: 0, keyframes: 0, decoded: 0, emitted: 0 };
   #lastProgress = 0;
   #pace: { wallStart: number; firstPts: number } | null = null;
+  /** The first packet's time (ms): stream positions are counted from the connection. */
+  #firstPtsMs: number | null = null;
 
   constructor(libraries: FFmpegLibraries, setup: DecoderSetup, out: SessionOutput) {
     const { av, c } = libraries;
@@ -166,6 +168,10 @@ export class DecodeSession {
   async #onPacket(): Promise<void> {
     const packet = this.#packet;
     const key = packet.isKeyframe;
+    if (this.#firstPtsMs === null && packet.pts !== this.#c.AV_NOPTS_VALUE) {
+      const tb = this.#input.streams?.[this.#stream]?.timeBase;
+      if (tb) this.#firstPtsMs = (Number(packet.pts) * tb.num * 1000) / tb.den;
+    }
     this.#stats.packets += 1;
     this.#stats.bytes += packet.size;
     if (key) this.#stats.keyframes += 1;
@@ -186,7 +192,7 @@ export class DecodeSession {
     const baselineBytes = this.#motion.baseline;
     const seen = observeMotion(this.#setup.motion, this.#motion, packet.size);
     this.#motion = seen.state;
-    if (seen.motion) this.#wake('motion', { motionBytes: packet.size, baselineBytes: Math.round(baselineBytes) });
+    if (seen.motion) this.#wake('motion', { motionBytes: packet.size, baselineBytes: Math.round(baselineBytes), ...this.#streamMs(packet) });
   }
 
   /** Keeps a clone of each packet since the last key frame, within bounds; past them, catching up is impossible until the next key frame. */
@@ -230,8 +236,9 @@ export class DecodeSession {
   }
 
   /** Decode everything from now on, from the last key frame on (the decoder was reset after it); only the newest frame goes out. */
-  #wake(reason: 'motion' | 'command', detail: { motionBytes?: number; baselineBytes?: number } = {}): void {
+  #wake(reason: 'motion' | 'command', detail: { motionBytes?: number; baselineBytes?: number; streamMs?: number } = {}): void {
     const started = performance.now();
+    const at = Date.now();
     this.#work = { ...this.#work, decode: 'all' };
     const catchUp = this.#gopBroken ? [] : this.#gop;
     if (this.#gopBroken) this.#awaitKey = true;
@@ -239,7 +246,7 @@ export class DecodeSession {
     this.#clearGop();
     this.#gopBroken = true;
     this.#motion = NO_MOTION_YET;
-    this.#out.event({ kind: 'woke', reason, catchUpPackets: catchUp.length, catchUpMs: Math.round(performance.now() - started), ...detail });
+    this.#out.event({ kind: 'woke', reason, catchUpPackets: catchUp.length, catchUpMs: Math.round(performance.now() - started), at, ...detail });
   }
 
   /** `silent`: decoded for its references only; `catch-up`: the newest frame of a catch-up, always sent. */
@@ -308,6 +315,14 @@ export class DecodeSession {
     scaled.allocBuffer();
     this.#scaler = { sws, box, scaled, key };
     return this.#scaler;
+  }
+
+  /** A packet's presentation time in ms of the stream, when it has one. */
+  #streamMs(packet: AvPacket): { streamMs?: number } {
+    const stream = this.#input.streams?.[this.#stream];
+    if (!stream || packet.pts === this.#c.AV_NOPTS_VALUE || this.#firstPtsMs === null) return {};
+    const tb = stream.timeBase;
+    return { streamMs: Math.round((Number(packet.pts) * tb.num * 1000) / tb.den - this.#firstPtsMs) };
   }
 
   /** Files play at their own rate, as a live camera would. */
