@@ -17,4 +17,4 @@ export { FrameBufferPool, type Frame } from './frame';
 export { FrameRing, ringCapacity, type DropReason } from './frame-ring';
 export { FrameSlicer } from './frame-slicer';
 export { letterbox } from './native/letterbox';
-export { observeMotion, NO_MOTION_YET, type MotionState } from './native/motion';
+export { observeMotion, afterKeyframe, NO_MOTION_YET, type MotionState } from './native/motion';

@@ -14,7 +14,8 @@ import { startGateway, type Gateway } from '../helpers/gateway';
 import { waitFor } from '../helpers/wait';
 
 const run = promisify(execFile);
-const IDLE_SECONDS = 6;
+// Not a whole number of key-frame intervals: the face must arrive on a P-frame, as it would at random.
+const IDLE_SECONDS = 6.5;
 
 interface Event {
   readonly type: string;

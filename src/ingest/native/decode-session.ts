@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { FLAG_CATCH_UP, FLAG_KEYFRAME, type DecodeWork, type DecoderEvent, type DecoderSetup } from '../decoder-protocol';
 import { letterbox, type Letterbox } from './letterbox';
 import type { AvCodecContext, AvFrame, AvPacket, AvScaler, FFmpegLibraries, LibAv } from './libav';
-import { NO_MOTION_YET, observeMotion, type MotionState } from './motion';
+import { NO_MOTION_YET, afterKeyframe, observeMotion, type MotionState } from './motion';
 
 /** Where a session's output goes (the decoder process's stdout). */
 export interface SessionOutput {
@@ -185,6 +185,7 @@ export class DecodeSession {
     this.#keep(packet, key);
     if (key) {
       this.#awaitKey = false;
+      this.#motion = afterKeyframe(this.#motion);
       this.#decodeAlone(packet);
       return;
     }
