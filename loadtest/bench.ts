@@ -5,7 +5,7 @@ import { RtspSource } from './rtsp-source';
 import { prepareScene } from './scenes';
 import { runEventsSuite } from './events-suite';
 import { GATEWAY_LOG } from './gateway';
-import { runGatewayPhase, type PhaseFigures } from './gateway-phase';
+import { GATEWAY_WARM_UP_MS, IDLE_WARM_UP_MS, runGatewayPhase, type PhaseFigures } from './gateway-phase';
 import type { BenchDegradeTo } from './gateway-config';
 import { measureDecodeLimit, measureDetectorLimit } from './limits';
 import { ANALYSIS, decodeFrames, prepareClip } from './media';
@@ -20,7 +20,7 @@ function log(line: string): void {
 
 /** Enough clip for the warm-up, every phase and the stops between them. */
 function clipSeconds(args: BenchArgs): number {
-  return (args.seconds + 30) * (args.adaptiveCompare ? 2 : 1) + 30;
+  return (args.seconds + 45) * (args.adaptiveCompare ? 2 : 1) + 30;
 }
 
 async function runCameraSuite(args: BenchArgs): Promise<CameraSuiteResult> {
@@ -50,7 +50,8 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
   const phases: PhaseFigures[] = [];
   for (const degradeTo of configs) {
     log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'} (log: ${GATEWAY_LOG})`);
-    phases.push(await runGatewayPhase({ cameras, workers: args.workers, seconds: args.seconds, recognition: args.recognition, idle: args.idle, log, ...(degradeTo !== undefined && { degradeTo }) }));
+    const warmUpMs = args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
+    phases.push(await runGatewayPhase({ cameras, workers: args.workers, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }) }));
   }
 
   log(`Bare decode limit: ${args.cameras} ffmpeg without -re, ${args.seconds} s`);

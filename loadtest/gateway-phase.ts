@@ -8,8 +8,10 @@ import { MachineLoad, UsageSampler, type UsageSummary } from './proc-stats';
 import { scrape } from './prometheus';
 import { recognitionFigures, type RecognitionFigures } from './recognition-figures';
 
-/** Lets every ffmpeg reach steady streaming and the models warm up before anything is counted. */
+/** Lets every decoder reach steady streaming and the models warm up before anything is counted. */
 export const GATEWAY_WARM_UP_MS = 3000;
+/** An empty scene is measured once the cameras had the time to go idle (ingest.idle.afterMs, 10 s, and a margin). */
+export const IDLE_WARM_UP_MS = 15_000;
 
 export interface PhaseOptions {
   readonly cameras: readonly BenchCamera[];
@@ -18,6 +20,7 @@ export interface PhaseOptions {
   readonly recognition: boolean;
   readonly degradeTo?: BenchDegradeTo;
   readonly idle: boolean;
+  readonly warmUpMs: number;
   readonly log: (line: string) => void;
 }
 
@@ -84,7 +87,7 @@ function eventLoopLagMs(samples: readonly { name: string; value: number }[]): nu
 async function measureWindow(gateway: GatewayProcess, options: PhaseOptions): Promise<WindowFigures> {
   const recorder = await EventRecorder.connect(`ws://127.0.0.1:${gateway.port}/v1/events`);
   try {
-    await sleep(GATEWAY_WARM_UP_MS);
+    await sleep(options.warmUpMs);
     const before = await scrape(gateway.baseUrl);
     if (!anyDecoded(before)) {
       throw new Error(`no camera decoded a frame during warm-up (${gateway.problems.join(' | ') || 'no warnings'}); see ${GATEWAY_LOG}`);
@@ -126,7 +129,7 @@ async function measureWindow(gateway: GatewayProcess, options: PhaseOptions): Pr
 
 export async function runGatewayPhase(options: PhaseOptions): Promise<PhaseFigures> {
   const gateway = await GatewayProcess.start(options);
-  options.log(`  gateway pid ${gateway.pid} listening on port ${gateway.port}; warming up ${GATEWAY_WARM_UP_MS / 1000} s`);
+  options.log(`  gateway pid ${gateway.pid} listening on port ${gateway.port}; warming up ${options.warmUpMs / 1000} s`);
   let figures: WindowFigures | undefined;
   let failure: unknown;
   try {

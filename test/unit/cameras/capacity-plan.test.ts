@@ -57,6 +57,23 @@ describe('capacity plan (time-based, one camera at a time)', () => {
     assert.equal(after.restoreChecks, 6);
   });
 
+  it('fairness: identical cameras are lowered in turn (a lowered camera costs less), never one twice before all once', () => {
+    const cost = { full: 0.4, 'half-fps': 0.25, keyframes: 0.05 } as const;
+    const modes: Record<string, CameraSample['mode']> = { a: 'full', b: 'full', c: 'full', d: 'full' };
+    let state = INITIAL_CAPACITY;
+    const order: string[] = [];
+    for (let t = 0; t < 24; t++) {
+      const samples = Object.entries(modes).map(([camera, mode]) => cam(camera, 1500, cost[mode], { mode }));
+      const decision = planCapacity(LIMITS, state, samples, t * 1000);
+      state = decision.state;
+      if (decision.change) {
+        modes[decision.change.camera] = decision.change.mode;
+        order.push(`${decision.change.camera}->${decision.change.mode}`);
+      }
+    }
+    assert.deepEqual(order, ['a->half-fps', 'b->half-fps', 'c->half-fps', 'd->half-fps', 'a->keyframes', 'b->keyframes', 'c->keyframes', 'd->keyframes']);
+  });
+
   it('lag in between the watermarks changes nothing', () => {
     const middle = [cam('a', 500, 0.5, { mode: 'half-fps' })];
     assert.deepEqual(run(Array.from({ length: 10 }, () => middle)).changes, []);
