@@ -2,7 +2,7 @@ import { bucketQuantile, histogramDelta, type HistogramDelta } from './histogram
 import { counterDelta, sumBy, total as sumOf, type PromSample } from './prometheus';
 
 /** Every reason the gateway counts a dropped frame under (src/ingest, src/camera-runtime.ts). */
-export const DROP_REASONS = ['ring_full', 'stale', 'late', 'inference_error', 'stopped'] as const;
+export const DROP_REASONS = ['ring_full', 'stale', 'inference_error', 'stopped'] as const;
 const AGE_METRIC = 'vigil_frame_age_at_analysis_seconds';
 const LAG_METRIC = 'vigil_analysis_lag_seconds';
 const WAKE_METRIC = 'vigil_camera_wake_seconds';

@@ -100,8 +100,8 @@ export class App {
       create: (camera, origin) => new CameraRuntime(camera, origin, services),
     });
     metrics.setCameraHealthSource(() => this.registry.health());
-    const { healthyLagMs, degradeLagMs, degradeAfterChecks, restoreAfterChecks } = config.ingest;
-    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, degradeAfterChecks, restoreAfterChecks }, logger, metrics });
+    const { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks } = config.ingest;
+    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks }, logger, metrics });
     this.http = new HttpServer({
       host: () => listenAddress(config.env.host, this.auth.enabled).host,
       port: config.env.port,

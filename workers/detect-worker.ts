@@ -68,7 +68,6 @@ async function init(): Promise<(task: DetectTask | EmbedTask | WorkerInfoTask) =
       for (const face of task.faces) embeddings.push(await analyzer.embed(rgb, task.width, task.height, face.landmarks));
       return moveBack({ embeddings, pixels: task.pixels, inferenceMs: performance.now() - started });
     }
-    if (task.notAfter !== undefined && Date.now() > task.notAfter) return moveBack({ faces: [], pixels: task.pixels, inferenceMs: 0, late: true });
     let faces = await detect(rgb, task.width, task.height);
     if (task.analyze) {
       const analysed: DetectedFace[] = [];

@@ -59,8 +59,6 @@ export interface DetectTask {
   readonly height: number;
   /** Also run landmarks, quality and liveness for every face. */
   readonly analyze?: boolean;
-  /** Ms since the epoch: reached after this, the frame is skipped (answered `late`, no inference). */
-  readonly notAfter?: number;
 }
 
 /** Embeds the given faces of a frame (aligned from their five landmarks). `pixels` moves and comes back. */
@@ -85,8 +83,6 @@ export interface WorkerInfoTask {
 
 export interface DetectResult {
   readonly faces: DetectedFace[];
-  /** The frame waited past its `notAfter` and was not analysed. */
-  readonly late?: boolean;
   /** The task's buffer, moved back so the camera can reuse it. */
   readonly pixels: ArrayBuffer;
   readonly inferenceMs: number;

@@ -92,7 +92,6 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       detector: services.detector,
       logger,
       listener: this,
-      dropLagMs: ingest.dropLagMs,
       ...(camera.recognition && { recognizer: this.#recognizer() }),
     });
     this.#telemetry.initialState(camera.enabled ? 'idle' : 'stopped');
@@ -258,10 +257,6 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
 
   failed(): void {
     this.#telemetry.frameDropped('inference_error');
-  }
-
-  dropped(): void {
-    this.#telemetry.frameDropped('late');
   }
 
   /** Feeds the idle policy; going idle or waking tells the decoder and is published. */

@@ -44,7 +44,7 @@ export class CameraTelemetry {
     this.#decoded.inc();
   }
 
-  frameDropped(reason: DropReason | 'inference_error' | 'late'): void {
+  frameDropped(reason: DropReason | 'inference_error'): void {
     this.#metrics.framesDropped.inc({ camera: this.#camera, reason });
   }
 

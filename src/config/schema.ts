@@ -76,7 +76,7 @@ export const configSchema = z
          */
         healthyLagMs: z.number().int().min(10).max(60_000).default(200),
         degradeLagMs: z.number().int().min(20).max(60_000).default(800),
-        /** A frame older than this when a worker would start on it is dropped (`late`): analysing it would only add lag. */
+        /** Over this, the box is far behind: one camera is lowered at every check, without waiting for degradeAfterChecks. */
         dropLagMs: z.number().int().min(50).max(600_000).default(1500),
         degradeAfterChecks: z.number().int().min(1).max(3600).default(3),
         restoreAfterChecks: z.number().int().min(1).max(3600).default(3),
@@ -102,6 +102,7 @@ export const configSchema = z
       })
       .strict()
       .refine((ingest) => ingest.healthyLagMs < ingest.degradeLagMs, { message: 'healthyLagMs must be below degradeLagMs', path: ['healthyLagMs'] })
+      .refine((ingest) => ingest.degradeLagMs <= ingest.dropLagMs, { message: 'dropLagMs must be at least degradeLagMs', path: ['dropLagMs'] })
       .prefault({}),
     inference: z
       .object({

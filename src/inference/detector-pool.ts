@@ -214,12 +214,12 @@ export class DetectorPool implements Component<PoolState> {
    * Detects faces in an RGB24 frame; with `analyze`, each face also gets landmarks, quality and
    * liveness. The buffer is detached while the worker holds it and comes back in the result.
    */
-  async detect(pixels: ArrayBuffer, width: number, height: number, analyze = false, notAfter?: number): Promise<DetectResult> {
+  async detect(pixels: ArrayBuffer, width: number, height: number, analyze = false): Promise<DetectResult> {
     const pool = this.#ready();
-    const task: DetectTask = notAfter === undefined ? { kind: 'detect', pixels, width, height, analyze } : { kind: 'detect', pixels, width, height, analyze, notAfter };
+    const task: DetectTask = { kind: 'detect', pixels, width, height, analyze };
     try {
       const result = (await pool.run(task, { transferList: [pixels] })) as DetectResult;
-      if (!result.late) this.#options.onInference?.(result.inferenceMs);
+      this.#options.onInference?.(result.inferenceMs);
       return result;
     } catch (error) {
       throw asVigilError(error, 'VIGIL_ERR_INFERENCE_FAILED');

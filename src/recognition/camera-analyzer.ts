@@ -23,8 +23,7 @@ export interface FrameSource {
 
 /** Runs the face detector on a frame (the inference pool). The buffer moves to a worker and comes back in the result. */
 export interface FrameDetector {
-  /** `notAfter` (ms since the epoch): a worker reaching the frame later skips it and answers `late` (analysing it would only add lag). */
-  detect(pixels: ArrayBuffer, width: number, height: number, analyze: boolean, notAfter?: number): Promise<DetectResult>;
+  detect(pixels: ArrayBuffer, width: number, height: number, analyze: boolean): Promise<DetectResult>;
 }
 
 /** The detector's answer for one frame. */
@@ -41,8 +40,6 @@ export interface FrameAnalysis {
 export interface AnalysisListener {
   analysed(analysis: FrameAnalysis): void;
   failed(error: VigilError): void;
-  /** The frame was too old when a worker got to it (`dropLagMs`) and was not analysed. */
-  dropped(): void;
 }
 
 export interface AnalyzerOptions {
@@ -50,8 +47,6 @@ export interface AnalyzerOptions {
   readonly detector: FrameDetector;
   readonly logger: Logger;
   readonly listener: AnalysisListener;
-  /** Frames older than this (since they left the decoder) when a worker gets to them are skipped. */
-  readonly dropLagMs?: number;
   /** With a recognizer, faces are analysed (landmarks, quality, liveness) and tracked. */
   readonly recognizer?: FaceRecognizer;
 }
@@ -89,15 +84,9 @@ export class CameraAnalyzer {
     const frame = source.takeFrame();
     if (!frame) return;
     const { seq, capturedAt, width, height } = frame;
-    const dropLagMs = this.#options.dropLagMs;
     this.#inFlight = detector
-      .detect(frame.data.buffer as ArrayBuffer, width, height, recognizer !== undefined, dropLagMs === undefined ? undefined : capturedAt + dropLagMs)
+      .detect(frame.data.buffer as ArrayBuffer, width, height, recognizer !== undefined)
       .then(async (result) => {
-        if (result.late) {
-          listener.dropped();
-          source.releaseBuffer(result.pixels);
-          return;
-        }
         this.framesAnalyzed += 1;
         listener.analysed({ seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs });
         // The recognizer may move the buffer to a worker again (embedding) and hands it back.
