@@ -13,7 +13,8 @@ export const GATEWAY_WARM_UP_MS = 3000;
 
 export interface PhaseOptions {
   readonly cameras: readonly BenchCamera[];
-  readonly workers: number;
+  readonly workers: number | 'auto';
+  readonly inference?: Readonly<Record<string, unknown>>;
   readonly seconds: number;
   readonly recognition: boolean;
   readonly degradeTo?: BenchDegradeTo;

@@ -90,7 +90,7 @@ export class App {
       identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
       tokens: new TokenService(this.auth, () => this.tokenStore),
       readiness: async () =>
-        readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
