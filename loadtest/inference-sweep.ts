@@ -123,8 +123,8 @@ export async function runSweep(o: SweepOptions): Promise<Sweep> {
   for (const size of o.sizes) {
     o.log(`  batch ${size}: detector (pool, then bare), then embedding (pool, then bare)`);
     detector.push(await point(o, size, 'detect', (pool, running, counts) => {
-      // Enough callers that every worker's next batch is full while its current one runs.
-      const callers = Array.from({ length: size * o.workers + o.workers }, (_, c) => c);
+      // Enough callers that every worker's next batch is full when its current one ends.
+      const callers = Array.from({ length: 2 * size * o.workers }, (_, c) => c);
       return callers.map(async (c) => {
         let buffer = (o.frames[c % o.frames.length] as ArrayBuffer).slice(0);
         while (running()) {
@@ -140,7 +140,7 @@ export async function runSweep(o: SweepOptions): Promise<Sweep> {
     }));
     const meanFaces = withFaces.reduce((n, w) => n + w.faces.length, 0) / withFaces.length;
     embedding.push(await point(o, size, 'embed', (pool, running, counts) => {
-      const callers = Array.from({ length: Math.ceil((size * o.workers) / meanFaces) + o.workers }, (_, c) => c);
+      const callers = Array.from({ length: Math.ceil((2 * size * o.workers) / meanFaces) }, (_, c) => c);
       return callers.map(async (c) => {
         const mine = withFaces[c % withFaces.length] as (typeof withFaces)[number];
         let buffer = mine.frame.slice(0);

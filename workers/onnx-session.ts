@@ -29,8 +29,8 @@ export function providerMissing(provider: ExecutionProvider): string | null {
   if (process.platform === 'win32' && existsSync(join(bindingFolder(), library.replace(/^lib/, '').replace(/\.so$/, '.dll')))) return null;
   return (
     `the ${provider} execution provider is not installed (${library} is missing next to onnxruntime-node's binding): ` +
-    'onnxruntime-node downloads it in its install script, which this project skips by default; on a GPU host install with ' +
-    '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm ci` after allowing the script (see deploy/README.md)'
+    'onnxruntime-node downloads it in its install script, which this project skips by default; on a GPU host run ' +
+    '`npm run install:cuda` after `npm ci` (see deploy/README.md, "GPU host")'
   );
 }
 

@@ -1,14 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { StateHolder, withTimeout, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
-import { MODELS_DIR, WORKERS_DIR } from '../config';
-import type { DetectFrame, DetectResult, DetectorSettings, EmbedFrame, EmbedResult, ExecutionProvider, Point, WorkerInfo } from '../../workers/protocol';
-import { createRunGate } from '../../workers/run-gate';
+import { MODELS_DIR } from '../config';
+import type { DetectFrame, DetectResult, EmbedFrame, EmbedResult, ExecutionProvider, Point, WorkerInfo } from '../../workers/protocol';
 import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';
+import { openWorkers, type Opened } from './worker-threads';
 import { BatchScheduler, type BatchLane } from './batch-scheduler';
 import { frameProblem, runDetectBatch, runEmbedBatch, takeOwnership, type BatchFigures } from './pool-lanes';
 import { resolveBatch, resolveProvider, resolveWorkers, type BatchSettings, type ProviderChoice, type ResolvedBatch, type ResolvedProvider } from './providers';
@@ -64,14 +63,6 @@ export interface PoolDescription {
 const MAX_QUEUED = 4096;
 const DEFAULT_GPU_RUNS = 1;
 
-interface Opened {
-  readonly pool: Piscina;
-  readonly info: WorkerInfo;
-  readonly hashes: Record<string, string>;
-  readonly workers: number;
-}
-
-const ANALYSIS_MODELS = ['landmarks', 'embedding', 'liveness'] as const;
 
 /**
  * The worker-thread pool that runs the face models. Frames from every camera queue in arrival
@@ -208,64 +199,20 @@ export class DetectorPool implements Component<PoolState> {
   }
 
   /** Verifies every model against the manifest and starts workers with them; throws a clear error otherwise. */
-  async #open(accelerated: boolean): Promise<Opened> {
+  #open(accelerated: boolean): Promise<Opened> {
     const o = this.#options;
-    const dir = o.modelsDir ?? MODELS_DIR;
-    const manifest = readManifest(dir);
-    const names = ['detector', ...(o.analysis ? ANALYSIS_MODELS : [])];
-    const paths: Record<string, string> = {};
-    const hashes: Record<string, string> = {};
-    for (const name of names) {
-      paths[name] = await verifyModel(dir, name, manifest);
-      hashes[name] = manifest.models[name]?.sha256 ?? '';
-    }
-    const workers = this.#workerCount(accelerated);
-    const batch = resolveBatch(o.batch ?? {}, accelerated);
-    const settings: DetectorSettings = {
-      modelPath: paths.detector as string,
-      ...(o.analysis && { landmarksPath: paths.landmarks as string, embeddingPath: paths.embedding as string, livenessPath: paths.liveness as string }),
+    return openWorkers({
+      modelsDir: o.modelsDir ?? MODELS_DIR,
+      analysis: o.analysis ?? false,
       tiles: o.tiles ?? false,
-      provider: this.#provider.request,
+      provider: this.#provider,
       intraOpThreads: o.intraOpThreads,
-      scoreThreshold: o.scoreThreshold,
-      iouThreshold: o.iouThreshold,
-      maxFaces: o.maxFaces,
-      maxBatchFrames: batch.frames.maxSize,
-      maxBatchFaces: batch.faces.maxSize,
-      // One gate per pool: a pool destroyed mid-run cannot leak permits into its successor.
-      runGate: createRunGate(this.#gpuRuns()),
-    };
-    const pool = new Piscina({
-      filename: join(WORKERS_DIR, 'detect-worker.js'),
-      minThreads: workers,
-      maxThreads: workers,
-      concurrentTasksPerWorker: 1,
-      // First in, first out. The scheduler never gives piscina more batches than workers, so its
-      // queue stays empty; kept for the model-info round trips (measured before batching: piscina's
-      // default order starved 4 of 16 cameras under overload).
-      stricterFIFO: true,
-      // Workers live as long as the pool (a number above Node's timer limit would fire at once).
-      idleTimeout: Infinity,
-      workerData: settings,
+      detection: { scoreThreshold: o.scoreThreshold, iouThreshold: o.iouThreshold, maxFaces: o.maxFaces },
+      workers: this.#workerCount(accelerated),
+      batch: resolveBatch(o.batch ?? {}, accelerated),
+      gpuRuns: this.#gpuRuns(),
+      logger: o.logger,
     });
-    try {
-      // One round trip proves the models load; its answer says which execution provider is in use.
-      const info = (await pool.run({ kind: 'info' })) as WorkerInfo;
-      if (info.providerError !== undefined) {
-        throw new VigilError('VIGIL_ERR_EXECUTION_PROVIDER', `inference.provider ${this.#provider.requested}: ${info.providerError}`, {
-          requested: this.#provider.requested,
-        });
-      }
-      if (info.fallbackReason !== undefined) {
-        // `auto` on a machine without a GPU is not worth a warning; an explicit GPU request is.
-        const level = this.#provider.requested === 'auto' ? 'info' : 'warn';
-        o.logger[level]({ wanted: this.#provider.requested, reason: info.fallbackReason }, 'execution provider unavailable; using CPU');
-      }
-      return { pool, info, hashes, workers };
-    } catch (error) {
-      await pool.destroy();
-      throw asVigilError(error, 'VIGIL_ERR_MODEL_LOAD');
-    }
   }
 
   /**

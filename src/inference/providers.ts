@@ -81,7 +81,7 @@ export interface ResolvedBatch {
  * company; on a GPU one run of many frames costs little more than one of a few.
  */
 export const BATCH_DEFAULTS = {
-  cpu: { maxFrames: 4, maxFaces: 8, maxWaitMs: 0 },
+  cpu: { maxFrames: 4, maxFaces: 4, maxWaitMs: 0 },
   gpu: { maxFrames: 16, maxFaces: 32, maxWaitMs: 2 },
 } as const;
 

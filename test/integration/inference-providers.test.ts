@@ -52,7 +52,7 @@ describe('execution providers', () => {
       assert.equal(result.code, 'VIGIL_ERR_EXECUTION_PROVIDER');
       assert.match(result.message, new RegExp(`^inference\\.provider ${provider}: `));
       // Where the provider library is absent (this project's default install) the message says so and how to get it.
-      if (providerMissing(provider) !== null) assert.match(result.message, /not installed.*ONNXRUNTIME_NODE_INSTALL=cuda12/);
+      if (providerMissing(provider) !== null) assert.match(result.message, /not installed.*npm run install:cuda/);
     });
   }
 
