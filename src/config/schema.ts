@@ -76,8 +76,8 @@ export const configSchema = z
       .prefault({}),
     inference: z
       .object({
-        /** Worker threads, or `auto`: every core but one on CPU (decoding needs it), a few on a GPU. */
-        workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default(1),
+        /** Worker threads, or `auto` (the default): one per core on CPU, a few on a GPU (src/inference/providers.ts). */
+        workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
         /** Where the models run. `auto`: CUDA when its provider is installed and a GPU answers, else CPU. */
         provider: z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu']).optional(),
         /** A requested GPU provider that cannot load: run on CPU with a warning instead of refusing to start. */

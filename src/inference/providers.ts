@@ -54,14 +54,16 @@ export function resolveProvider(settings: ProviderSettings): ResolvedProvider {
 }
 
 /**
- * `workers: auto`. On CPU, every core but one: decoding (ffmpeg), the event loop and the
- * kernel need the last one. On a GPU the workers only prepare batches and wait for the
- * accelerator, whose concurrent runs are capped: two more than the cap keep it fed.
+ * `workers: auto`. On CPU, one per core: decoding (ffmpeg) needs far less than a core per
+ * camera at analysis sizes (8 cameras at 640x360: about a quarter of one core), and measured on
+ * 2 cores with 8 cameras, 2 workers analysed 1.7-2x the frames of 1 (loadtest/README.md,
+ * "Worker count"). On a GPU the workers only prepare batches and wait for the accelerator,
+ * whose concurrent runs are capped: two more than the cap keep it fed.
  */
 export function resolveWorkers(workers: number | 'auto', machine: { cores: number; accelerated: boolean; gpuRuns: number }): number {
   if (workers !== 'auto') return workers;
-  const spare = Math.max(1, machine.cores - 1);
-  return machine.accelerated ? Math.min(spare, machine.gpuRuns + 2) : spare;
+  const cores = Math.max(1, machine.cores);
+  return machine.accelerated ? Math.min(cores, machine.gpuRuns + 2) : cores;
 }
 
 export interface BatchSettings {

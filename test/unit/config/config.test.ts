@@ -37,6 +37,7 @@ describe('configuration', () => {
     );
     assert.equal(config.gateway.allowLocalFiles, false);
     assert.deepEqual(config.inference.executionProviders, ['cpu']);
+    assert.equal(config.inference.workers, 'auto', 'one worker per core unless told otherwise');
   });
 
   const bad: Array<[string, unknown, RegExp]> = [

@@ -32,10 +32,11 @@ describe('resolveWorkers', () => {
     [3, 16, false, 3],
     [1, 2, true, 1],
     ['auto', 1, false, 1],
-    ['auto', 2, false, 1],
-    ['auto', 8, false, 7],
+    ['auto', 2, false, 2],
+    ['auto', 8, false, 8],
     ['auto', 16, true, 3],
-    ['auto', 2, true, 1],
+    ['auto', 2, true, 2],
+    ['auto', 0, false, 1],
   ];
   for (const [workers, cores, accelerated, expected] of table) {
     it(`workers ${workers} on ${cores} cores${accelerated ? ' with a GPU (1 concurrent run)' : ''}: ${expected}`, () =>
