@@ -8,8 +8,8 @@ import type { DetectFrame, DetectResult, EmbedFrame, EmbedResult, ExecutionProvi
 import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';
 import { openWorkers, type Opened } from './worker-threads';
-import { BatchScheduler, type BatchLane } from './batch-scheduler';
-import { frameProblem, runDetectBatch, runEmbedBatch, takeOwnership, type BatchFigures } from './pool-lanes';
+import type { BatchLane, BatchScheduler } from './batch-scheduler';
+import { createLanes, frameProblem, takeOwnership, type BatchFigures } from './pool-lanes';
 import { resolveBatch, resolveProvider, resolveWorkers, type BatchSettings, type ProviderChoice, type ResolvedBatch, type ResolvedProvider } from './providers';
 
 export type PoolState = 'idle' | 'starting' | 'ready' | 'closing' | 'closed' | 'failed';
@@ -59,10 +59,7 @@ export interface PoolDescription {
   readonly batchedModels: boolean;
 }
 
-/** Requests waiting per lane at most: far above one frame per camera. */
-const MAX_QUEUED = 4096;
 const DEFAULT_GPU_RUNS = 1;
-
 
 /**
  * The worker-thread pool that runs the face models. Frames from every camera queue in arrival
@@ -173,29 +170,15 @@ export class DetectorPool implements Component<PoolState> {
 
   #newScheduler(workers: number): BatchScheduler {
     const o = this.#options;
-    const scheduler = new BatchScheduler(workers);
-    const batch = (): ResolvedBatch => this.#batch;
-    this.#detectLane = scheduler.lane<DetectFrame, DetectResult>('detection', {
-      get limits() {
-        return batch().frames;
-      },
-      maxQueued: MAX_QUEUED,
-      weight: () => 1,
-      run: (frames, queuedMs) =>
-        runDetectBatch(this.#ready(), frames, queuedMs, (figures, perFrameMs) => {
-          o.onBatch?.(figures);
-          if (o.onInference) for (let i = 0; i < figures.frames; i++) o.onInference(perFrameMs);
-        }),
+    const lanes = createLanes(workers, {
+      batch: () => this.#batch,
+      pool: () => this.#ready(),
+      ...(o.onBatch && { onBatch: o.onBatch }),
+      ...(o.onInference && { onInference: o.onInference }),
     });
-    this.#embedLane = scheduler.lane<EmbedFrame, EmbedResult>('embedding', {
-      get limits() {
-        return batch().faces;
-      },
-      maxQueued: MAX_QUEUED,
-      weight: (frame) => frame.faces.length,
-      run: (frames, queuedMs) => runEmbedBatch(this.#ready(), frames, queuedMs, (figures) => o.onBatch?.(figures)),
-    });
-    return scheduler;
+    this.#detectLane = lanes.detect;
+    this.#embedLane = lanes.embed;
+    return lanes.scheduler;
   }
 
   /** Verifies every model against the manifest and starts workers with them; throws a clear error otherwise. */

@@ -1,7 +1,11 @@
 import type { Piscina } from 'piscina';
 import { VigilError } from '../errors';
 import type { BatchTimings, DetectBatchResult, DetectFrame, DetectResult, EmbedBatchResult, EmbedFrame, EmbedResult } from '../../workers/protocol';
-import type { Settled } from './batch-scheduler';
+import { BatchScheduler, type BatchLane, type Settled } from './batch-scheduler';
+import type { ResolvedBatch } from './providers';
+
+/** Requests waiting per lane at most: far above one frame per camera. */
+const MAX_QUEUED = 4096;
 
 /** One batch's figures, for metrics and the benchmark: reported once per batch, never per frame. */
 export interface BatchFigures {
@@ -70,4 +74,43 @@ export async function runEmbedBatch(
     const share = (frames[i] as EmbedFrame).faces.length / Math.max(1, faces);
     return { ok: true, value: { embeddings: outcome.embeddings, pixels: result.pixels[i] as ArrayBuffer, inferenceMs: result.timings.totalMs * share } };
   });
+}
+
+export interface Lanes {
+  readonly scheduler: BatchScheduler;
+  readonly detect: BatchLane<DetectFrame, DetectResult>;
+  readonly embed: BatchLane<EmbedFrame, EmbedResult>;
+}
+
+/**
+ * The pool's two lanes on one scheduler of `workers` slots. The batch limits and the worker
+ * threads are read at each batch: a model swap replaces the threads, the provider found at start
+ * sets the limits.
+ */
+export function createLanes(
+  workers: number,
+  source: { batch: () => ResolvedBatch; pool: () => Piscina; onBatch?: (figures: BatchFigures) => void; onInference?: (ms: number) => void },
+): Lanes {
+  const scheduler = new BatchScheduler(workers);
+  const detect = scheduler.lane<DetectFrame, DetectResult>('detection', {
+    get limits() {
+      return source.batch().frames;
+    },
+    maxQueued: MAX_QUEUED,
+    weight: () => 1,
+    run: (frames, queuedMs) =>
+      runDetectBatch(source.pool(), frames, queuedMs, (figures, perFrameMs) => {
+        source.onBatch?.(figures);
+        if (source.onInference) for (let i = 0; i < figures.frames; i++) source.onInference(perFrameMs);
+      }),
+  });
+  const embed = scheduler.lane<EmbedFrame, EmbedResult>('embedding', {
+    get limits() {
+      return source.batch().faces;
+    },
+    maxQueued: MAX_QUEUED,
+    weight: (frame) => frame.faces.length,
+    run: (frames, queuedMs) => runEmbedBatch(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
+  });
+  return { scheduler, detect, embed };
 }
