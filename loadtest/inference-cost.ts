@@ -34,6 +34,8 @@ export interface PerFrameCost {
   readonly pool: Cost;
   /** The worker's own figures for those frames, ms per frame. */
   readonly worker: { readonly preprocessMs: number; readonly modelMs: number; readonly decodeMs: number; readonly totalMs: number };
+  /** How long a lone camera's frame waited in the pool's queue (it should not wait: the pool is idle). */
+  readonly queuedMs: number;
   /** With analysis: the extra worker time per face (landmarks, alignment, quality, liveness). */
   readonly analysisPerFaceMs: number;
   readonly facesPerFrame: number;
@@ -101,6 +103,7 @@ export async function measurePerFrameCost(frames: readonly ArrayBuffer[], second
   const measured = batches.slice(-poolCost.count);
   const mean = (pick: (b: BatchFigures) => number): number => measured.reduce((s, b) => s + pick(b), 0) / Math.max(1, measured.length);
   const worker = { preprocessMs: mean((b) => b.timings.preprocessMs), modelMs: mean((b) => b.timings.modelMs), decodeMs: mean((b) => b.timings.decodeMs), totalMs: mean((b) => b.timings.totalMs) };
+  const queuedMs = mean((b) => b.maxQueuedMs);
 
   batches.length = 0;
   const analysing = poolOf(true);
@@ -128,6 +131,7 @@ export async function measurePerFrameCost(frames: readonly ArrayBuffer[], second
     decode,
     pool: poolCost,
     worker,
+    queuedMs,
     analysisPerFaceMs: analysisMs / Math.max(1, totalFaces),
     facesPerFrame: totalFaces / Math.max(1, analysed.length),
     otherCpuPercent: Math.max(0, machine.cpuPercent() - Math.min(ownCpu, machine.cpuPercent())),

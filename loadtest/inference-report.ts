@@ -42,6 +42,7 @@ export function formatInferenceSuite(r: InferenceSuiteResult): string[] {
       costRow('pool.detect (the gateway\'s path)', c.pool, c.bareRun),
     ]),
     `  inside the worker, per frame: preprocess ${f2(c.worker.preprocessMs)} ms, model ${f2(c.worker.modelMs)} ms, decode ${f2(c.worker.decodeMs)} ms, whole task ${f2(c.worker.totalMs)} ms; outside it (transfer, scheduling) ${f2(c.pool.wallMs - c.worker.totalMs)} ms wall`,
+    `  queue wait of that lone camera's frames: ${f2(c.queuedMs)} ms on average (an idle pool sends a frame at once)`,
     `  analysis (landmarks, alignment, quality, liveness): ${f2(c.analysisPerFaceMs)} ms of worker time per face, ${f2(c.facesPerFrame)} faces per frame`,
     `  CPU used by other processes meanwhile: ${f1(c.otherCpuPercent)} %`,
     '',
