@@ -81,8 +81,10 @@ export async function openWorkers(spec: WorkerSpec): Promise<Opened> {
       throw new VigilError('VIGIL_ERR_EXECUTION_PROVIDER', `inference.provider ${requested}: ${info.providerError}`, { requested });
     }
     if (info.fallbackReason !== undefined) {
-      // `auto` on a machine without a GPU is not worth a warning; an explicit GPU request is.
-      spec.logger[requested === 'auto' ? 'info' : 'warn']({ wanted: requested, reason: info.fallbackReason }, 'execution provider unavailable; using CPU');
+      // `auto` where no GPU provider is installed is not worth a warning; an explicit GPU request,
+      // or an installed provider that failed to load, is.
+      const expected = requested === 'auto' && /is not installed/.test(info.fallbackReason);
+      spec.logger[expected ? 'info' : 'warn']({ wanted: requested, reason: info.fallbackReason }, 'execution provider unavailable; using CPU');
     }
     return { pool, info, hashes, workers: spec.workers };
   } catch (error) {
