@@ -29,6 +29,14 @@ describe('configuration', () => {
     assert.ok(Object.isFrozen(config.cameras[0]), 'read-only after validation');
   });
 
+  it('loads the GPU image\'s streams file: CUDA, no silent CPU fallback, workers auto', () => {
+    const config = loadConfig({ VIGIL_CONFIG: join(ROOT, 'deploy', 'streams.gpu.yaml') }, ROOT);
+    assert.equal(config.inference.provider, 'cuda');
+    assert.equal(config.inference.allowCpuFallback, undefined);
+    assert.equal(config.inference.workers, 'auto');
+    assert.equal(config.cameras.length, 1);
+  });
+
   it('fills defaults: 5 fps, 640x360, enabled, TCP for RTSP', () => {
     const config = parseConfig({ cameras: [{ id: 'a', url: 'rtsp://h/s' }] }, 'x');
     assert.deepEqual(
