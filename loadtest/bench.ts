@@ -8,6 +8,8 @@ import { GATEWAY_LOG } from './gateway';
 import { GATEWAY_WARM_UP_MS, IDLE_WARM_UP_MS, runGatewayPhase, type PhaseFigures } from './gateway-phase';
 import type { BenchDegradeTo } from './gateway-config';
 import { measureDecodeLimit, measureDetectorLimit } from './limits';
+import { runInferenceSuite } from './inference-suite';
+import { resolveWorkers } from '../src/inference';
 import { ANALYSIS, decodeFrames, prepareClip } from './media';
 import { formatJson, formatReport, type BenchResult, type BoundBy, type CameraSuiteResult } from './report';
 
@@ -51,14 +53,16 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
   for (const degradeTo of configs) {
     log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'} (log: ${GATEWAY_LOG})`);
     const warmUpMs = args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
-    phases.push(await runGatewayPhase({ cameras, workers: args.workers, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }) }));
+    const inference = args.provider === undefined ? {} : { inference: { provider: args.provider } };
+    phases.push(await runGatewayPhase({ cameras, workers: args.workers, ...inference, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }) }));
   }
 
   log(`Bare decode limit: ${args.cameras} ffmpeg without -re, ${args.seconds} s`);
   const decodeLimit = await measureDecodeLimit(clip, args.cameras, args.seconds);
   log(`Bare detector limit: ${args.workers} worker(s) on ${DETECTOR_FRAMES} decoded frames, ${args.seconds} s, ${args.recognition ? 'detection + landmarks/quality/liveness' : 'detection only'}`);
   const frames = await decodeFrames(clip, DETECTOR_FRAMES);
-  const detectorLimit = await measureDetectorLimit(frames, args.workers, args.seconds, args.recognition);
+  const workers = resolveWorkers(args.workers, { cores: availableParallelism(), accelerated: false, gpuRuns: 1 });
+  const detectorLimit = await measureDetectorLimit(frames, workers, args.seconds, args.recognition);
 
   const main = phases.at(-1) as PhaseFigures;
   const demandFps = args.cameras * ANALYSIS.fps;
@@ -78,8 +82,9 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
-  const cameraSuite = args.suite === 'events' ? undefined : await runCameraSuite(args);
-  const events = args.suite === 'cameras' ? undefined : await runEventsSuite(log);
+  const inference = args.suite === 'inference' ? await runInferenceSuite(args, log) : undefined;
+  const cameraSuite = args.suite === 'cameras' || args.suite === 'all' ? await runCameraSuite(args) : undefined;
+  const events = args.suite === 'events' || args.suite === 'all' ? await runEventsSuite(log) : undefined;
   const result: BenchResult = {
     cameras: args.cameras,
     resolution: `${args.resolution.width}x${args.resolution.height}`,
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
     idle: args.idle,
     ...(cameraSuite && { cameraSuite }),
     ...(events && { events }),
+    ...(inference && { inference }),
   };
   log(formatReport(result));
   log(formatJson(result));

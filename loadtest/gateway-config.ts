@@ -10,7 +10,9 @@ export type BenchDegradeTo = 'keyframes' | 'off';
 
 export interface GatewayConfigOptions {
   readonly cameras: readonly BenchCamera[];
-  readonly workers: number;
+  readonly workers: number | 'auto';
+  /** More `inference` settings (provider, batch limits) for the GPU bench. */
+  readonly inference?: Readonly<Record<string, unknown>>;
   /** Per camera: tracking, landmarks, quality, liveness, embeddings, gallery (the product default is on). */
   readonly recognition: boolean;
   /** `ingest.degradeTo`; undefined leaves the product default (keyframes). */
@@ -36,7 +38,7 @@ export function streamsYaml(options: GatewayConfigOptions): string {
   return stringify({
     gateway: { allowLocalFiles: true },
     ...(Object.keys(ingest).length > 0 && { ingest }),
-    inference: { workers: options.workers },
+    inference: { workers: options.workers, ...options.inference },
     cameras,
   });
 }

@@ -15,7 +15,8 @@ export const IDLE_WARM_UP_MS = 15_000;
 
 export interface PhaseOptions {
   readonly cameras: readonly BenchCamera[];
-  readonly workers: number;
+  readonly workers: number | 'auto';
+  readonly inference?: Readonly<Record<string, unknown>>;
   readonly seconds: number;
   readonly recognition: boolean;
   readonly degradeTo?: BenchDegradeTo;

@@ -5,6 +5,8 @@ import type { PhaseFigures } from './gateway-phase';
 import type { DecodeLimit, DetectorLimit } from './limits';
 import { f1, f2 } from './report-format';
 import { formatCompare, formatPhase } from './report-phase';
+import type { InferenceSuiteResult } from './inference-suite';
+import { formatInferenceSuite } from './inference-report';
 
 export type BoundBy = 'decode' | 'detector' | 'demand';
 
@@ -27,7 +29,7 @@ export interface BenchResult {
   readonly cameras: number;
   readonly resolution: string;
   readonly seconds: number;
-  readonly workers: number;
+  readonly workers: number | 'auto';
   readonly cores: number;
   readonly recognition: boolean;
   readonly suite: Suite;
@@ -36,6 +38,7 @@ export interface BenchResult {
   readonly idle: boolean;
   readonly cameraSuite?: CameraSuiteResult;
   readonly events?: EventsSuiteResult;
+  readonly inference?: InferenceSuiteResult;
 }
 
 /** Above this much CPU used by others (100 = one core), the figures are not trustworthy. */
@@ -87,6 +90,7 @@ export function formatReport(r: BenchResult): string {
       : `=== Vigil bench: suite ${r.suite}, ${r.cores} cores ===`,
     ...(r.cameraSuite ? formatCameraSuite(r, r.cameraSuite) : []),
     ...(r.events ? ['', ...formatEventsSuite(r.events)] : []),
+    ...(r.inference ? ['', ...formatInferenceSuite(r.inference)] : []),
     '',
   ].join('\n');
 }

@@ -114,7 +114,7 @@ export class App {
       tokens: new TokenService(this.auth, () => this.tokenStore),
       webhooks: this.integrations.webhookControl,
       readiness: async () => ({
-        ...readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
         ...this.integrations.readiness(),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },

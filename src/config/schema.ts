@@ -106,14 +106,44 @@ export const configSchema = z
       .prefault({}),
     inference: z
       .object({
-        workers: z.number().int().min(1).max(64).default(1),
-        /** Tried in order; the CPU provider is always the last resort. */
-        executionProviders: z.array(z.enum(['cuda', 'cpu'])).min(1).default(['cpu']),
+        /** Worker threads, or `auto` (the default): one per core on CPU, a few on a GPU (src/inference/providers.ts). */
+        workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+        /** Where the models run. `auto`: CUDA when its provider is installed and a GPU answers, else CPU. */
+        provider: z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu']).optional(),
+        /** A requested GPU provider that cannot load: run on CPU with a warning instead of refusing to start. */
+        allowCpuFallback: z.boolean().optional(),
+        /** The older form of `provider`: tried in order; listing `cpu` allows falling back to it. */
+        executionProviders: z.array(z.enum(['cuda', 'tensorrt', 'webgpu', 'cpu'])).min(1).optional(),
         intraOpThreads: z.number().int().min(1).max(64).default(1),
+        /** Frames (and faces) from many cameras run through the models together; see README "Inference". */
+        batch: z
+          .object({
+            maxFrames: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+            maxFaces: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default('auto'),
+            /** Longest a frame waits for company while other batches run (never when the pool is idle). */
+            maxWaitMs: z.union([z.literal('auto'), z.number().min(0).max(100)]).default('auto'),
+          })
+          .strict()
+          .prefault({}),
+        gpu: z
+          .object({
+            /** Model runs on the GPU at once, across all workers (a GPU shared with other work is not oversubscribed). */
+            maxConcurrentRuns: z.number().int().min(1).max(64).default(1),
+            deviceId: z.number().int().min(0).max(64).default(0),
+          })
+          .strict()
+          .prefault({}),
         /** Watch models/ and swap in changed models that match manifest.json, without a restart. */
         watchModels: z.boolean().default(true),
       })
       .strict()
+      .superRefine((inference, context) => {
+        if (inference.provider !== undefined && inference.executionProviders !== undefined) {
+          context.addIssue({ code: 'custom', message: 'set either provider or executionProviders (the older form), not both', path: ['provider'] });
+        }
+      })
+      // The older key keeps its documented default when neither is set.
+      .transform((inference) => (inference.provider === undefined && inference.executionProviders === undefined ? { ...inference, executionProviders: ['cpu' as const] } : inference))
       .prefault({}),
     detection: z
       .object({

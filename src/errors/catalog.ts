@@ -37,6 +37,11 @@ export const ERROR_CATALOG = {
   },
   VIGIL_ERR_MODEL_LOAD: { message: 'model could not be loaded', retryable: false, httpStatus: 500 },
   VIGIL_ERR_INFERENCE_FAILED: { message: 'inference failed', retryable: true, httpStatus: 500 },
+  VIGIL_ERR_EXECUTION_PROVIDER: {
+    message: 'the requested execution provider cannot be used (set inference.allowCpuFallback: true to run on the CPU instead)',
+    retryable: false,
+    httpStatus: 500,
+  },
   VIGIL_ERR_IMAGE_UNREADABLE: { message: 'image cannot be read or decoded', retryable: false, httpStatus: 400 },
   VIGIL_ERR_KAFKA_UNAVAILABLE: { message: 'Kafka is unreachable or not acknowledging', retryable: true, httpStatus: 503 },
   VIGIL_ERR_JOURNAL_IO: { message: 'an event journal (Kafka, webhook or MQTT) cannot be read or written', retryable: false, httpStatus: 500 },

@@ -24,6 +24,10 @@ export class Metrics {
   readonly framesAnalyzed: Counter<'camera'>;
   readonly framesDropped: Counter<'camera' | 'reason'>;
   readonly inferenceSeconds: Histogram;
+  readonly inferenceBatchSize: Histogram<'lane'>;
+  readonly inferenceStageSeconds: Histogram<'lane' | 'stage'>;
+  readonly inferenceQueueSeconds: Histogram<'lane'>;
+  readonly inferenceProvider: Gauge<'provider' | 'requested'>;
   readonly frameToEventSeconds: Histogram;
   readonly eventsPublished: Counter<'sink' | 'type'>;
   readonly eventsFailed: Counter<'sink' | 'reason'>;
@@ -85,8 +89,35 @@ export class Metrics {
     });
     this.inferenceSeconds = new Histogram({
       name: 'vigil_inference_duration_seconds',
-      help: 'Time a worker spends on one frame (preprocess, detector, postprocess)',
+      help: "Time a worker spends per frame: its share of its batch's time (preprocess, detector, postprocess, analysis)",
       buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      registers,
+    });
+    this.inferenceBatchSize = new Histogram({
+      name: 'vigil_inference_batch_size',
+      help: 'Images per model batch: frames and tiles (lane detect) or faces (lane embed)',
+      labelNames: ['lane'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers,
+    });
+    this.inferenceStageSeconds = new Histogram({
+      name: 'vigil_inference_stage_seconds',
+      help: "A batch's worker time per image, by stage: preprocess, gate_wait (accelerator permit), model, decode, analysis",
+      labelNames: ['lane', 'stage'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
+      registers,
+    });
+    this.inferenceQueueSeconds = new Histogram({
+      name: 'vigil_inference_queue_seconds',
+      help: 'Longest time a frame of each batch waited in the queue for a worker',
+      labelNames: ['lane'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.inferenceProvider = new Gauge({
+      name: 'vigil_inference_execution_provider',
+      help: '1 for the execution provider the models run on (provider), with the one configured (requested)',
+      labelNames: ['provider', 'requested'],
       registers,
     });
     this.frameToEventSeconds = new Histogram({

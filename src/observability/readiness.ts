@@ -14,6 +14,8 @@ export interface ReadinessInput {
   readonly galleryOpen: boolean;
   /** null when Kafka is not configured. */
   readonly kafkaState: string | null;
+  /** What the inference pool runs on (execution provider, workers, batch limits), shown under `models`. */
+  readonly inference?: Readonly<Record<string, unknown>>;
 }
 
 /** Per-component readiness for /readyz: models loaded, storage writable, Kafka connected when configured. */
@@ -26,7 +28,7 @@ export function readiness(input: ReadinessInput): Record<string, ComponentReadin
     writable = false;
   }
   return {
-    models: { ready: input.poolState === 'ready', state: input.poolState },
+    models: { ready: input.poolState === 'ready', state: input.poolState, ...input.inference },
     storage: { ready: writable && input.galleryOpen, writable, galleryOpen: input.galleryOpen },
     kafka: input.kafkaState === null ? { ready: true, configured: false } : { ready: input.kafkaState === 'ready', configured: true, state: input.kafkaState },
   };
