@@ -29,6 +29,7 @@ function decoderBackend(config: Config): DecoderBackend {
     motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets },
     maxCatchUpPackets: idle.maxCatchUpPackets,
     maxCatchUpBytes: idle.maxCatchUpBytes,
+    skipLoopFilter: config.ingest.fastDecode,
   });
 }
 /** The whole graceful stop, shared out among the components in reverse order of start. */

@@ -84,6 +84,11 @@ export const configSchema = z
         degradeTo: z.enum(['keyframes', 'half-fps', 'off']).default('keyframes'),
         /** How streams become frames: `native` (a decoder process per camera, FFmpeg's libraries), `ffmpeg` (the ffmpeg command), `auto` (ffmpeg when FFMPEG_PATH is set). */
         decoder: z.enum(['auto', 'native', 'ffmpeg']).default('auto'),
+        /**
+         * Native decoder: skip H.264/HEVC's deblocking filter. Measured 15-22% less decode CPU on
+         * 1080p; the blockier full-size picture does not survive the shrink to the analysis size.
+         */
+        fastDecode: z.boolean().default(true),
         idle: z
           .object({
             /** `keyframes`: a camera with no face and no motion for `afterMs` decodes key frames only, and wakes on motion or a face. */

@@ -43,6 +43,8 @@ export interface DecoderSetup {
   /** Packets kept since the last key frame, to catch up from it when decoding resumes (bounded). */
   readonly maxCatchUpPackets: number;
   readonly maxCatchUpBytes: number;
+  /** Skip H.264/HEVC's deblocking filter: less decode CPU, blockier pixels only at full size. */
+  readonly skipLoopFilter: boolean;
 }
 
 export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork };

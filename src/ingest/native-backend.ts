@@ -12,6 +12,7 @@ export interface NativeBackendOptions {
   readonly motion: MotionSettings;
   readonly maxCatchUpPackets: number;
   readonly maxCatchUpBytes: number;
+  readonly skipLoopFilter: boolean;
 }
 
 /**
@@ -59,6 +60,7 @@ class NativeDecoderRun implements DecoderRun {
       motion: options.motion,
       maxCatchUpPackets: options.maxCatchUpPackets,
       maxCatchUpBytes: options.maxCatchUpBytes,
+      skipLoopFilter: options.skipLoopFilter,
     };
     this.#process = new DecoderProcess(
       process.execPath,

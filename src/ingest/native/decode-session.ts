@@ -140,7 +140,10 @@ export class DecodeSession {
     decoder.parametersToContext(stream.codecpar);
     // One thread: many cameras share the cores, and frame threads would only add latency.
     decoder.threadCount = 1;
-    ret = await decoder.open2(codec, null);
+    const decoderOptions = new this.#av.Dictionary();
+    // Frames are shrunk for analysis (1080p -> 640x360): the deblocking filter's work would not show.
+    if (s.skipLoopFilter) decoderOptions.set('skip_loop_filter', 'all');
+    ret = await decoder.open2(codec, decoderOptions);
     if (ret < 0) this.#fail(ret, `opening the ${name} decoder failed`);
     this.#decoder = decoder;
     const rate = stream.avgFrameRate;
