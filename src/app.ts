@@ -224,6 +224,8 @@ export class App {
     await this.kafka?.close();
     await this.hub.close();
     await httpClosed;
+    // The gallery's search worker saves its index file (large galleries) before the database closes.
+    await this.gallery?.close().catch((error: unknown) => this.logger.warn({ err: String(error) }, 'gallery close failed'));
     this.#closeGallery();
     this.#state = 'stopped';
     this.logger.info('Vigil stopped');
@@ -242,7 +244,7 @@ export class App {
   }
 
   #openGallery(): void {
-    const gallery = Gallery.open(this.config.env.dataDir);
+    const gallery = Gallery.open(this.config.env.dataDir, { search: this.config.recognition.gallerySearch, logger: this.logger.child({ component: 'gallery-search' }) });
     this.gallery = gallery;
     this.metrics.galleryIdentities.set(gallery.size);
     // The CLI edits the gallery while we run (WAL); reload the index when another connection committed.
@@ -261,7 +263,7 @@ export class App {
   #closeGallery(): void {
     if (this.#galleryPoll) clearInterval(this.#galleryPoll);
     this.#galleryPoll = null;
-    this.gallery?.close();
+    this.gallery?.destroy();
     this.store?.close();
   }
 
@@ -272,7 +274,7 @@ export class App {
       camera,
       settings: this.config.recognition,
       embed: (pixels, width, height, faces) => this.pool.embed(pixels, width, height, faces),
-      search: (embedding, k) => this.gallery?.search(embedding, k) ?? [],
+      search: async (embedding, k) => (await this.gallery?.search(embedding, k)) ?? [],
       recordTrack: (trackId, cam, embedding) => this.gallery?.recordTrack(trackId, cam, embedding),
       saveSnapshots: async (frame, box) => {
         const ids = await this.snapshots.save(frame, box);

@@ -104,7 +104,7 @@ describe('control plane API: identities (real models, gallery, sharp)', () => {
     assert.equal((await t.request({ method: 'DELETE', url: `/v1/identities/${biden.id}/faces/${faceId}`, as: 'operator' })).statusCode, 404);
 
     // "Not this person" from a recent track's embedding (what the recognizer records) and from a photo.
-    const track = t.app.gallery?.search(new Float32Array(512).fill(0), 1);
+    const track = await t.app.gallery?.search(new Float32Array(512).fill(0), 1);
     assert.ok(track);
     t.app.gallery?.recordTrack('trk-test-1', 'cam', new Float32Array(512).fill(1 / Math.sqrt(512)));
     const negTrack = await t.request({ method: 'POST', url: `/v1/identities/${obama.id}/negatives`, as: 'operator', payload: { fromTrack: 'trk-test-1' } });
