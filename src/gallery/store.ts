@@ -6,7 +6,7 @@ import { VigilError } from '../errors';
 import { GALLERY_SCHEMA } from './schema';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
-import { GallerySearch, type GallerySearchSettings } from './search-client';
+import { GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
 import type { Candidate, Identity } from './search';
 
 /** The `recognition.gallerySearch` config section: what the gateway asks of the search. */
@@ -82,6 +82,12 @@ export class Gallery {
   /** The search worker's state (null without search: the CLI). */
   get searchState(): GallerySearch['state'] | null {
     return this.#search?.state ?? null;
+  }
+
+  /** What the search worker's index holds and how it came to be (after it is ready). */
+  async searchStats(): Promise<GallerySearchStats> {
+    if (!this.#search) throw new VigilError('VIGIL_ERR_GALLERY_SEARCH_FAILED', 'this gallery was opened without search');
+    return this.#search.stats();
   }
 
   /** Whether the database changed since the last call (another connection's commit or our own write); the search worker is told to catch up. */

@@ -3,7 +3,7 @@ import { scoreIdentity, type Candidate } from '../../src/gallery/search';
 import { AnnFaces } from './ann-faces';
 import { ExactFaces } from './exact-faces';
 import { GalleryReader, type FaceRow } from './gallery-reader';
-import { indexDir, readIndexMeta, removeIndexFiles, writeIndex } from './index-file';
+import { indexDir, indexFileProblem, readIndexMeta, removeIndexFiles, writeIndex } from './index-file';
 import { keepsExact, nextCandidateCount, needsRebuild } from './policy';
 import type { GallerySearchSettings, SearchStats } from './protocol';
 
@@ -130,7 +130,7 @@ export class FaceIndex {
   saveIfUseful(): void {
     const dir = indexDir(this.#settings.dbPath);
     if (!this.#settings.persistIndex || !this.#ann || !this.#complete) return;
-    if (this.#ann.size < PERSIST_MIN_FACES) return removeIndexFiles(dir, null);
+    if (this.#ann.size < (this.#settings.persistMinFaces ?? PERSIST_MIN_FACES)) return removeIndexFiles(dir, null);
     if (this.#unsaved === 0) return;
     const ann = this.#ann;
     const galleryId = this.#reader.galleryId();
@@ -211,6 +211,8 @@ export class FaceIndex {
     });
     if (!usable) return false;
     try {
+      const problem = indexFileProblem(meta);
+      if (problem) throw new Error(problem);
       const ann = AnnFaces.load(meta.path, { ...this.#annOptions(), dimensions: meta.dimensions });
       if (ann.size !== meta.faces) throw new Error(`it holds ${ann.size} faces, its meta says ${meta.faces}`);
       this.#ann = ann;

@@ -1,5 +1,5 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Quantization } from './protocol';
 
@@ -9,6 +9,8 @@ import type { Quantization } from './protocol';
  * was built from (`gallery_meta.gallery_id`), the last face change it includes and its face count.
  * Writing a new index file under a fresh name and then renaming `current.json` over the old one
  * makes the switch atomic: a crash mid-save leaves the previous pair, never a mismatched one.
+ * The file's size and sha256 are checked before usearch reads it: usearch crashes the process
+ * (SIGSEGV, measured with usearch 2.25.3) on a file that is not one of its indexes.
  */
 export interface IndexFileMeta {
   readonly format: 1;
@@ -18,6 +20,8 @@ export interface IndexFileMeta {
   readonly dimensions: number;
   readonly quantization: Quantization;
   readonly file: string;
+  readonly bytes: number;
+  readonly sha256: string;
 }
 
 export function indexDir(dbPath: string): string {
@@ -38,8 +42,27 @@ export function readIndexMeta(dir: string): (IndexFileMeta & { path: string }) |
   }
 }
 
+/** Why the file does not match its meta (size, then sha256), or null when it does. */
+export function indexFileProblem(meta: IndexFileMeta & { path: string }): string | null {
+  const bytes = statSync(meta.path).size;
+  if (bytes !== meta.bytes) return `it has ${bytes} bytes, its meta says ${meta.bytes}`;
+  return digest(meta.path) === meta.sha256 ? null : 'its sha256 differs from its meta';
+}
+
+function digest(path: string): string {
+  const hash = createHash('sha256');
+  const chunk = Buffer.allocUnsafe(8 << 20);
+  const fd = openSync(path, 'r');
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
 /** Writes a new index through `save(path)`, then switches `current.json` to it and deletes older files. */
-export function writeIndex(dir: string, meta: Omit<IndexFileMeta, 'format' | 'file'>, save: (path: string) => void): void {
+export function writeIndex(dir: string, meta: Omit<IndexFileMeta, 'format' | 'file' | 'bytes' | 'sha256'>, save: (path: string) => void): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
   const file = `faces-${meta.seq}-${randomBytes(4).toString('hex')}.usearch`;
@@ -47,7 +70,8 @@ export function writeIndex(dir: string, meta: Omit<IndexFileMeta, 'format' | 'fi
   save(path);
   chmodSync(path, 0o600);
   const tmp = join(dir, 'current.json.tmp');
-  writeFileSync(tmp, JSON.stringify({ format: 1, ...meta, file } satisfies IndexFileMeta), { mode: 0o600 });
+  const full: IndexFileMeta = { format: 1, ...meta, file, bytes: statSync(path).size, sha256: digest(path) };
+  writeFileSync(tmp, JSON.stringify(full), { mode: 0o600 });
   renameSync(tmp, join(dir, 'current.json'));
   removeIndexFiles(dir, file);
 }

@@ -20,6 +20,8 @@ export interface GallerySearchSettings {
   readonly persistIndex: boolean;
   /** Threads for building the index (searches use one). */
   readonly buildThreads: number;
+  /** Smallest ANN index worth a file (default PERSIST_MIN_FACES); tests lower it. */
+  readonly persistMinFaces?: number;
 }
 
 export interface SearchStats {
