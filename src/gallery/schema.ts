@@ -5,7 +5,7 @@
 export const CHANGE_LOG_ENTRIES = 100_000;
 
 /**
- * gallery.db's schema. Every connection (gateway, CLI, the search worker) runs the same `CREATE ...
+ * gallery.db's schema. Every writing connection (gateway, CLI) runs the same `CREATE ...
  * IF NOT EXISTS`, so an older database gains the indexes, the change log and its triggers on first
  * open. The triggers live in the database itself: a face added or removed by any connection,
  * directly or by an identity's cascade, lands in `gallery_changes`, which the search index replays

@@ -143,9 +143,9 @@ function normalise(v: Float32Array): Float32Array {
 /**
  * Writes identities [from, to) of `data` into gallery.db through a second connection, in one
  * transaction (as a bulk import by the CLI would): the schema must exist (Gallery.open made it).
- * Names are `person-<i>`; returns the faces written.
+ * Names are `person-<i>`, ids `id-<i>`; `onFace` sees each face written. Returns the faces written.
  */
-export function writeIdentities(dbPath: string, data: GalleryData, from: number, to: number): number {
+export function writeIdentities(dbPath: string, data: GalleryData, from: number, to: number, onFace?: (identity: number, face: Float32Array) => void): number {
   const db = new Database(dbPath);
   try {
     db.pragma('busy_timeout = 5000');
@@ -159,6 +159,7 @@ export function writeIdentities(dbPath: string, data: GalleryData, from: number,
         identity.run(id, `person-${i}`, now);
         for (const v of data.faces(i)) {
           face.run(id, Buffer.from(v.buffer, v.byteOffset, v.byteLength), 'generated', now);
+          onFace?.(i, v);
           faces += 1;
         }
       }

@@ -1,4 +1,4 @@
-import { Index, MetricKind, ScalarKind } from 'usearch';
+import { Index, MetricKind, ScalarKind, exactSearch } from 'usearch';
 import type { Quantization } from './protocol';
 
 /** HNSW graph degree and build breadth: usearch's usual values; recall is tuned by `expansionSearch`. */
@@ -79,4 +79,22 @@ export class AnnFaces {
   save(path: string): void {
     this.#index.save(path);
   }
+}
+
+/**
+ * The exact nearest face (an index into `dataset`) for each query, by usearch's SIMD brute force:
+ * the benchmark's ground truth at sizes where a JavaScript scan per query would take hours.
+ * Queries are copied first: usearch 2.25.3's exactSearch ignores a typed array's byteOffset.
+ */
+export function exactNearestFaces(dataset: Float32Array, queries: Float32Array, dimensions: number, threads: number): Int32Array {
+  const count = queries.length / dimensions;
+  const out = new Int32Array(count);
+  const batch = 64;
+  for (let start = 0; start < count; start += batch) {
+    const n = Math.min(batch, count - start);
+    const result = exactSearch(dataset, queries.slice(start * dimensions, (start + n) * dimensions), dimensions, 1, MetricKind.IP, threads);
+    // One neighbour per query: the keys are the answers in query order, for one query or a batch.
+    for (let i = 0; i < n; i++) out[start + i] = Number(result.keys[i]);
+  }
+  return out;
 }
