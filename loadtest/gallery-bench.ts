@@ -66,8 +66,8 @@ function table(rows: readonly GallerySizeFigures[]): string {
     ['decision agrees', (r) => f(r.recall.decisionAgreement, 3)],
     ['memory MiB', (r) => f(r.memoryMiB, 0)],
     ['index file MiB', (r) => f(r.indexFileMiB, 0)],
-    ['build s (lag max ms)', (r) => `${s(r.buildMs)} (${f(r.buildLagMaxMs, 1)})`],
-    ['load s (lag max ms)', (r) => `${s(r.loadMs)} (${f(r.loadLagMaxMs, 1)})`],
+    ['build s (lag p99 / max ms)', (r) => `${s(r.buildMs)} (${f(r.buildLagP99Ms, 0)} / ${f(r.buildLagMaxMs, 0)})`],
+    ['load s (lag p99 / max ms)', (r) => `${s(r.loadMs)} (${f(r.loadLagP99Ms, 0)} / ${f(r.loadLagMaxMs, 0)})`],
     ['under load /s, p99 ms', (r) => `${f(r.load.searchesPerSecond, 0)}, ${f(r.load.p99Ms)}`],
     ['event-loop lag p99 / max ms', (r) => `${f(r.load.lagP99Ms)} / ${f(r.load.lagMaxMs)}`],
   ];
