@@ -6,10 +6,11 @@ const cameraId = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters: letters, digits, "_", "." or "-", starting with a letter or digit');
 
 /**
- * Enrolled faces up to which `auto` searches the gallery by an exact scan rather than the ANN
- * index. Measured (`npm run bench:gallery -- --no-sizes`, 2 cores): the ANN index is as fast from
- * ~50 faces and faster beyond (1,000 faces: 0.37 vs 1.95 ms p50); up to 200 faces the scan costs
- * ~0.1 ms more and its answer is exact by construction, which a site of a few dozen people keeps.
+ * Enrolled faces up to which `auto` searches the gallery exactly on the gateway's own thread
+ * instead of asking the search worker's ANN index. Measured (`npm run bench:gallery -- --no-sizes`,
+ * 2 busy cores): exact here 0.09 ms p50 at 105 faces, 0.17 ms at 207, 0.34 ms at 402 (where the
+ * worker's 0.38 ms round trip meets it), 0.77 ms at 799; the worker's answer costs the event loop
+ * nothing, so the switch sits below the crossover.
  */
 const EXACT_MAX_FACES = 200;
 
@@ -124,9 +125,9 @@ export const configSchema = z
         /** Gallery search, in a worker thread: an exact scan for small galleries, an ANN index (usearch HNSW) above, re-ranked exactly. */
         gallerySearch: z
           .object({
-            /** auto: exact up to exactMaxFaces enrolled faces, ANN above; exact or ann force one. */
+            /** auto: exact on the gateway's thread up to exactMaxFaces enrolled faces, the worker's ANN index above; exact (in the worker) or ann force one. */
             mode: z.enum(['auto', 'exact', 'ann']).default('auto'),
-            /** Where auto switches to the ANN index; `npm run bench:gallery` measures the crossover. */
+            /** Where auto switches to the worker's ANN index; `npm run bench:gallery` measures the crossover. */
             exactMaxFaces: z.number().int().min(0).max(100_000_000).default(EXACT_MAX_FACES),
             /** How the ANN index stores vectors (i8: a quarter of float32's memory); answers are re-ranked on float32. */
             quantization: z.enum(['i8', 'f16', 'f32']).default('i8'),

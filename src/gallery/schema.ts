@@ -33,10 +33,13 @@ CREATE TRIGGER IF NOT EXISTS identities_counted_out AFTER DELETE ON identities B
   UPDATE gallery_meta SET value = value - 1 WHERE key = 'identities'; END;
 CREATE TABLE IF NOT EXISTS gallery_changes (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, face_id INTEGER NOT NULL, added INTEGER NOT NULL);
+INSERT OR IGNORE INTO gallery_meta (key, value) VALUES ('faces', (SELECT count(*) FROM faces));
 CREATE TRIGGER IF NOT EXISTS faces_logged_in AFTER INSERT ON faces BEGIN
-  INSERT INTO gallery_changes (face_id, added) VALUES (NEW.id, 1); END;
+  INSERT INTO gallery_changes (face_id, added) VALUES (NEW.id, 1);
+  UPDATE gallery_meta SET value = value + 1 WHERE key = 'faces'; END;
 CREATE TRIGGER IF NOT EXISTS faces_logged_out AFTER DELETE ON faces BEGIN
-  INSERT INTO gallery_changes (face_id, added) VALUES (OLD.id, 0); END;
+  INSERT INTO gallery_changes (face_id, added) VALUES (OLD.id, 0);
+  UPDATE gallery_meta SET value = value - 1 WHERE key = 'faces'; END;
 CREATE TRIGGER IF NOT EXISTS gallery_changes_bounded AFTER INSERT ON gallery_changes BEGIN
   DELETE FROM gallery_changes WHERE seq <= NEW.seq - ${CHANGE_LOG_ENTRIES}; END;
 `;

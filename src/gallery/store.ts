@@ -7,6 +7,7 @@ import { GALLERY_SCHEMA } from './schema';
 import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import { GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
+import { InlineSearch } from './inline-search';
 import type { Candidate, Identity } from './search';
 
 /** The `recognition.gallerySearch` config section: what the gateway asks of the search. */
@@ -44,14 +45,19 @@ export class Gallery {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #search: GallerySearch | null;
+  /** Small galleries in `auto` are searched on this thread (see InlineSearch). */
+  readonly #inline: InlineSearch | null;
   #size = 0;
+  /** Our own writes, ever: data_version does not move for them. */
+  #writes = 0;
   #dataVersion = -1;
   #localChanges = 0;
 
-  private constructor(path: string, db: Database.Database, search: GallerySearch | null) {
+  private constructor(path: string, db: Database.Database, search: GallerySearch | null, inlineMaxFaces: number | null) {
     this.path = path;
     this.#db = db;
     this.#search = search;
+    this.#inline = search && inlineMaxFaces !== null ? new InlineSearch(db, inlineMaxFaces) : null;
   }
 
   /** With `search` (the gateway) the search worker starts too, logging to `logger`. */
@@ -65,7 +71,8 @@ export class Gallery {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       db.exec(GALLERY_SCHEMA);
-      gallery = new Gallery(path, db, options.search ? searchFor(path, options.search, options.logger) : null);
+      const search = options.search;
+      gallery = new Gallery(path, db, search ? searchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
       gallery.#readSize();
     } catch (error) {
       throw new VigilError('VIGIL_ERR_GALLERY_UNAVAILABLE', `cannot open the gallery ${path}: ${(error as Error).message}`, { path });
@@ -77,6 +84,12 @@ export class Gallery {
   /** Identities in the gallery (counted by a trigger, so reading it costs nothing at any size). */
   get size(): number {
     return this.#size;
+  }
+
+  /** Where the next search runs: `inline` (exact, this thread: a small gallery in `auto`) or `worker`; null without search. */
+  get searchPath(): 'inline' | 'worker' | null {
+    if (!this.#search) return null;
+    return this.#inline?.serves(this.#writes) ? 'inline' : 'worker';
   }
 
   /** The search worker's state (null without search: the CLI). */
@@ -107,11 +120,13 @@ export class Gallery {
   }
 
   /**
-   * The k identities most similar to `query`, best first (see `topK`), answered by the search
-   * worker off the event loop; it sees every write committed before the call.
+   * The k identities most similar to `query`, best first (see `topK`): on this thread for a small
+   * gallery, else by the search worker off the event loop. Either sees every write committed
+   * before the call.
    */
   async search(query: Float32Array, k = 5): Promise<Candidate[]> {
     if (!this.#search) throw new VigilError('VIGIL_ERR_GALLERY_SEARCH_FAILED', 'this gallery was opened without search');
+    if (this.#inline?.serves(this.#writes)) return this.#inline.search(query, k);
     return this.#search.search(query, k);
   }
 
@@ -254,6 +269,7 @@ export class Gallery {
 
   #changed(): void {
     this.#localChanges += 1;
+    this.#writes += 1;
     this.#size = Number(this.#db.prepare("SELECT value FROM gallery_meta WHERE key = 'identities'").pluck().get());
   }
 

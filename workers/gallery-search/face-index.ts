@@ -24,8 +24,8 @@ export interface FaceIndexHooks {
 }
 
 /**
- * The search worker's gallery: candidate faces from an exact scan (small galleries) or the ANN
- * index (large ones), then an exact re-rank of the candidates' identities over all their faces and
+ * The search worker's gallery: candidate faces from the ANN index (or an exact scan when the mode
+ * is `exact`), then an exact re-rank of the candidates' identities over all their faces and
  * negatives read from the database, so the answer has `topK`'s semantics. Follows the database
  * through its change log (`gallery_changes`) before every search: every connection's writes,
  * without reloading the whole gallery.
@@ -102,7 +102,6 @@ export class FaceIndex {
       this.#warnOnce('rebuild', 'the gallery changed more than its change log holds since the index last looked: rebuilding the index');
       for (const _ of this.#build());
     }
-    this.#adjustExact();
   }
 
   search(query: Float32Array, k: number): Candidate[] {
@@ -183,7 +182,7 @@ export class FaceIndex {
       for (const row of this.#reader.allFaces()) {
         batch.push(row);
         if (batch.length < BUILD_BATCH) continue;
-        this.#addRows(batch, total);
+        this.#addRows(batch);
         done += batch.length;
         batch = [];
         if (performance.now() - last > 2000) {
@@ -192,7 +191,7 @@ export class FaceIndex {
         }
         yield;
       }
-      this.#addRows(batch, total);
+      this.#addRows(batch);
       this.#applied = counter;
       this.#unsaved = this.faces;
       this.#origin = this.faces > 0 ? 'built' : 'empty';
@@ -228,22 +227,10 @@ export class FaceIndex {
     return true;
   }
 
-  /** In `auto`, the exact scan serves while the gallery is small; it is dropped above the limit and rebuilt well below it. */
-  #adjustExact(): void {
-    const want = keepsExact(this.#settings.mode, this.faces, this.#settings.exactMaxFaces, this.#exact !== null);
-    if (!want && this.#exact && this.#ann) this.#exact = null;
-    if (want && !this.#exact && this.#dims > 0) {
-      const exact = new ExactFaces(this.#dims);
-      const rows = this.#reader.snapshot(() => [...this.#reader.allFaces()]);
-      for (const row of rows) if (row.embedding.length === this.#dims) exact.add([row.id], row.embedding);
-      this.#exact = exact;
-    }
-  }
-
-  #addRows(rows: readonly FaceRow[], expected = this.faces + rows.length): void {
+  #addRows(rows: readonly FaceRow[]): void {
     if (rows.length === 0) return;
     const first = rows[0] as FaceRow;
-    if (this.faces === 0 && this.#dims !== first.embedding.length) this.#reset(first.embedding.length, expected);
+    if (this.faces === 0 && this.#dims !== first.embedding.length) this.#reset(first.embedding.length);
     const fit = rows.filter((r) => r.embedding.length === this.#dims);
     if (fit.length < rows.length) this.#warnOnce('mixed', `faces of ${rows.length - fit.length === 1 ? 'another size' : 'other sizes'} than ${this.#dims} values are not searched`);
     const ids = fit.map((r) => r.id);
@@ -258,11 +245,10 @@ export class FaceIndex {
     this.#exact?.remove(id);
   }
 
-  #reset(dims: number, expected: number): void {
+  #reset(dims: number): void {
     this.#dims = dims;
     this.#ann = this.#settings.mode === 'exact' ? null : AnnFaces.create({ ...this.#annOptions(), dimensions: dims });
-    // A fresh index takes the exact scan up to the limit itself; the half-way mark is for taking it back.
-    this.#exact = keepsExact(this.#settings.mode, expected, this.#settings.exactMaxFaces, true) ? new ExactFaces(dims) : null;
+    this.#exact = keepsExact(this.#settings.mode) ? new ExactFaces(dims) : null;
   }
 
   #annOptions(): { quantization: GallerySearchSettings['quantization']; expansionSearch: number; buildThreads: number } {

@@ -5,12 +5,12 @@ import type { SearchMode } from './protocol';
 export const ANN_MAX_CANDIDATES = 8192;
 
 /**
- * Whether the exact scan should serve (pure). `auto` keeps it up to `exactMaxFaces` and, once
- * dropped, takes it back only at half that, so a gallery hovering at the limit does not flip.
+ * Whether the worker keeps the exact scan (pure): only when told to (`exact`). In `auto`, small
+ * galleries are searched exactly on the gateway's own thread (src/gallery/inline-search.ts) and the
+ * worker keeps the ANN index for when the gallery outgrows that.
  */
-export function keepsExact(mode: SearchMode, faces: number, exactMaxFaces: number, hasExact: boolean): boolean {
-  if (mode !== 'auto') return mode === 'exact';
-  return hasExact ? faces <= exactMaxFaces : faces <= exactMaxFaces / 2;
+export function keepsExact(mode: SearchMode): boolean {
+  return mode === 'exact';
 }
 
 /**

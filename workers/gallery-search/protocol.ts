@@ -7,7 +7,11 @@ export type Quantization = 'i8' | 'f16' | 'f32';
 export interface GallerySearchSettings {
   /** gallery.db; the worker opens its own read-only connection. */
   readonly dbPath: string;
-  /** `auto`: exact scan up to `exactMaxFaces` faces, the ANN index above. */
+  /**
+   * `auto`: galleries up to `exactMaxFaces` faces are scanned exactly on the gateway's own thread
+   * (src/gallery/inline-search.ts) and the worker keeps the ANN index for larger ones; `exact`:
+   * the worker scans every face; `ann`: the worker's ANN index always.
+   */
   readonly mode: SearchMode;
   readonly exactMaxFaces: number;
   /** How the ANN index stores vectors; answers are re-ranked on the exact float32 embeddings. */

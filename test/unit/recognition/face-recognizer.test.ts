@@ -29,7 +29,8 @@ const face = (x: number): DetectedFace => ({
 describe('face recognizer with an asynchronous gallery search', () => {
   it('a track ended while its view is being searched reports its answer first, then its end', async () => {
     const data = new GalleryData({ identities: 30, seed: 4 });
-    const gallery = Gallery.open(dir, { search: searchConfig() });
+    // `ann`: through the worker even for this small gallery, so every search is answered on a later turn.
+    const gallery = Gallery.open(dir, { search: searchConfig({ mode: 'ann' }) });
     const outcomes: TrackOutcome['kind'][] = [];
     let endDuringSearch = false;
     const settings = parseConfig({}, 'defaults').recognition;
