@@ -70,6 +70,8 @@ export class FaceRecognizer {
   #emitting: Promise<void> = Promise.resolve();
   /** Tracks whose view is being searched: their end waits for it, so it cannot overtake the answer. */
   readonly #searching = new Map<Track, Promise<void>>();
+  /** Ends waiting for such a search, for flush() to wait on. */
+  readonly #deferredEnds = new Set<Promise<void>>();
 
   constructor(deps: RecognizerDeps) {
     this.#d = deps;
@@ -172,7 +174,7 @@ export class FaceRecognizer {
   /** Ends every track (camera stopping). Resolves once their events are out. */
   async flush(): Promise<void> {
     for (const track of [...this.#tracks]) this.#end(track);
-    await Promise.allSettled([...this.#searching.values()]);
+    await Promise.all([...this.#deferredEnds]);
     await this.#emitting;
   }
 
@@ -181,8 +183,10 @@ export class FaceRecognizer {
     if (index >= 0) this.#tracks.splice(index, 1);
     const searching = this.#searching.get(track);
     // A view still being searched may yet name the track: its end is reported after that answer.
-    if (searching) void searching.catch(() => undefined).then(() => this.#emitEnd(track));
-    else this.#emitEnd(track);
+    if (!searching) return this.#emitEnd(track);
+    const deferred = searching.catch(() => undefined).then(() => this.#emitEnd(track));
+    this.#deferredEnds.add(deferred);
+    void deferred.finally(() => this.#deferredEnds.delete(deferred));
   }
 
   #emitEnd(track: Track): void {
