@@ -1,5 +1,6 @@
 import { availableParallelism, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { measureCrossover, measureSize, type GallerySizeFigures, type MeasureOptions } from './gallery-measure';
 import { MachineLoad } from './proc-stats';
 
@@ -74,6 +75,15 @@ function table(rows: readonly GallerySizeFigures[]): string {
   return cols.map(([name, cell]) => `${name.padEnd(30)} ${rows.map((r) => cell(r).padStart(16)).join(' ')}`).join('\n');
 }
 
+/** The event loop's delay with nothing to do, for `seconds`: the floor every lag figure stands on (a busy machine raises it). */
+async function idleLag(seconds: number): Promise<{ p99Ms: number; maxMs: number }> {
+  const lag = monitorEventLoopDelay({ resolution: 1 });
+  lag.enable();
+  await sleep(seconds * 1000);
+  lag.disable();
+  return { p99Ms: lag.percentile(99) / 1e6, maxMs: lag.max / 1e6 };
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -90,8 +100,10 @@ async function main(): Promise<void> {
     log(`crossover ${n} identities (${c.faces} faces): exact on this thread p50 ${f(c.inline.p50Ms, 3)} ms p99 ${f(c.inline.p99Ms, 3)} ms | worker ANN p50 ${f(c.ann.p50Ms, 3)} ms p99 ${f(c.ann.p99Ms, 3)} ms`);
   }
   const sizes: GallerySizeFigures[] = [];
+  const idle: { p99Ms: number; maxMs: number }[] = [];
   for (const n of args.sizes) {
-    log(`Size ${n}:`);
+    idle.push(await idleLag(5));
+    log(`Size ${n} (idle event-loop delay first, 5 s: p99 ${f((idle.at(-1) as (typeof idle)[number]).p99Ms)} ms, max ${f((idle.at(-1) as (typeof idle)[number]).maxMs)} ms):`);
     sizes.push(await measureSize(n, options));
   }
 
@@ -101,9 +113,10 @@ async function main(): Promise<void> {
   const otherPercent = Math.max(0, machine.cpuPercent() - ownPercent);
   log('');
   if (sizes.length > 0) log(table(sizes));
+  if (idle.length > 0) log(`${'idle event-loop lag p99 / max ms'.padEnd(30)} ${idle.map((l) => `${f(l.p99Ms)} / ${f(l.maxMs)}`.padStart(16)).join(' ')}`);
   log(`\nCPU: this bench ${ownPercent.toFixed(0)} %, others ${otherPercent.toFixed(0)} % of ${availableParallelism() * 100} % over ${seconds.toFixed(0)} s; load average ${loadavg().map((v) => v.toFixed(2)).join(' ')} at end`);
   if (otherPercent > 15) log('WARNING: something else used the CPU meanwhile: latencies are higher and throughput lower than on an idle machine.');
-  log(`BENCH_JSON ${JSON.stringify({ cores: availableParallelism(), search: args.options.search, crossover, sizes, cpu: { ownPercent, otherPercent, seconds } })}`);
+  log(`BENCH_JSON ${JSON.stringify({ cores: availableParallelism(), search: args.options.search, crossover, sizes, idleLag: idle, cpu: { ownPercent, otherPercent, seconds } })}`);
 }
 
 main().catch((error: unknown) => {
