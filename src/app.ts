@@ -142,7 +142,7 @@ export class App {
     this.cameraStore = new CameraStore(this.control.db);
     this.tokenStore = new TokenStore(this.control.db);
     for (const entry of this.tokenStore.tokens()) this.auth.add(entry);
-    this.gallery = Gallery.open(config.env.dataDir);
+    this.gallery = Gallery.open(config.env.dataDir, { search: config.recognition.gallerySearch, logger: logger.child({ component: 'gallery-search' }) });
     this.#galleryRefresher = new GalleryRefresher(this.gallery, { intervalMs: config.recognition.galleryPollMs, logger, onSize: (n) => this.metrics.galleryIdentities.set(n) });
     await this.#galleryRefresher.start();
     await this.pool.start();
@@ -213,7 +213,9 @@ export class App {
     await this.hub.close(left(2000));
     await httpClosed;
     await this.#galleryRefresher?.close();
-    this.#closeStores();
+    // The gallery's search worker saves its index file (large galleries) before the database closes.
+    await this.gallery?.close(left(10_000)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'gallery close failed'));
+    this.control?.close();
     this.#state = 'stopped';
     this.logger.info('Vigil stopped');
   }
@@ -229,13 +231,9 @@ export class App {
     this.hub.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
-    this.#closeStores();
-    this.#state = 'stopped';
-  }
-
-  #closeStores(): void {
-    this.gallery?.close();
+    this.gallery?.destroy();
     this.control?.close();
+    this.#state = 'stopped';
   }
 
   /** What every camera shares: the detector, recognition's services, the event bus, telemetry. */
@@ -248,7 +246,7 @@ export class App {
       recognition: {
         settings: config.recognition,
         embed: (pixels, width, height, faces) => this.pool.embed(pixels, width, height, faces),
-        search: (embedding, k) => this.gallery?.search(embedding, k) ?? [],
+        search: async (embedding, k) => (await this.gallery?.search(embedding, k)) ?? [],
         recordTrack: (trackId, camera, embedding) => this.gallery?.recordTrack(trackId, camera, embedding),
         saveSnapshots: async (frame, box) => {
           const ids = await this.snapshots.save(frame, box);

@@ -6,6 +6,15 @@ const cameraId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters: letters, digits, "_", "." or "-", starting with a letter or digit');
 
+/**
+ * Enrolled faces up to which `auto` searches the gallery exactly on the gateway's own thread
+ * instead of asking the search worker's ANN index. Measured (`npm run bench:gallery -- --no-sizes`,
+ * 2 busy cores): exact here 0.09 ms p50 at 105 faces, 0.17 ms at 207, 0.34 ms at 402 (where the
+ * worker's 0.38 ms round trip meets it), 0.77 ms at 799; the worker's answer costs the event loop
+ * nothing, so the switch sits below the crossover.
+ */
+const EXACT_MAX_FACES = 200;
+
 // multipleOf rather than a refinement: it survives into the JSON Schema the API validates with.
 const evenDimension = (max: number) => z.number().int().min(32).max(max).multipleOf(2, 'must be an even number of pixels');
 
@@ -178,6 +187,26 @@ export const configSchema = z
         maxTracks: z.number().int().min(1).max(1000).default(50),
         /** How often the gateway checks the gallery database for changes made by the CLI. */
         galleryPollMs: z.number().int().min(100).max(600_000).default(1000),
+        /** Gallery search, in a worker thread: an exact scan for small galleries, an ANN index (usearch HNSW) above, re-ranked exactly. */
+        gallerySearch: z
+          .object({
+            /** auto: exact on the gateway's thread up to exactMaxFaces enrolled faces, the worker's ANN index above; exact (in the worker) or ann force one. */
+            mode: z.enum(['auto', 'exact', 'ann']).default('auto'),
+            /** Where auto switches to the worker's ANN index; `npm run bench:gallery` measures the crossover. */
+            exactMaxFaces: z.number().int().min(0).max(100_000_000).default(EXACT_MAX_FACES),
+            /** How the ANN index stores vectors (i8: a quarter of float32's memory); answers are re-ranked on float32. */
+            quantization: z.enum(['i8', 'f16', 'f32']).default('i8'),
+            /** Candidate faces the ANN index proposes per search for the exact re-rank. */
+            candidates: z.number().int().min(1).max(4096).default(32),
+            /** HNSW search breadth: higher finds the true best more often, slower. */
+            expansionSearch: z.number().int().min(1).max(4096).default(64),
+            /** Keep the ANN index in VIGIL_DATA_DIR/gallery-index/ so a restart loads it instead of rebuilding (large galleries only). */
+            persistIndex: z.boolean().default(true),
+            /** Threads that build the index (default: all cores but one, so the event loop keeps one). */
+            buildThreads: z.number().int().min(1).max(256).optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),

@@ -49,6 +49,7 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_UNAUTHORIZED: { message: 'missing or invalid access token', retryable: false, httpStatus: 401 },
   VIGIL_ERR_WS_BAD_MESSAGE: { message: 'WebSocket message or query not understood', retryable: false, httpStatus: 400 },
   VIGIL_ERR_GALLERY_UNAVAILABLE: { message: 'the face gallery database cannot be opened', retryable: false, httpStatus: 500 },
+  VIGIL_ERR_GALLERY_SEARCH_FAILED: { message: 'the gallery search is not available (its worker failed, is restarting or is closed)', retryable: true, httpStatus: 503 },
   VIGIL_ERR_IDENTITY_NOT_FOUND: { message: 'no such identity in the gallery', retryable: false, httpStatus: 404 },
   VIGIL_ERR_TRACK_NOT_FOUND: { message: 'no such track (or its embedding was pruned)', retryable: false, httpStatus: 404 },
   VIGIL_ERR_ENROLL_NO_FACE: { message: 'no face found in the image', retryable: false, httpStatus: 422 },

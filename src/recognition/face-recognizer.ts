@@ -47,7 +47,8 @@ export interface RecognizerDeps {
   readonly camera: string;
   readonly settings: RecognitionSettings;
   readonly embed: (pixels: ArrayBuffer, width: number, height: number, faces: { landmarks: Point[] }[]) => Promise<EmbedResult>;
-  readonly search: (embedding: Float32Array, k: number) => Candidate[];
+  /** The gallery's search; asynchronous (it runs off the event loop). */
+  readonly search: (embedding: Float32Array, k: number) => Promise<Candidate[]>;
   /** Keeps a track's aggregate embedding for "not this person". */
   readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array) => void;
   readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
@@ -70,6 +71,10 @@ export class FaceRecognizer {
   readonly #tracks: Track[] = [];
   /** Outcomes are published in order: a track's end never overtakes its recognition. */
   #emitting: Promise<void> = Promise.resolve();
+  /** Tracks whose view is being searched: their end waits for it, so it cannot overtake the answer. */
+  readonly #searching = new Map<Track, Promise<void>>();
+  /** Ends waiting for such a search, for flush() to wait on. */
+  readonly #deferredEnds = new Set<Promise<void>>();
 
   constructor(deps: RecognizerDeps) {
     this.#d = deps;
@@ -108,10 +113,21 @@ export class FaceRecognizer {
     if (toEmbed.length === 0) return frame.pixels;
     const result = await this.#d.embed(frame.pixels, frame.width, frame.height, toEmbed.map((e) => ({ landmarks: e.face.landmarks })));
     this.#d.onEmbeddings?.(toEmbed.length, result.inferenceMs);
-    toEmbed.forEach(({ track, face }, i) => {
+    // One view after the other: a track's views are decided in frame order.
+    for (const [i, { track, face }] of toEmbed.entries()) {
       const embedding = result.embeddings[i];
-      if (embedding) this.#addView(track, embedding, face.quality.score, frame.capturedAt);
-    });
+      if (!embedding) continue;
+      const view = this.#addView(track, embedding, face.quality.score, frame.capturedAt);
+      this.#searching.set(track, view);
+      try {
+        await view;
+      } catch (error) {
+        // The gallery could not answer (its search worker failed): the view is dropped, the frame's buffer still goes back.
+        this.#d.onError?.(error);
+      } finally {
+        this.#searching.delete(track);
+      }
+    }
     return result.pixels;
   }
 
@@ -129,14 +145,14 @@ export class FaceRecognizer {
     return track;
   }
 
-  #addView(track: Track, embedding: Float32Array, quality: number, at: number): void {
+  async #addView(track: Track, embedding: Float32Array, quality: number, at: number): Promise<void> {
     const s = this.#d.settings;
-    const [top] = this.#d.search(embedding, 1);
+    const aggregate = aggregateEmbedding([...track.views, { embedding, quality }]);
+    // Both searches at once: the aggregate does not depend on this view's own answer.
+    const [[top], [first, second]] = await Promise.all([this.#d.search(embedding, 1), this.#d.search(aggregate, 2)]);
     track.views.push({ embedding, quality, identityId: top && top.similarity >= s.matchThreshold ? top.identity.id : null });
     track.bestEmbeddedQuality = Math.max(track.bestEmbeddedQuality, quality);
     track.lastEmbeddedAt = at;
-    const aggregate = aggregateEmbedding(track.views);
-    const [first, second] = this.#d.search(aggregate, 2);
     const decision = decideIdentity(track.views, { best: first ? { identityId: first.identity.id, similarity: first.similarity } : null, secondSimilarity: second?.similarity ?? -1 }, s);
     track.decision = decision;
     if (!shouldReport(track.reported, decision) || decision.kind === 'pending') return;
@@ -161,12 +177,22 @@ export class FaceRecognizer {
   /** Ends every track (camera stopping). Resolves once their events are out. */
   async flush(): Promise<void> {
     for (const track of [...this.#tracks]) this.#end(track);
+    await Promise.all([...this.#deferredEnds]);
     await this.#emitting;
   }
 
   #end(track: Track): void {
     const index = this.#tracks.indexOf(track);
     if (index >= 0) this.#tracks.splice(index, 1);
+    const searching = this.#searching.get(track);
+    // A view still being searched may yet name the track: its end is reported after that answer.
+    if (!searching) return this.#emitEnd(track);
+    const deferred = searching.catch(() => undefined).then(() => this.#emitEnd(track));
+    this.#deferredEnds.add(deferred);
+    void deferred.finally(() => this.#deferredEnds.delete(deferred));
+  }
+
+  #emitEnd(track: Track): void {
     const identity = track.identity;
     this.#emit(track, async (best) => ({
       kind: 'ended', camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, lastSeen: track.lastSeen,
