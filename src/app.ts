@@ -10,27 +10,13 @@ import { Gallery, GalleryRefresher, IdentityService } from './gallery';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
-import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
+import { chooseDecoderBackend } from './ingest';
 import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
 
-/** The native decoder by default; ffmpeg when asked for, or when FFMPEG_PATH names one (`auto`). */
-function decoderBackend(config: Config): DecoderBackend {
-  const { decoder, idle } = config.ingest;
-  const ffmpegPath = config.env.ffmpegPath;
-  if (decoder === 'ffmpeg' || (decoder === 'auto' && ffmpegPath !== undefined)) {
-    // The bundled static ffmpeg crashes resolving host names; a system one resolves them itself.
-    return ffmpegBackend(resolveFfmpegPath(ffmpegPath), ffmpegPath === undefined);
-  }
-  return nativeBackend({
-    motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets },
-    maxCatchUpPackets: idle.maxCatchUpPackets,
-    maxCatchUpBytes: idle.maxCatchUpBytes,
-  });
-}
 /** The whole graceful stop, shared out among the components in reverse order of start. */
 const CLOSE_TIMEOUT_MS = 12_000;
 
@@ -240,9 +226,15 @@ export class App {
   /** What every camera shares: the detector, recognition's services, the event bus, telemetry. */
   #cameraServices(): CameraServices {
     const { config } = this;
+    const { idle } = config.ingest;
     return {
       config,
-      backend: decoderBackend(config),
+      backend: chooseDecoderBackend({
+        decoder: config.ingest.decoder,
+        ffmpegPath: config.env.ffmpegPath,
+        native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes },
+        logger: this.logger.child({ component: 'ingest' }),
+      }).backend,
       detector: this.pool,
       recognition: {
         settings: config.recognition,

@@ -201,7 +201,14 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       attempt: ingestor?.attempt ?? 0,
       reconnectsLastHour: health.reconnectsLastHour,
       stallsLastHour: health.stallsLastHour,
+      hwaccel: this.#hwaccelView(),
     };
+  }
+
+  #hwaccelView(): CameraView['hwaccel'] {
+    const reported = this.#ingestor?.hwaccel;
+    if (reported) return { requested: reported.requested, active: reported.active, reason: reported.reason };
+    return { requested: this.config.hwaccel ?? this.#services.config.ingest.hwaccel, active: null, reason: null };
   }
 
   // IngestListener: the per-frame path, from the decoder to the analyser.
@@ -231,6 +238,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   }
 
   decoderEvent(event: DecoderEvent): void {
+    if (event.kind === 'hwaccel') return this.#telemetry.hwaccel(event);
     if (event.kind !== 'woke' || event.reason !== 'motion') return;
     this.#telemetry.woke(event.catchUpMs);
     this.#observe({ kind: 'motion', at: Date.now() }, `motion (a ${event.motionBytes ?? '?'}-byte P-frame against ${event.baselineBytes ?? '?'} usual); caught up ${event.catchUpPackets} packets in ${event.catchUpMs} ms`);
@@ -245,7 +253,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     this.#observe({ kind: 'analysed', faces: analysis.faces.length, at: now }, 'a face');
     if (!this.config.detectedEvents || analysis.faces.length === 0) return;
     this.#services.publisher.publish(detectionDraft(this.#services.eventSource, this.config.id, analysis));
-    this.#telemetry.detectionPublished(analysis.capturedAt);
+    this.#telemetry.eventPublished('vigil.face.detected', analysis.capturedAt);
   }
 
   failed(): void {
@@ -290,6 +298,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       onOutcome: (outcome: TrackOutcome) => {
         telemetry.outcome(outcome);
         publisher.publish(outcomeDraft(eventSource, outcome));
+        // Recognized and unknown come from a frame (the one that settled the answer): its latency counts too.
+        if (outcome.kind !== 'ended') telemetry.eventPublished(`vigil.face.${outcome.kind}`, outcome.decidedAt);
       },
       onEmbeddings: (count, ms) => telemetry.embedded(count, ms),
       onTrackStarted: () => telemetry.trackStarted(),

@@ -53,6 +53,7 @@ class NativeDecoderRun implements DecoderRun {
       height: run.height,
       rtspTransport: run.rtspTransport,
       loop: run.loop,
+      hwaccel: run.hwaccel,
       protocolWhitelist: PROTOCOL_WHITELIST[run.url.kind],
       socketTimeoutUs: SOCKET_TIMEOUT_US,
       work: run.work,

@@ -127,6 +127,13 @@ export type CameraView = {
   readonly attempt: number;
   readonly reconnectsLastHour: number;
   readonly stallsLastHour: number;
+  /** hardware decoding: asked for, in use (none: software; null before the decoder opened the stream), and why it is not what was asked */
+  readonly hwaccel: {
+    /** none, auto, cuda, vaapi, qsv or vulkan */
+    readonly requested: string;
+    readonly active: string | null;
+    readonly reason: string | null;
+  };
 };
 
 export type IdentityView = {
