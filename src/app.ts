@@ -10,7 +10,7 @@ import { Gallery, GalleryRefresher, IdentityService } from './gallery';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
-import { chooseDecoderBackend } from './ingest';
+import { chooseDecoderBackend, type DecoderBackend } from './ingest';
 import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
@@ -51,6 +51,7 @@ export class App {
   #galleryRefresher: GalleryRefresher | null = null;
   #watcher: ConfigWatcher | null = null;
   #state: AppState = 'idle';
+  #backend: DecoderBackend | null = null;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -73,7 +74,7 @@ export class App {
       ...websocketMetrics(metrics),
     });
     const brokers = config.env.kafkaBrokers;
-    this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics) });
+    this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics, config.kafka.journal.maxBytes) });
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
@@ -123,6 +124,8 @@ export class App {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
     const { config, logger } = this;
+    const backend = this.#backend;
+    if (backend) this.metrics.setBuildInfo({ version: VERSION, node: process.version, decoder: backend.name, ffmpeg: await backend.ffmpegVersion() });
     this.control = ControlDatabase.open(config.env.dataDir);
     this.cameraStore = new CameraStore(this.control.db);
     this.tokenStore = new TokenStore(this.control.db);
@@ -229,12 +232,12 @@ export class App {
     const { idle } = config.ingest;
     return {
       config,
-      backend: chooseDecoderBackend({
+      backend: (this.#backend = chooseDecoderBackend({
         decoder: config.ingest.decoder,
         ffmpegPath: config.env.ffmpegPath,
         native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes },
         logger: this.logger.child({ component: 'ingest' }),
-      }).backend,
+      }).backend),
       detector: this.pool,
       recognition: {
         settings: config.recognition,

@@ -48,5 +48,7 @@ export interface DecoderBackend {
   readonly name: 'native' | 'ffmpeg';
   /** Whether `hostToResolve` must be resolved by Vigil and passed as `address`. */
   readonly resolvesHostNames: boolean;
+  /** FFmpeg's version as this backend decodes with it (for vigil_build_info). */
+  ffmpegVersion(): Promise<string>;
   start(options: DecoderRunOptions): DecoderRun;
 }

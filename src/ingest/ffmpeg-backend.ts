@@ -45,6 +45,7 @@ export function ffmpegBackend(options: FfmpegBackendOptions): DecoderBackend {
   return {
     name: 'ffmpeg',
     resolvesHostNames: options.resolvesHostNames,
+    ffmpegVersion: () => Promise.resolve(options.capabilities.version),
     start: (run) => new FfmpegDecoderRun(options, choose(run.hwaccel), run),
   };
 }

@@ -3,6 +3,7 @@ import type { DecoderBackend, DecoderRun, DecoderRunOptions } from './decoder-ba
 import { DecoderProcess } from './decoder-process';
 import { DecoderOutputParser, type DecodeWork, type DecoderSetup, type MotionSettings } from './decoder-protocol';
 import { PROTOCOL_WHITELIST } from './ffmpeg-args';
+import { nativeFfmpegVersion } from './native/libav';
 
 /** Socket timeout for network sources: a dead peer must never hang a read forever. */
 const SOCKET_TIMEOUT_US = 10_000_000;
@@ -24,6 +25,7 @@ export function nativeBackend(options: NativeBackendOptions): DecoderBackend {
   return {
     name: 'native',
     resolvesHostNames: false,
+    ffmpegVersion: nativeFfmpegVersion,
     start: (run) => new NativeDecoderRun(run, options),
   };
 }

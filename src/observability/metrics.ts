@@ -61,6 +61,7 @@ export class Metrics {
   readonly kafkaDeliverySeconds: Histogram;
   readonly kafkaJournalBytes: Gauge;
   readonly kafkaJournalFull: Gauge;
+  readonly kafkaJournalMaxBytes: Gauge;
   readonly faceDetections: Counter<'camera'>;
   readonly faceEmbeddings: Counter<'camera'>;
   readonly embeddingSeconds: Histogram;
@@ -175,6 +176,7 @@ export class Metrics {
       registers,
     });
     this.kafkaJournalBytes = new Gauge({ name: 'vigil_kafka_journal_bytes', help: 'Bytes of the Kafka journal segment files', registers });
+    this.kafkaJournalMaxBytes = new Gauge({ name: 'vigil_kafka_journal_max_bytes', help: 'The bound on the Kafka journal (kafka.journal.maxBytes): vigil_kafka_journal_bytes over it is how full it is', registers });
     this.kafkaJournalFull = new Gauge({ name: 'vigil_kafka_journal_full', help: '1 while the Kafka journal is full and its whenFull policy loses events', registers });
     this.faceDetections = new Counter({ name: 'vigil_face_detections_total', help: 'Faces found by the detector', labelNames: ['camera'], registers });
     this.faceEmbeddings = new Counter({ name: 'vigil_face_embeddings_total', help: 'Face embeddings computed (per track, on better views only)', labelNames: ['camera'], registers });
