@@ -101,7 +101,7 @@ export class App {
       tokens: new TokenService(this.auth, () => this.tokenStore),
       webhooks: this.integrations.webhookControl,
       readiness: async () => ({
-        ...readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        ...readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafka: this.kafka && { state: this.kafka.state, queued: this.kafka.queued, journalBytes: this.kafka.journalBytes, journalFull: this.kafka.journalFull, journalWritable: this.kafka.journalWritable } }),
         ...this.integrations.readiness(),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
