@@ -11,7 +11,7 @@ import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
 import { chooseDecoderBackend, type DecoderBackend } from './ingest';
-import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
+import { Metrics, busMetrics, createTracer, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics, type Tracer } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
@@ -43,6 +43,8 @@ export class App {
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
+  /** Frame traces; spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  readonly tracer: Tracer;
   /** Opened at start (they touch the data directory). */
   gallery: Gallery | null = null;
   control: ControlDatabase | null = null;
@@ -57,6 +59,7 @@ export class App {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
+    this.tracer = createTracer({ settings: config.env.tracing, instanceId: config.instanceId, version: VERSION, logger: logger.child({ component: 'tracing' }) });
     // Always with the analysis models: enrolment through the API and cameras added at run time need them.
     this.pool = new DetectorPool({ ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...inferenceMetrics(metrics) });
     this.snapshots = new SnapshotStore(config.env.dataDir, config.snapshots);
@@ -198,6 +201,7 @@ export class App {
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
     await this.integrations.close(left(5000));
+    await this.tracer.close(left(2000));
     await this.hub.close(left(2000));
     await httpClosed;
     await this.#galleryRefresher?.close();
@@ -214,6 +218,7 @@ export class App {
     this.pool.destroy();
     this.kafka?.destroy();
     this.integrations.destroy();
+    void this.tracer.close(0);
     this.hub.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
@@ -253,6 +258,7 @@ export class App {
       eventSource: eventSource(config.instanceId),
       metrics: this.metrics,
       logger: this.logger,
+      tracer: this.tracer,
     };
   }
 }

@@ -62,6 +62,7 @@ export function kafkaMessage(attributes: ContextAttributes, json: string): Messa
       ce_subject: attributes.subject,
       ce_sequence: attributes.sequence,
       ce_vigilrun: attributes.vigilrun,
+      ...(attributes.traceparent && { ce_traceparent: attributes.traceparent }),
       'content-type': 'application/cloudevents+json; charset=utf-8',
     },
   };

@@ -104,6 +104,10 @@ describe('face recognition end to end: RTSP camera, gallery, events', () => {
     assert.equal(new Set(recognized.map((e) => e.data.trackId)).size, 2, 'two appearances, two tracks');
     assert.ok(events.some((e) => e.type === 'vigil.face.unknown'), 'the other faces come out unknown');
     assert.equal(events.filter((e) => e.type === 'vigil.face.detected').length, 0, 'per-frame events are off by default');
+    // Each answer carries the trace of the frame that settled it (W3C trace context; not recorded: tracing is off).
+    const traced = events.filter((e) => e.type !== 'vigil.camera.status');
+    for (const e of traced) assert.match((e as { traceparent?: string }).traceparent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/, e.type);
+    assert.ok(events.filter((e) => e.type === 'vigil.camera.status').every((e) => (e as { traceparent?: string }).traceparent === undefined), 'status events come from no frame');
 
     for (const e of recognized) {
       assert.ok((e.data.similarity ?? 0) >= 0.35);

@@ -184,4 +184,6 @@ export type VigilEventEnvelope = {
   readonly sequence: number;
   /** Extension: random id of the gateway run; sequence starts again at 1 in a new run. */
   readonly vigilrun: string;
+  /** Extension (CloudEvents distributed tracing): W3C trace context of the event's creation; events made from an analysed frame carry that frame's trace id. Optional. */
+  readonly traceparent?: string;
 };
