@@ -13,6 +13,8 @@ export interface BenchArgs {
   readonly suite: Suite;
   /** Run the gateway phase twice: `ingest.degradeTo: off`, then the default (keyframes). */
   readonly adaptiveCompare: boolean;
+  /** Export spans over OTLP to a loopback receiver (what tracing costs); off by default, as in the product. */
+  readonly tracing: boolean;
 }
 
 /** A bad command line: reported as a message and usage, without a stack. */
@@ -22,7 +24,7 @@ export class UsageError extends Error {
 
 export const USAGE = [
   'Usage: npm run bench -- --cameras N --seconds S [--resolution 640x360|1280x720|1920x1080] [--workers W]',
-  '                        [--recognition on|off] [--suite cameras|events|all] [--adaptive-compare]',
+  '                        [--recognition on|off] [--suite cameras|events|all] [--adaptive-compare] [--tracing on|off]',
 ].join('\n');
 const RESOLUTIONS = ['640x360', '1280x720', '1920x1080'];
 const SUITES: readonly Suite[] = ['cameras', 'events', 'all'];
@@ -40,7 +42,7 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  let values: { cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean };
+  let values: { cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean; tracing?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -52,6 +54,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         recognition: { type: 'string' },
         suite: { type: 'string' },
         'adaptive-compare': { type: 'boolean' },
+        tracing: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -70,5 +73,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     recognition: oneOf('recognition', values.recognition ?? 'on', ['on', 'off']) === 'on',
     suite,
     adaptiveCompare: values['adaptive-compare'] ?? false,
+    tracing: oneOf('tracing', values.tracing ?? 'off', ['on', 'off']) === 'on',
   };
 }

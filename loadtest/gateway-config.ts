@@ -15,6 +15,8 @@ export interface GatewayConfigOptions {
   readonly recognition: boolean;
   /** `ingest.degradeTo`; undefined leaves the product default (keyframes). */
   readonly degradeTo?: BenchDegradeTo;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for the gateway (`--tracing on`); undefined: tracing off. */
+  readonly otlpEndpoint?: string;
 }
 
 /** The person enrolled before the gateway starts, so recognition latency has tracks to name. */

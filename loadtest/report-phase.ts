@@ -21,6 +21,7 @@ export function formatPhase(p: PhaseFigures, demandFps: number): string[] {
     `  dropped in window      ${drops(t.dropped)}`,
     `  frame age at analysis  p50 ${f1(t.frameAge.p50Ms)} ms   p99 ${t.frameAge.p99AboveTopBucket ? '>' : ''}${f1(t.frameAge.p99Ms)} ms   (bucket-interpolated from vigil_frame_age_at_analysis_seconds, ${t.frameAge.frames} frames)`,
     `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} vigil.face.detected events; only frames with a face make one)`,
+    ...Object.entries(p.frameToEvent).map(([type, f]) => `  decoded -> published    ${type}: p50 ${f1(f.p50Ms)} ms   p99 ${f.p99AboveTopBucket ? '>' : ''}${f1(f.p99Ms)} ms   mean ${f1(f.meanMs)} ms   (bucket-interpolated from vigil_frame_to_event_seconds, ${f.events} events)`),
     ...recognitionLines(p),
     usage('gateway (node)', p.gateway),
     usage('ffmpeg (all children)', p.ffmpeg),

@@ -90,8 +90,7 @@ export class CameraTelemetry {
     const camera = this.#camera;
     const before = this.#hwaccel;
     this.#hwaccel = choice;
-    if (before && (before.requested !== choice.requested || before.active !== choice.active)) this.#metrics.cameraHwaccel.remove({ camera, requested: before.requested, active: before.active });
-    this.#metrics.cameraHwaccel.set({ camera, requested: choice.requested, active: choice.active }, 1);
+    this.#metrics.setCameraHwaccel(camera, choice.requested, choice.active);
     if (choice.reason === null) {
       if (before?.active !== choice.active || before.reason !== null) this.logger.info({ hwaccel: choice }, choice.active === 'none' ? 'decoding in software' : `decoding on ${choice.active}`);
       return;

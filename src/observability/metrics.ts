@@ -53,6 +53,8 @@ export class Metrics {
   readonly capacityLagSeconds: Gauge;
   readonly frameAgeAtAnalysisSeconds: Histogram<'camera'>;
   #cameraHealth: () => readonly CameraHealth[] = () => [];
+  /** Each camera's one vigil_camera_hwaccel series, so a change (or a restarted camera) replaces it. */
+  readonly #hwaccelSeries = new Map<string, { requested: string; active: string }>();
   readonly websocketDisconnects: Counter<'reason'>;
   readonly kafkaQueued: Gauge;
   readonly kafkaJournaled: Counter;
@@ -237,6 +239,14 @@ export class Metrics {
     for (const m of allModes) this.cameraDecodeMode.set({ camera, mode: m }, m === mode ? 1 : 0);
   }
 
+  /** A camera's hardware decoding now: its one `vigil_camera_hwaccel` series, replacing the previous. */
+  setCameraHwaccel(camera: string, requested: string, active: string): void {
+    const before = this.#hwaccelSeries.get(camera);
+    if (before && (before.requested !== requested || before.active !== active)) this.cameraHwaccel.remove({ camera, ...before });
+    this.#hwaccelSeries.set(camera, { requested, active });
+    this.cameraHwaccel.set({ camera, requested, active }, 1);
+  }
+
   setCameraState(camera: string, state: string, allStates: readonly string[]): void {
     for (const s of allStates) this.cameraState.set({ camera, state: s }, s === state ? 1 : 0);
   }
@@ -246,6 +256,7 @@ export class Metrics {
    * showing a camera that no longer exists (a camera re-added later starts from zero).
    */
   async forgetCamera(camera: string): Promise<void> {
+    this.#hwaccelSeries.delete(camera);
     await this.#forget('camera', camera);
   }
 

@@ -53,6 +53,17 @@ describe('metric names', () => {
     assert.deepEqual(text.split('\n').filter((l) => l.startsWith('vigil_build_info')), ['vigil_build_info{version="0.1.0",node="v22.2.0",decoder="native",ffmpeg="8.1"} 1']);
   });
 
+  it("a camera has one vigil_camera_hwaccel series: a change (or a restarted camera) replaces it, removal forgets it", async () => {
+    const metrics = new Metrics();
+    const lines = async () => (await metrics.render()).body.split('\n').filter((l) => l.startsWith('vigil_camera_hwaccel{')).sort();
+    metrics.setCameraHwaccel('gate', 'cuda', 'none');
+    metrics.setCameraHwaccel('door', 'none', 'none');
+    metrics.setCameraHwaccel('gate', 'none', 'none');
+    assert.deepEqual(await lines(), ['vigil_camera_hwaccel{camera="door",requested="none",active="none"} 1', 'vigil_camera_hwaccel{camera="gate",requested="none",active="none"} 1']);
+    await metrics.forgetCamera('gate');
+    assert.deepEqual(await lines(), ['vigil_camera_hwaccel{camera="door",requested="none",active="none"} 1']);
+  });
+
   it('frame-to-event latency is recorded per event type', async () => {
     const metrics = new Metrics();
     metrics.frameToEventSeconds.observe({ type: 'vigil.face.recognized' }, 0.05);
