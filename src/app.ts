@@ -10,28 +10,13 @@ import { Gallery, GalleryRefresher, IdentityService } from './gallery';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
-import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
-import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
+import { chooseDecoderBackend, type DecoderBackend } from './ingest';
+import { Metrics, busMetrics, createTracer, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics, type Tracer } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
 
-/** The native decoder by default; ffmpeg when asked for, or when FFMPEG_PATH names one (`auto`). */
-function decoderBackend(config: Config): DecoderBackend {
-  const { decoder, idle } = config.ingest;
-  const ffmpegPath = config.env.ffmpegPath;
-  if (decoder === 'ffmpeg' || (decoder === 'auto' && ffmpegPath !== undefined)) {
-    // The bundled static ffmpeg crashes resolving host names; a system one resolves them itself.
-    return ffmpegBackend(resolveFfmpegPath(ffmpegPath), ffmpegPath === undefined);
-  }
-  return nativeBackend({
-    motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets },
-    maxCatchUpPackets: idle.maxCatchUpPackets,
-    maxCatchUpBytes: idle.maxCatchUpBytes,
-    skipLoopFilter: config.ingest.fastDecode,
-  });
-}
 /** The whole graceful stop, shared out among the components in reverse order of start. */
 const CLOSE_TIMEOUT_MS = 12_000;
 
@@ -58,6 +43,8 @@ export class App {
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
+  /** Frame traces; spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  readonly tracer: Tracer;
   /** Opened at start (they touch the data directory). */
   gallery: Gallery | null = null;
   control: ControlDatabase | null = null;
@@ -66,11 +53,13 @@ export class App {
   #galleryRefresher: GalleryRefresher | null = null;
   #watcher: ConfigWatcher | null = null;
   #state: AppState = 'idle';
+  #backend: DecoderBackend | null = null;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
+    this.tracer = createTracer({ settings: config.env.tracing, instanceId: config.instanceId, version: VERSION, logger: logger.child({ component: 'tracing' }) });
     // Always with the analysis models: enrolment through the API and cameras added at run time need them.
     this.pool = new DetectorPool({ ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...inferenceMetrics(metrics) });
     this.snapshots = new SnapshotStore(config.env.dataDir, config.snapshots);
@@ -88,7 +77,7 @@ export class App {
       ...websocketMetrics(metrics),
     });
     const brokers = config.env.kafkaBrokers;
-    this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics) });
+    this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics, config.kafka.journal.maxBytes) });
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
@@ -115,7 +104,7 @@ export class App {
       tokens: new TokenService(this.auth, () => this.tokenStore),
       webhooks: this.integrations.webhookControl,
       readiness: async () => ({
-        ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafka: this.kafka && { state: this.kafka.state, queued: this.kafka.queued, journalBytes: this.kafka.journalBytes, journalFull: this.kafka.journalFull, journalWritable: this.kafka.journalWritable } }),
         ...this.integrations.readiness(),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
@@ -138,6 +127,8 @@ export class App {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
     const { config, logger } = this;
+    const backend = this.#backend;
+    if (backend) this.metrics.setBuildInfo({ version: VERSION, node: process.version, decoder: backend.name, ffmpeg: await backend.ffmpegVersion() });
     this.control = ControlDatabase.open(config.env.dataDir);
     this.cameraStore = new CameraStore(this.control.db);
     this.tokenStore = new TokenStore(this.control.db);
@@ -210,6 +201,7 @@ export class App {
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
     await this.integrations.close(left(5000));
+    await this.tracer.close(left(2000));
     await this.hub.close(left(2000));
     await httpClosed;
     await this.#galleryRefresher?.close();
@@ -228,6 +220,7 @@ export class App {
     this.pool.destroy();
     this.kafka?.destroy();
     this.integrations.destroy();
+    void this.tracer.close(0);
     this.hub.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
@@ -239,9 +232,15 @@ export class App {
   /** What every camera shares: the detector, recognition's services, the event bus, telemetry. */
   #cameraServices(): CameraServices {
     const { config } = this;
+    const { idle } = config.ingest;
     return {
       config,
-      backend: decoderBackend(config),
+      backend: (this.#backend = chooseDecoderBackend({
+        decoder: config.ingest.decoder,
+        ffmpegPath: config.env.ffmpegPath,
+        native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode },
+        logger: this.logger.child({ component: 'ingest' }),
+      }).backend),
       detector: this.pool,
       recognition: {
         settings: config.recognition,
@@ -257,6 +256,7 @@ export class App {
       eventSource: eventSource(config.instanceId),
       metrics: this.metrics,
       logger: this.logger,
+      tracer: this.tracer,
     };
   }
 }

@@ -18,6 +18,7 @@ import { tokenRoutes } from './routes/tokens';
 import { webhookRoutes } from './routes/webhooks';
 import type { CameraControl, IdentityControl, Readiness, TokenControl, WebhookControl } from './types';
 import { registerDashboardRoute } from './dashboard-route';
+import { registerApiDocs } from './docs-route';
 
 export interface HttpServerOptions {
   /** Address to bind, or a function asked at start (the choice may depend on tokens loaded by then). */
@@ -51,7 +52,7 @@ const DEFAULT_IMAGE_BYTES = 8 * 1024 * 1024;
 const ENROL_BODY_LIMIT = (imageBytes: number): number => Math.ceil(imageBytes * 10 * 1.4) + JSON_BODY_LIMIT;
 
 /**
- * The one HTTP port: health, metrics, OpenAPI, the control plane (cameras, identities, tokens),
+ * The one HTTP port: health, metrics, OpenAPI (and its browsable UI at /docs), the control plane (cameras, identities, tokens),
  * recent events, and the /v1/events WebSocket upgrade. Every route has a JSON schema; every error
  * is `{ "error": { "code", "message", "details" } }` with the catalog's status.
  */
@@ -98,6 +99,8 @@ export class HttpServer implements Component<HttpState> {
       // The page itself holds no data and must load before it can ask for a token: no role.
       registerDashboardRoute(scoped);
       scoped.get('/openapi.json', { schema: { summary: 'this document', tags: ['health'] } }, async () => openApiDocument(routes, options.version ?? '0.0.0'));
+      // Swagger UI at /docs, over the same document.
+      await registerApiDocs(scoped, () => openApiDocument(routes, options.version ?? '0.0.0'));
     });
     app.server.on('upgrade', (request, socket, head) => {
       const path = (request.url ?? '').split('?')[0];

@@ -15,6 +15,10 @@ const cameraId = z
  */
 const EXACT_MAX_FACES = 200;
 
+/** Hardware decoding: a method, `auto` (the first that works here) or `none` (software). Same values as src/ingest/hwaccel.ts (a test keeps them in step). */
+export const HWACCEL_VALUES = ['none', 'auto', 'cuda', 'vaapi', 'qsv', 'vulkan'] as const;
+const hwaccel = z.enum(HWACCEL_VALUES);
+
 // multipleOf rather than a refinement: it survives into the JSON Schema the API validates with.
 const evenDimension = (max: number) => z.number().int().min(32).max(max).multipleOf(2, 'must be an even number of pixels');
 
@@ -41,6 +45,8 @@ export const cameraSchema = z
     degradeTo: z.enum(['keyframes', 'half-fps', 'off']).optional(),
     /** Overrides ingest.idle.mode for this camera (`off`: always decode every frame). */
     idle: z.enum(['keyframes', 'off']).optional(),
+    /** Overrides ingest.hwaccel for this camera. */
+    hwaccel: hwaccel.optional(),
     /** Publish a `vigil.face.detected` event for every analysed frame with faces (off: recognition events only). */
     detectedEvents: z.boolean().default(false),
     /** Track and recognise faces on this camera (landmarks, quality, liveness, embeddings, gallery). */
@@ -98,6 +104,12 @@ export const configSchema = z
          * 1080p; the blockier full-size picture does not survive the shrink to the analysis size.
          */
         fastDecode: z.boolean().default(true),
+        /**
+         * Hardware decoding for every camera (a camera's `hwaccel` overrides it). A device that is
+         * absent means software decoding, with the reason in the log, the API and a metric. `none`
+         * by default: hardware decoding is opt-in until it has been seen to work on the machine.
+         */
+        hwaccel: hwaccel.default('none'),
         idle: z
           .object({
             /** `keyframes`: a camera with no face and no motion for `afterMs` decodes key frames only, and wakes on motion or a face. */

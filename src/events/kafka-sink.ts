@@ -62,6 +62,7 @@ export function kafkaMessage(attributes: ContextAttributes, json: string): Messa
       ce_subject: attributes.subject,
       ce_sequence: attributes.sequence,
       ce_vigilrun: attributes.vigilrun,
+      ...(attributes.traceparent && { ce_traceparent: attributes.traceparent }),
       'content-type': 'application/cloudevents+json; charset=utf-8',
     },
   };
@@ -87,6 +88,7 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
   #timer: NodeJS.Timeout | null = null;
   #failures = 0;
   #full = false;
+  #writable = true;
 
   constructor(options: KafkaSinkOptions) {
     this.#options = options;
@@ -138,6 +140,11 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
     return this.#full;
   }
 
+  /** False since the last append failed (disk full, I/O error) until one succeeds again. */
+  get journalWritable(): boolean {
+    return this.#writable;
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'idle') return;
     let waiting: number;
@@ -159,7 +166,9 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
     let appended: boolean;
     try {
       appended = this.#journal.append(published.acceptedAt, published.json, attributeValues(published.event));
+      this.#writable = true;
     } catch (error) {
+      this.#writable = false;
       // A full disk or an I/O error: the event cannot be kept, say so.
       this.#options.onDropped?.('journal_io', 1);
       this.#log.error({ err: (error as Error).message }, 'Kafka journal write failed; event not accepted');

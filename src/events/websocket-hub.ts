@@ -108,15 +108,25 @@ export class WebSocketHub implements Component<HubState>, EventSink {
    * Recent events of this run from the resume history (for `GET /v1/events`), oldest first: those
    * matching `filter`, after sequence `sinceSequence`, at or after `sinceTime` (ms), the last `limit`.
    */
-  recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string } {
+  /** This run's id (the `vigilrun` attribute of every event). */
+  get run(): string {
+    return this.#options.run;
+  }
+
+  /**
+   * Recent events of this run matching `filter`, newest last: the newest `limit` of those after
+   * `sinceSequence`/`sinceTime` and before `beforeSequence`. `truncated`: older ones matched too.
+   */
+  recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; beforeSequence?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string; truncated: boolean } {
     const { entries } = this.#history.since(options.sinceSequence ?? 0, this.#latest);
     const events: CloudEvent[] = [];
     for (const entry of entries) {
       const event = entry.item.event;
+      if (options.beforeSequence !== undefined && event.sequence >= options.beforeSequence) break;
       if (options.sinceTime !== undefined && Date.parse(event.time) < options.sinceTime) continue;
       if (matches(filter, event)) events.push(event);
     }
-    return { events: events.slice(-options.limit), sequence: this.#latest, run: this.#options.run };
+    return { events: events.slice(-options.limit), sequence: this.#latest, run: this.#options.run, truncated: events.length > options.limit };
   }
 
   async close(timeoutMs = 2000): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DetectedFace, DetectResult } from '../inference';
 import type { VigilError } from '../errors';
+import type { FrameTrace, Tracer } from '../observability';
 import type { FaceRecognizer } from './face-recognizer';
 
 /** A decoded frame as the analyser needs it. `data` owns its whole ArrayBuffer (it moves to a worker). */
@@ -34,6 +35,8 @@ export interface FrameAnalysis {
   readonly height: number;
   readonly faces: DetectedFace[];
   readonly inferenceMs: number;
+  /** The frame's trace: events made from it carry it (`traceparent`), log lines its `traceId`. */
+  readonly trace: FrameTrace;
 }
 
 /** What the analyser reports to its camera. Called synchronously; must not throw. */
@@ -49,6 +52,9 @@ export interface AnalyzerOptions {
   readonly listener: AnalysisListener;
   /** With a recognizer, faces are analysed (landmarks, quality, liveness) and tracked. */
   readonly recognizer?: FaceRecognizer;
+  /** A trace per analysed frame (ids only unless spans are exported); the camera id names its spans. */
+  readonly tracer: Tracer;
+  readonly camera: string;
 }
 
 /**
@@ -84,16 +90,27 @@ export class CameraAnalyzer {
     const frame = source.takeFrame();
     if (!frame) return;
     const { seq, capturedAt, width, height } = frame;
+    // The frame's trace starts when it was read off the decoder.
+    const trace = this.#options.tracer.frame(this.#options.camera, seq, capturedAt);
+    const sentAt = Date.now();
     this.#inFlight = detector
       .detect(frame.data.buffer as ArrayBuffer, width, height, recognizer !== undefined)
       .then(async (result) => {
+        const detectedAt = Date.now();
+        trace.step('detect', sentAt, detectedAt, { 'vigil.faces': result.faces.length, 'vigil.inference_ms': result.inferenceMs });
         this.framesAnalyzed += 1;
-        listener.analysed({ seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs });
+        listener.analysed({ seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs, trace });
         // The recognizer may move the buffer to a worker again (embedding) and hands it back.
-        const pixels = recognizer ? await recognizer.process({ pixels: result.pixels, width, height, capturedAt }, result.faces) : result.pixels;
+        const pixels = recognizer ? await recognizer.process({ pixels: result.pixels, width, height, capturedAt, trace }, result.faces) : result.pixels;
         source.releaseBuffer(pixels);
+        const doneAt = Date.now();
+        if (recognizer) trace.step('recognize', detectedAt, doneAt, { 'vigil.faces': result.faces.length });
+        trace.end(doneAt);
       })
-      .catch((error: VigilError) => this.#reportError(error))
+      .catch((error: VigilError) => {
+        trace.end(Date.now(), error.message);
+        this.#reportError(error, trace);
+      })
       .finally(() => {
         this.#inFlight = null;
         this.frameReady();
@@ -118,13 +135,13 @@ export class CameraAnalyzer {
     this.#sweep = null;
   }
 
-  /** Inference errors are counted every time but logged at most every 10 s per camera. */
-  #reportError(error: VigilError): void {
+  /** Inference errors are counted every time but logged at most every 10 s per camera (with the frame's trace id). */
+  #reportError(error: VigilError, trace: FrameTrace): void {
     this.#options.listener.failed(error);
     const now = Date.now();
     if (now - this.#lastErrorLog > 10_000) {
       this.#lastErrorLog = now;
-      this.#options.logger.error({ err: error.toJSON ? error.toJSON() : String(error) }, 'frame analysis failed');
+      this.#options.logger.error({ err: error.toJSON ? error.toJSON() : String(error), traceId: trace.ids.traceId }, 'frame analysis failed');
     }
   }
 }

@@ -127,6 +127,13 @@ export type CameraView = {
   readonly attempt: number;
   readonly reconnectsLastHour: number;
   readonly stallsLastHour: number;
+  /** hardware decoding: asked for, in use (none: software; null before the decoder opened the stream), and why it is not what was asked */
+  readonly hwaccel: {
+    /** none, auto, cuda, vaapi, qsv or vulkan */
+    readonly requested: string;
+    readonly active: string | null;
+    readonly reason: string | null;
+  };
 };
 
 export type IdentityView = {
@@ -177,4 +184,6 @@ export type VigilEventEnvelope = {
   readonly sequence: number;
   /** Extension: random id of the gateway run; sequence starts again at 1 in a new run. */
   readonly vigilrun: string;
+  /** Extension (CloudEvents distributed tracing): W3C trace context of the event's creation; events made from an analysed frame carry that frame's trace id. Optional. */
+  readonly traceparent?: string;
 };

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError } from '../../errors';
 import { faceInputSchema, idParams, identityCreateSchema, identityPatchSchema, identitySchema } from '../schemas';
 import type { FaceSource, IdentityControl } from '../types';
+import { listOrPageSchema, pageOf, pageQuery, wantsPage } from '../pagination';
 
 /** What an enrolment request carries once its JSON or multipart body is read. */
 interface FaceRequest {
@@ -72,7 +73,22 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
   const tags = ['identities'];
   const viewer = { role: 'viewer' as const };
   const operator = { role: 'operator' as const };
-  app.get('/v1/identities', { config: viewer, schema: { summary: 'list identities', tags, response: { 200: { type: 'array', items: identitySchema } } } }, async () => control().list());
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+    '/v1/identities',
+    {
+      config: viewer,
+      schema: {
+        summary: 'list identities by name: all of them (a bare array), or a page ({items, next}) when limit or cursor is given',
+        tags,
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuery },
+        response: { 200: listOrPageSchema(identitySchema) },
+      },
+    },
+    async (request) => {
+      const all = control().list();
+      return wantsPage(request.query) ? pageOf(all, (i) => `${i.name}\u0000${i.id}`, request.query) : all;
+    },
+  );
   app.get<{ Params: { id: string } }>('/v1/identities/:id', { config: viewer, schema: { summary: 'one identity (by id, name or external id)', tags, params: idParams, response: { 200: identitySchema } } }, async (request) =>
     control().get(request.params.id),
   );

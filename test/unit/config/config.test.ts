@@ -97,6 +97,7 @@ describe('environment', () => {
       logFormat: 'auto',
       ffmpegPath: undefined,
       tokens: [],
+      tracing: null,
     });
   });
 
@@ -105,7 +106,7 @@ describe('environment', () => {
       { VIGIL_CONFIG: 'c.yaml', VIGIL_PORT: '9000', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/var/vigil', KAFKA_BROKERS: 'k1:9092, k2:9092', VIGIL_KAFKA_TOPIC: 'cams', LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'JSON', FFMPEG_PATH: '/usr/bin/ffmpeg', VIGIL_TOKENS: 'viewer:0123456789abcdef0123' },
       '/srv',
     );
-    assert.deepEqual(env, { configPath: '/srv/c.yaml', port: 9000, host: '0.0.0.0', dataDir: '/var/vigil', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaTopic: 'cams', logLevel: 'debug', logFormat: 'json', ffmpegPath: '/usr/bin/ffmpeg', tokens: [{ role: 'viewer', token: '0123456789abcdef0123' }] });
+    assert.deepEqual(env, { configPath: '/srv/c.yaml', port: 9000, host: '0.0.0.0', dataDir: '/var/vigil', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaTopic: 'cams', logLevel: 'debug', logFormat: 'json', ffmpegPath: '/usr/bin/ffmpeg', tokens: [{ role: 'viewer', token: '0123456789abcdef0123' }], tracing: null });
   });
 
   for (const [variable, value] of [['VIGIL_PORT', '80a'], ['VIGIL_PORT', '70000'], ['KAFKA_BROKERS', 'k1'], ['VIGIL_KAFKA_TOPIC', 'a topic'], ['LOG_LEVEL', 'loud'], ['LOG_FORMAT', 'xml']] as const) {
