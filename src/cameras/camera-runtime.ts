@@ -256,8 +256,11 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
 
   analysed(analysis: FrameAnalysis): void {
     const now = Date.now();
-    this.#load.analysed(now - analysis.capturedAt, analysis.inferenceMs);
-    this.#telemetry.frameAnalysed(analysis.faces.length, now - analysis.capturedAt);
+    // The overload signal is how long the camera waited for its turn; the frame analysed is fresher
+    // (it was taken when a worker was free: vigil_frame_age_at_analysis_seconds).
+    const lagMs = now - analysis.waitingSince;
+    this.#load.analysed(lagMs, analysis.inferenceMs);
+    this.#telemetry.frameAnalysed(analysis.faces.length, lagMs);
     if (this.#wokeAt !== null && analysis.capturedAt >= this.#wokeAt) {
       this.#telemetry.wakeAnalysed(now - this.#wokeAt);
       this.#wokeAt = null;

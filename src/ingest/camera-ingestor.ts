@@ -173,6 +173,11 @@ export class CameraIngestor implements Component<CameraState> {
     return frame;
   }
 
+  /** When the newest frame waiting was read off the decoder, without taking it; undefined when none waits. */
+  newestWaiting(): number | undefined {
+    return this.#ring.peekNewest()?.capturedAt;
+  }
+
   /** Gives a frame's buffer back for reuse once analysis is done with it. */
   releaseBuffer(buffer: ArrayBuffer): void {
     this.#pool.release(buffer);

@@ -189,7 +189,7 @@ export class Metrics {
     });
     this.analysisLagSeconds = new Histogram({
       name: 'vigil_analysis_lag_seconds',
-      help: 'From a frame leaving the decoder to its analysis being done (what the capacity controller watches)',
+      help: 'From the newest frame waiting when a camera asked for a worker leaving the decoder, to that analysis being done: how long cameras wait for their turn (what the capacity controller watches)',
       labelNames: ['camera'],
       buckets: [0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.8, 1.5, 3, 10],
       registers,
@@ -205,7 +205,7 @@ export class Metrics {
     this.capacityLagSeconds = new Gauge({ name: 'vigil_capacity_analysis_lag_seconds', help: "The capacity controller's measure: 90th percentile analysis lag over the active cameras at its last check", registers });
     this.frameAgeAtAnalysisSeconds = new Histogram({
       name: 'vigil_frame_age_at_analysis_seconds',
-      help: 'Age of a frame (since it was read off the decoder) when the analyser takes it',
+      help: 'Age of a frame (since it was read off the decoder) when a worker takes it for analysis',
       labelNames: ['camera'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers,
