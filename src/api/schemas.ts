@@ -44,6 +44,7 @@ export const cameraViewSchema = {
     attempt: { type: 'integer', description: 'reconnect attempts since the stream was last healthy' },
     reconnectsLastHour: { type: 'integer' },
     stallsLastHour: { type: 'integer' },
+    gateway: { type: ['string', 'null'], description: 'cluster mode only: the gateway (instance id) running the camera, null while none does' },
   },
 } as const;
 

@@ -23,4 +23,6 @@ export interface CameraView {
   readonly attempt: number;
   readonly reconnectsLastHour: number;
   readonly stallsLastHour: number;
+  /** Cluster mode only: the gateway running the camera (null while none does). */
+  readonly gateway?: string | null;
 }

@@ -1,4 +1,4 @@
-export { Gallery, type IdentitySummary } from './store';
+export { Gallery, type IdentitySummary, type IdentityRecord } from './store';
 export { topK, cosine, isMatch, type Identity, type Candidate, type IndexedIdentity } from './search';
 export { GalleryRefresher } from './gallery-refresher';
 export { IdentityService, type IdentityServiceDeps, type IdentityView, type FaceSource, type FaceModels } from './identity-service';

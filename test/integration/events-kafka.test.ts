@@ -19,7 +19,8 @@ function sinkOptions(brokers: string[], dataDir: string, overrides: Partial<Kafk
     brokers,
     topic: TOPIC,
     clientId: 'vigil-test',
-    idempotent: false,
+    // librdkafka's idempotent producer works against its own mock cluster (kafkajs's did not).
+    idempotent: true,
     maxBatchEvents: 2000,
     lingerMs: 5,
     // Short timeouts so a frozen broker is noticed in about a second.

@@ -67,6 +67,11 @@ export type FaceMatchData = {
   readonly quality: FaceQuality;
   readonly liveness: number | null;
   readonly snapshots: Snapshots;
+  /** Cluster mode only: the camera moved to this gateway moments ago, so this face may already have been reported by the gateway that ran it before */
+  readonly handover?: {
+    /** instance id of the gateway that ran the camera before it moved here */
+    readonly from: string;
+  };
 };
 
 /** vigil.face.track.ended */
@@ -123,6 +128,8 @@ export type CameraView = {
   readonly attempt: number;
   readonly reconnectsLastHour: number;
   readonly stallsLastHour: number;
+  /** cluster mode only: the gateway (instance id) running the camera, null while none does */
+  readonly gateway?: string | null;
 };
 
 export type IdentityView = {
@@ -173,4 +180,6 @@ export type VigilEventEnvelope = {
   readonly sequence: number;
   /** Extension: random id of the gateway run; sequence starts again at 1 in a new run. */
   readonly vigilrun: string;
+  /** Cluster mode only, on WebSocket and GET /v1/events: partition:offset of the event in the events topic; resume on any gateway with ?position= */
+  readonly vigilpos?: string;
 };

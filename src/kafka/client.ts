@@ -1,0 +1,245 @@
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Logger } from 'pino';
+import { clientProperties, type ClientProperties, type KafkaSettings } from './settings';
+
+/** A record to produce. `partition` given: exactly there (the cluster places cameras itself). */
+export interface OutRecord {
+  readonly key: string;
+  /** null: a tombstone (removes the key from a compacted topic). */
+  readonly value: string | Buffer | null;
+  readonly partition?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A record consumed. */
+export interface InRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly key: string;
+  readonly value: Buffer | null;
+  readonly timestamp: number;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface ProducerOptions {
+  readonly idempotent: boolean;
+  readonly lingerMs: number;
+  readonly requestTimeoutMs: number;
+  /** librdkafka's own retries of a request before `send` fails. */
+  readonly retries: number;
+  readonly compression: 'gzip' | 'none';
+}
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  /** Where a partition without a committed offset starts: `earliest` reads a topic in full. */
+  readonly start: 'earliest' | 'latest';
+  readonly sessionTimeoutMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  /** Longest wait of a fetch for new records (latency of fan-out). */
+  readonly maxWaitMs?: number;
+  readonly onRecord: (record: InRecord) => void | Promise<void>;
+  /** Partitions given to this member (incremental with cooperative assignment). */
+  readonly onAssigned?: (partitions: readonly TopicPartition[]) => void | Promise<void>;
+  /** Partitions taken away; awaited before the group moves them, so their work stops first. */
+  readonly onRevoked?: (partitions: readonly TopicPartition[], lost: boolean) => void | Promise<void>;
+}
+
+/** librdkafka's rebalance codes (rdkafka.h: RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS / __REVOKE_PARTITIONS). */
+const ASSIGN = -175;
+const REVOKE = -174;
+
+function pinoLogger(log: Logger): KafkaJS.Logger {
+  const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, extra?: object) => log[level]({ kafka: extra }, message);
+  const logger: KafkaJS.Logger = { error: at('error'), warn: at('warn'), info: at('debug'), debug: at('debug'), namespace: () => logger, setLogLevel: () => undefined };
+  return logger;
+}
+
+/**
+ * The one door to the Kafka client library (`@confluentinc/kafka-javascript`, librdkafka
+ * underneath): producers, consumers (group members with awaited revocation), and the few admin
+ * calls Vigil needs. Everything outside `src/kafka` sees only the types declared here.
+ */
+export class KafkaClient {
+  readonly #kafka: KafkaJS.Kafka;
+  readonly #log: Logger;
+  readonly #base: ClientProperties;
+
+  constructor(settings: KafkaSettings, logger: Logger) {
+    this.#log = logger.child({ component: 'kafka' });
+    this.#base = clientProperties(settings);
+    this.#kafka = new KafkaJS.Kafka({ ...this.#base, kafkaJS: { logger: pinoLogger(this.#log), logLevel: KafkaJS.logLevel.WARN } } as KafkaJS.CommonConstructorConfig);
+  }
+
+  producer(options: ProducerOptions): KafkaProducer {
+    const producer = this.#kafka.producer({
+      'enable.idempotence': options.idempotent,
+      acks: -1,
+      'linger.ms': options.lingerMs,
+      'request.timeout.ms': options.requestTimeoutMs,
+      'message.timeout.ms': Math.max(options.requestTimeoutMs * (options.retries + 1), options.requestTimeoutMs + 1000),
+      'compression.codec': options.compression === 'gzip' ? 'gzip' : 'none',
+      ...(options.idempotent ? {} : { retries: options.retries }),
+    } as KafkaJS.ProducerConstructorConfig);
+    return new KafkaProducer(producer);
+  }
+
+  consumer(options: ConsumerOptions): KafkaConsumer {
+    return new KafkaConsumer(this.#kafka, options, this.#log);
+  }
+
+  admin(): KafkaAdmin {
+    return new KafkaAdmin(this.#kafka.admin());
+  }
+}
+
+export class KafkaProducer {
+  readonly #producer: KafkaJS.Producer;
+  #connected = false;
+
+  constructor(producer: KafkaJS.Producer) {
+    this.#producer = producer;
+  }
+
+  async connect(): Promise<void> {
+    if (this.#connected) return;
+    await this.#producer.connect();
+    this.#connected = true;
+  }
+
+  /** Resolves when every record is acknowledged by all in-sync replicas (acks=-1). */
+  async send(topic: string, records: readonly OutRecord[]): Promise<void> {
+    await this.connect();
+    await this.#producer.send({
+      topic,
+      messages: records.map((r) => ({ key: r.key, value: r.value, ...(r.partition !== undefined && { partition: r.partition }), ...(r.headers && { headers: { ...r.headers } }) })),
+    });
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.#connected) return;
+    this.#connected = false;
+    await this.#producer.disconnect();
+  }
+}
+
+/** A consumer in a group: reads its topics and tells assignments; revocation is awaited. */
+export class KafkaConsumer {
+  readonly #consumer: KafkaJS.Consumer;
+  readonly #options: ConsumerOptions;
+  readonly #log: Logger;
+  #running = false;
+
+  constructor(kafka: KafkaJS.Kafka, options: ConsumerOptions, log: Logger) {
+    this.#options = options;
+    this.#log = log;
+    this.#consumer = kafka.consumer({
+      'group.id': options.groupId,
+      'auto.offset.reset': options.start,
+      'enable.auto.commit': false,
+      'partition.assignment.strategy': 'cooperative-sticky',
+      // Brokers without CreateTopics (librdkafka's mock cluster) create a subscribed topic on first use.
+      'allow.auto.create.topics': true,
+      ...(options.sessionTimeoutMs !== undefined && { 'session.timeout.ms': options.sessionTimeoutMs }),
+      ...(options.heartbeatIntervalMs !== undefined && { 'heartbeat.interval.ms': options.heartbeatIntervalMs }),
+      'fetch.wait.max.ms': options.maxWaitMs ?? 100,
+      rebalance_cb: async (error: { code: number }, assignment: TopicPartition[], fns: { assignmentLost: () => boolean }) => {
+        const partitions = assignment.map((a) => ({ topic: a.topic, partition: a.partition }));
+        try {
+          if (error.code === ASSIGN) await this.#options.onAssigned?.(partitions);
+          else if (error.code === REVOKE) await this.#options.onRevoked?.(partitions, fns.assignmentLost());
+        } catch (e) {
+          this.#log.error({ err: String(e) }, 'rebalance handler failed');
+        }
+      },
+    } as unknown as KafkaJS.ConsumerConstructorConfig);
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topics: [...this.#options.topics] });
+    await this.#consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        await this.#options.onRecord({
+          topic,
+          partition,
+          offset: Number(message.offset),
+          key: message.key ? message.key.toString() : '',
+          value: message.value ?? null,
+          timestamp: Number(message.timestamp),
+        });
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    await this.#consumer.disconnect();
+  }
+}
+
+export class KafkaAdmin {
+  readonly #admin: KafkaJS.Admin;
+
+  constructor(admin: KafkaJS.Admin) {
+    this.#admin = admin;
+  }
+
+  connect(): Promise<void> {
+    return this.#admin.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.#admin.disconnect();
+  }
+
+  /** Creates the topics that do not exist yet (an existing one is left as it is). */
+  async ensureTopics(topics: readonly { topic: string; partitions: number; replicationFactor: number; compacted: boolean }[]): Promise<void> {
+    const existing = new Set(await this.#admin.listTopics({ timeout: 5000 }));
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return;
+    try {
+      await this.#admin.createTopics({
+        timeout: 5000,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.partitions,
+          replicationFactor: t.replicationFactor,
+          ...(t.compacted && { configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }),
+        })),
+      });
+    } catch (error) {
+      // Another gateway created it meanwhile.
+      if (!/already exists/i.test(String((error as Error).message))) throw error;
+    }
+  }
+
+  /** Partitions of a topic (0 when it does not exist or the broker did not say in time). */
+  async partitionCount(topic: string, timeoutMs = 2000): Promise<number> {
+    try {
+      const [metadata] = await this.#admin.fetchTopicMetadata({ topics: [topic], timeout: timeoutMs });
+      return metadata?.partitions.length ?? 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** The next offset to be written per partition (the high watermark); empty when the topic does not exist. */
+  async endOffsets(topic: string, timeoutMs = 5000): Promise<Map<number, number>> {
+    try {
+      const offsets = await this.#admin.fetchTopicOffsets(topic, { timeout: timeoutMs } as { timeout: number; isolationLevel: KafkaJS.IsolationLevel });
+      return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
+    } catch {
+      return new Map();
+    }
+  }
+}
