@@ -1,0 +1,74 @@
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CameraView } from '../../web/src/wire-types';
+import { startGateway, type Gateway } from './gateway';
+import { CLIP } from './paths';
+import { childPids, pidsNamed, signalGroup, type ProcessGroup } from './processes';
+
+/** An admin token every gateway of a test cluster is configured with (VIGIL_TOKENS). */
+export const ADMIN = 'admin-token-0123456789abcdef';
+
+export interface ClusterGateway extends Gateway {
+  readonly instanceId: string;
+}
+
+/**
+ * One file camera per id, each reading its own symlink to the clip, so the decoder running a
+ * camera can be told from its command line (`/proc/PID/cmdline`), whatever the gateways report.
+ */
+export function fileCameras(dir: string, ids: readonly string[], extra: Record<string, unknown> = {}): Record<string, unknown>[] {
+  return ids.map((id) => {
+    const path = join(dir, `${id}.mp4`);
+    symlinkSync(CLIP, path);
+    return { id, url: `file:${path}`, fps: 1, width: 160, height: 96, recognition: false, ...extra };
+  });
+}
+
+/** Starts a gateway in cluster mode (VIGIL_CLUSTER=1) with the streams file every member shares. */
+export function startMember(group: ProcessGroup, instanceId: string, bootstrap: string, config: Record<string, unknown>, env: Record<string, string> = {}): Promise<ClusterGateway> {
+  const file = { ...config, gateway: { ...(config.gateway as object), instanceId } };
+  return startGateway(group, file, { VIGIL_CLUSTER: '1', KAFKA_BROKERS: bootstrap, VIGIL_TOKENS: `admin:${ADMIN}`, ...env }).then((g) => ({ ...g, instanceId }));
+}
+
+export function api(gateway: Gateway, path: string, init: RequestInit = {}, token = ADMIN): Promise<Response> {
+  return fetch(`${gateway.baseUrl}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body && typeof init.body === 'string' && { 'content-type': 'application/json' }), ...(init.headers as Record<string, string>) } });
+}
+
+export async function cameraList(gateway: Gateway): Promise<CameraView[]> {
+  const response = await api(gateway, '/v1/cameras');
+  if (response.status !== 200) throw new Error(`GET /v1/cameras: ${response.status}`);
+  return (await response.json()) as CameraView[];
+}
+
+/** Which cameras each gateway's own ffmpeg children decode (the ground truth, from the processes). */
+export function decodersOf(gateway: Gateway): string[] {
+  const ffmpegs = new Set(pidsNamed('ffmpeg'));
+  const cameras: string[] = [];
+  for (const pid of childPids(gateway.process.pid as number)) {
+    if (!ffmpegs.has(pid)) continue;
+    try {
+      const match = /\/([A-Za-z0-9_.-]+)\.mp4\0/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      if (match?.[1]) cameras.push(match[1]);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return cameras.sort();
+}
+
+/** A machine dying: SIGKILL to the gateway and its decoders at once (no graceful anything). */
+export function killHard(gateway: Gateway): void {
+  const children = childPids(gateway.process.pid as number);
+  signalGroup(gateway.process, 'SIGKILL');
+  for (const pid of children) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+  }
+}
