@@ -3,11 +3,17 @@ import type { CameraOrigin, CameraView, CameraRegistry } from '../cameras';
 import type { TokenService, TokenView } from '../auth';
 import type { Gallery, IdentityService, IdentityView, FaceSource } from '../gallery';
 import { VigilError } from '../errors';
+import { CameraUrl } from '../ingest';
 import type { ClusterNode } from './cluster-node';
 import { fetchFromPeers, type Via } from './peer-fetch';
 
+/** A stored camera URL as the API may show it: the ingest stage's redaction (password, secret query values). */
 function redactUrl(raw: string): string {
-  return raw.replace(/\/\/[^/@]*@/, (m) => (m.includes(':') ? `//${m.slice(2, m.indexOf(':'))}:***@` : m));
+  try {
+    return CameraUrl.parse(raw, { allowLocalFiles: true, baseDir: '/' }).redacted;
+  } catch {
+    return raw.replace(/\/\/[^/@]*@/, '//***@');
+  }
 }
 
 /** A camera known to the cluster that no gateway reports running (yet). */

@@ -253,6 +253,8 @@ export class ClusterNode implements Component<ClusterState> {
   }
 
   async #refresh(): Promise<void> {
+    // Closing: the registry stopped every camera before the group was left.
+    if (this.state === 'closed') return;
     try {
       await this.#bindings?.refreshCameras();
     } catch (error) {

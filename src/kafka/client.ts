@@ -222,24 +222,4 @@ export class KafkaAdmin {
       if (!/already exists/i.test(String((error as Error).message))) throw error;
     }
   }
-
-  /** Partitions of a topic (0 when it does not exist or the broker did not say in time). */
-  async partitionCount(topic: string, timeoutMs = 2000): Promise<number> {
-    try {
-      const [metadata] = await this.#admin.fetchTopicMetadata({ topics: [topic], timeout: timeoutMs });
-      return metadata?.partitions.length ?? 0;
-    } catch {
-      return 0;
-    }
-  }
-
-  /** The next offset to be written per partition (the high watermark); empty when the topic does not exist. */
-  async endOffsets(topic: string, timeoutMs = 5000): Promise<Map<number, number>> {
-    try {
-      const offsets = await this.#admin.fetchTopicOffsets(topic, { timeout: timeoutMs } as { timeout: number; isolationLevel: KafkaJS.IsolationLevel });
-      return new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-    } catch {
-      return new Map();
-    }
-  }
 }

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HandoverMarks, feedEvent, partitionOf } from '../../../src/cluster';
+import { HandoverMarks, feedEvent, partitionOf, pendingView } from '../../../src/cluster';
+import { cameraSchema } from '../../../src/config';
 import { eventDraft } from '../../../src/events';
 import { parsePosition } from '../../../src/events/websocket-hub';
 
@@ -50,5 +51,16 @@ describe('events topic records for subscribers', () => {
   it('parses a resume position and refuses anything else', () => {
     assert.deepEqual([...(parsePosition('0:12,3:-1,1:400') ?? [])], [[0, 12], [3, -1], [1, 400]]);
     for (const bad of ['x', '0:', '1:2:3', '0:1;2:3']) assert.equal(parsePosition(bad), null, bad);
+  });
+});
+
+describe('a camera no gateway reports yet', () => {
+  it('shows its URL redacted like every other camera view: no password, no secret query value', () => {
+    const config = cameraSchema.parse({ id: 'cam-x', url: 'rtsp://admin:s3cret@10.0.0.5:554/live?token=abc&channel=1' });
+    const view = pendingView(config, 'api');
+    assert.ok(!JSON.stringify(view).includes('s3cret') && !JSON.stringify(view).includes('abc'), view.url);
+    assert.match(view.url, /^rtsp:\/\/admin:\*\*\*@10\.0\.0\.5:554\/live\?token=\*\*\*/);
+    assert.equal(view.gateway, null);
+    assert.equal(view.state, 'idle');
   });
 });
