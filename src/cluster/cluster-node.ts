@@ -4,6 +4,7 @@ import type { TokenEntry } from '../auth';
 import type { IdentityRecord } from '../gallery';
 import { KafkaClient, type InRecord, type KafkaConsumer, type KafkaProducer, type KafkaSettings, type TopicPartition } from '../kafka';
 import { StateHolder, type Component } from '../lifecycle';
+import { VigilError } from '../errors';
 import { CameraCatalog } from './camera-catalog';
 import { HandoverMarks } from './handover';
 import { asIdentity, asMember, asToken, asTrack, asView, decode, type MemberRecord, type ViewRecord } from './records';
@@ -134,6 +135,7 @@ export class ClusterNode implements Component<ClusterState> {
     this.#bindings = bindings;
     this.#state.set('catching-up');
     const { settings } = this.#options;
+    if (!(await this.#client.reachable())) throw new VigilError('VIGIL_ERR_KAFKA_UNAVAILABLE', `cluster mode: no Kafka broker of ${this.#options.kafka.brokers.join(',')} accepts connections`);
     const compacted = [this.topics.cameras, this.topics.views, this.topics.identities, this.topics.tokens, this.topics.members];
     const topics = [...compacted, this.topics.tracks];
     const admin = this.#client.admin();

@@ -1,3 +1,4 @@
+import { connect as tcpConnect } from 'node:net';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Logger } from 'pino';
 import { clientProperties, type ClientProperties, type KafkaSettings } from './settings';
@@ -55,9 +56,34 @@ export interface ConsumerOptions {
 const ASSIGN = -175;
 const REVOKE = -174;
 
+/**
+ * Whether any bootstrap broker accepts a TCP connection within `timeoutMs`. Checked before a client
+ * connects: the library's connect waits up to 30 s for metadata from brokers that are not there,
+ * in a native call that also holds the process's exit for that long.
+ */
+export function brokerReachable(brokers: readonly string[], timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let pending = brokers.length;
+    if (pending === 0) return resolve(false);
+    for (const broker of brokers) {
+      const colon = broker.lastIndexOf(':');
+      const socket = tcpConnect({ host: broker.slice(0, colon), port: Number(broker.slice(colon + 1)), timeout: timeoutMs });
+      const done = (ok: boolean) => {
+        socket.destroy();
+        if (ok) resolve(true);
+        else if (--pending === 0) resolve(false);
+      };
+      socket.once('connect', () => done(true));
+      socket.once('timeout', () => done(false));
+      socket.once('error', () => done(false));
+    }
+  });
+}
+
 function pinoLogger(log: Logger): KafkaJS.Logger {
   const at = (level: 'error' | 'warn' | 'info' | 'debug') => (message: string, extra?: object) => log[level]({ kafka: extra }, message);
-  const logger: KafkaJS.Logger = { error: at('error'), warn: at('warn'), info: at('debug'), debug: at('debug'), namespace: () => logger, setLogLevel: () => undefined };
+  // librdkafka reports every refused connection as an error; the components above say what it means for them.
+  const logger: KafkaJS.Logger = { error: at('warn'), warn: at('warn'), info: at('debug'), debug: at('debug'), namespace: () => logger, setLogLevel: () => undefined };
   return logger;
 }
 
@@ -70,15 +96,17 @@ export class KafkaClient {
   readonly #kafka: KafkaJS.Kafka;
   readonly #log: Logger;
   readonly #base: ClientProperties;
+  readonly #settings: KafkaSettings;
 
   constructor(settings: KafkaSettings, logger: Logger) {
+    this.#settings = settings;
     this.#log = logger.child({ component: 'kafka' });
     this.#base = clientProperties(settings);
     this.#kafka = new KafkaJS.Kafka({ ...this.#base, kafkaJS: { logger: pinoLogger(this.#log), logLevel: KafkaJS.logLevel.WARN } } as KafkaJS.CommonConstructorConfig);
   }
 
   producer(options: ProducerOptions): KafkaProducer {
-    const producer = this.#kafka.producer({
+    const config = {
       'enable.idempotence': options.idempotent,
       acks: -1,
       'linger.ms': options.lingerMs,
@@ -86,8 +114,13 @@ export class KafkaClient {
       'message.timeout.ms': Math.max(options.requestTimeoutMs * (options.retries + 1), options.requestTimeoutMs + 1000),
       'compression.codec': options.compression === 'gzip' ? 'gzip' : 'none',
       ...(options.idempotent ? {} : { retries: options.retries }),
-    } as KafkaJS.ProducerConstructorConfig);
-    return new KafkaProducer(producer);
+    } as KafkaJS.ProducerConstructorConfig;
+    return new KafkaProducer(() => this.#kafka.producer(config), () => this.reachable());
+  }
+
+  /** Whether a bootstrap broker accepts connections now (within the connection timeout). */
+  reachable(): Promise<boolean> {
+    return brokerReachable(this.#settings.brokers, Math.max(500, this.#settings.connectionTimeoutMs));
   }
 
   consumer(options: ConsumerOptions): KafkaConsumer {
@@ -100,32 +133,58 @@ export class KafkaClient {
 }
 
 export class KafkaProducer {
-  readonly #producer: KafkaJS.Producer;
+  readonly #create: () => KafkaJS.Producer;
+  #producer: KafkaJS.Producer | null = null;
+  #connecting: Promise<void> | null = null;
   #connected = false;
 
-  constructor(producer: KafkaJS.Producer) {
-    this.#producer = producer;
+  readonly #reachable: () => Promise<boolean>;
+
+  /** `create` makes a fresh client: one whose connection failed cannot connect again. */
+  constructor(create: () => KafkaJS.Producer, reachable: () => Promise<boolean>) {
+    this.#create = create;
+    this.#reachable = reachable;
   }
 
   async connect(): Promise<void> {
     if (this.#connected) return;
-    await this.#producer.connect();
-    this.#connected = true;
+    if (!this.#connecting) {
+      if (!(await this.#reachable())) throw new Error('no Kafka broker accepts connections');
+      if (this.#connected || this.#connecting) return this.connect();
+      const producer = (this.#producer = this.#create());
+      this.#connecting = producer.connect().then(
+        () => {
+          this.#connected = true;
+          this.#connecting = null;
+        },
+        (error: unknown) => {
+          this.#connecting = null;
+          if (this.#producer === producer) this.#producer = null;
+          void producer.disconnect().catch(() => undefined);
+          throw error;
+        },
+      );
+    }
+    await this.#connecting;
   }
 
   /** Resolves when every record is acknowledged by all in-sync replicas (acks=-1). */
   async send(topic: string, records: readonly OutRecord[]): Promise<void> {
     await this.connect();
-    await this.#producer.send({
+    const producer = this.#producer as KafkaJS.Producer;
+    await producer.send({
       topic,
       messages: records.map((r) => ({ key: r.key, value: r.value, ...(r.partition !== undefined && { partition: r.partition }), ...(r.headers && { headers: { ...r.headers } }) })),
     });
   }
 
+  /** Tears the client down, also while it is still connecting (a broker that never answers must not hold the process). */
   async disconnect(): Promise<void> {
-    if (!this.#connected) return;
+    const producer = this.#producer;
+    this.#producer = null;
     this.#connected = false;
-    await this.#producer.disconnect();
+    this.#connecting = null;
+    await producer?.disconnect();
   }
 }
 

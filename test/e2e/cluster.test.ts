@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CloudEvent } from '../../src/events';
-import { ADMIN, api, cameraList, decodersOf, fileCameras, killHard, startMember, type ClusterGateway } from '../helpers/cluster';
+import { ADMIN, api, cameraList, decodersOf, decodersUnder, fileCameras, killHard, startMember, type ClusterGateway } from '../helpers/cluster';
 import { subscribe, type Subscriber } from '../helpers/event-clients';
 import { startKafkaMock, type KafkaMock } from '../helpers/kafka-mock';
 import { FACES } from '../helpers/paths';
@@ -163,6 +163,30 @@ describe('cluster: three gateways share the cameras through Kafka', () => {
     members = survivors;
   });
 
+  it('hands cameras to a joining gateway without any camera decoded by two gateways at once', async () => {
+    const joining = startMember(group, 'gw-d', kafka.bootstrap, config);
+    const twice: string[] = [];
+    let sampling = true;
+    // Samples every gateway's decoders while the group rebalances: a revoked camera must stop before its new owner starts it.
+    const sampler = (async () => {
+      while (sampling) {
+        // Every ffmpeg on the machine reading one of this test's cameras, by parent: the joining
+        // gateway is seen before it even answers HTTP.
+        for (const [camera, parents] of decodersUnder(dir)) if (parents.size > 1) twice.push(camera);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const joined = await joining;
+    members = [...members, joined];
+    try {
+      await waitFor(async () => decodersOf(joined).length > 0 && (await settled(members, [...IDS, FACE_CAM])), { timeoutMs: 90_000, intervalMs: 250, what: 'gw-d running its share' });
+    } finally {
+      sampling = false;
+      await sampler;
+    }
+    assert.deepEqual([...new Set(twice)], [], 'no camera was decoded by two gateways at the same time');
+  });
+
   it('keeps cameras, identities and tokens across a restart of every gateway', async () => {
     const created = await api(members[0]!, '/v1/tokens', { method: 'POST', body: JSON.stringify({ role: 'viewer', name: 'wall screen' }) });
     assert.equal(created.status, 201);
@@ -171,7 +195,7 @@ describe('cluster: three gateways share the cameras through Kafka', () => {
     for (const g of members) await waitFor(async () => (await api(g, '/v1/me', {}, token)).status === 200, { timeoutMs: 10_000, what: `the new token accepted by ${g.instanceId}` });
     for (const g of members) signalGroup(g.process, 'SIGTERM');
     await Promise.all(members.map((g) => exited(g.process, 20_000)));
-    members = await Promise.all(['gw-a', 'gw-b', 'gw-c'].map(start));
+    members = await Promise.all(members.map((g) => start(g.instanceId)));
     for (const g of members) {
       assert.equal((await api(g, '/v1/me', {}, token)).status, 200, `the stored token works on ${g.instanceId} after the restart`);
       const names = ((await (await api(g, '/v1/identities')).json()) as { name: string }[]).map((i) => i.name);

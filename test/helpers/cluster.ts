@@ -56,6 +56,24 @@ export function decodersOf(gateway: Gateway): string[] {
   return cameras.sort();
 }
 
+/** Every running decoder of a camera under `dir`, by camera: the parent processes (gateways) running it. */
+export function decodersUnder(dir: string): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const pid of pidsNamed('ffmpeg')) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const match = new RegExp(`${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([A-Za-z0-9_.-]+)\\.mp4\0`).exec(cmdline);
+      if (!match?.[1]) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      out.set(match[1], (out.get(match[1]) ?? new Set()).add(parent));
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return out;
+}
+
 /** A machine dying: SIGKILL to the gateway and its decoders at once (no graceful anything). */
 export function killHard(gateway: Gateway): void {
   const children = childPids(gateway.process.pid as number);
