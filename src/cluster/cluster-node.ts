@@ -7,7 +7,8 @@ import { StateHolder, type Component } from '../lifecycle';
 import { VigilError } from '../errors';
 import { CameraCatalog } from './camera-catalog';
 import { HandoverMarks } from './handover';
-import { asIdentity, asMember, asToken, asTrack, asView, decode, type MemberRecord, type ViewRecord } from './records';
+import type { MemberRecord, ViewRecord } from './records';
+import { applyStateRecord, type StateTarget } from './state-records';
 import { SYNC_PREFIX, clusterTopics, partitionOf, type ClusterTopics } from './topics';
 
 export type ClusterState = 'idle' | 'catching-up' | 'joining' | 'ready' | 'closed';
@@ -284,41 +285,14 @@ export class ClusterNode implements Component<ClusterState> {
   }
 
   #applyState(record: InRecord): void {
-    const value = decode(record.value);
-    if (value === undefined) {
-      this.#log.error({ topic: record.topic, key: record.key }, 'unreadable cluster record skipped');
-      return;
-    }
-    const b = this.#bindings as ClusterBindings;
-    const { topics } = this;
-    if (record.topic === topics.cameras) this.catalog.apply(record.key, value);
-    else if (record.topic === topics.views) {
-      const view = value && asView(value);
-      if (view) this.#views.set(record.key, view);
-      else this.#views.delete(record.key);
-    } else if (record.topic === topics.members) {
-      const member = value && asMember(value);
-      if (member) this.#members.set(record.key, member);
-      else this.#members.delete(record.key);
-    } else if (record.topic === topics.identities) {
-      const identity = value && asIdentity(value);
-      if (value && !identity) throw new Error('not an identity record');
-      if (identity) this.#identityKeys.add(record.key);
-      else this.#identityKeys.delete(record.key);
-      b.applyIdentity(record.key, identity);
-    } else if (record.topic === topics.tokens) {
-      const token = value && asToken(value);
-      if (value && !token) throw new Error('not a token record');
-      b.applyToken(record.key, token);
-    } else if (record.topic === topics.tracks) {
-      const track = value && asTrack(value);
-      if (track) {
-        const bytes = Buffer.from(track.embedding, 'base64');
-        const embedding = new Float32Array(bytes.byteLength / 4);
-        new Uint8Array(embedding.buffer).set(bytes);
-        b.applyTrack(record.key, track.camera, embedding);
-      }
-    }
+    const target: StateTarget = {
+      bindings: this.#bindings as ClusterBindings,
+      catalog: this.catalog,
+      views: this.#views,
+      members: this.#members,
+      identityKeys: this.#identityKeys,
+    };
+    if (!applyStateRecord(this.topics, record, target)) this.#log.error({ topic: record.topic, key: record.key }, 'unreadable cluster record skipped');
   }
 
   #checkCaughtUp(): void {

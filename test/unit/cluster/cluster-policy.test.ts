@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { HandoverMarks, feedEvent, partitionOf, pendingView } from '../../../src/cluster';
+import { HandoverMarks, clusterTopics, feedEvent, partitionOf, pendingView } from '../../../src/cluster';
+import { applyStateRecord } from '../../../src/cluster/state-records';
 import { cameraSchema } from '../../../src/config';
 import { eventDraft } from '../../../src/events';
 import { parsePosition } from '../../../src/events/websocket-hub';
@@ -62,5 +63,46 @@ describe('a camera no gateway reports yet', () => {
     assert.match(view.url, /^rtsp:\/\/admin:\*\*\*@10\.0\.0\.5:554\/live\?token=\*\*\*/);
     assert.equal(view.gateway, null);
     assert.equal(view.state, 'idle');
+  });
+});
+
+describe('state records: last value per key, tombstones remove, unreadable records change nothing', () => {
+  const topics = clusterTopics('t');
+  const applied: string[] = [];
+  const target = {
+    bindings: {
+      refreshCameras: async () => undefined,
+      localViews: () => [],
+      applyIdentity: (id: string, r: unknown) => applied.push(`identity ${id} ${r ? 'set' : 'removed'}`),
+      localIdentityIds: () => [],
+      applyToken: (id: string, r: unknown) => applied.push(`token ${id} ${r ? 'set' : 'removed'}`),
+      applyTrack: (id: string, camera: string, e: Float32Array) => applied.push(`track ${id} ${camera} ${e.length}`),
+      deliverEvent: () => undefined,
+    },
+    catalog: { apply: (id: string, c: unknown) => applied.push(`camera ${id} ${c ? 'set' : 'removed'}`) } as never,
+    views: new Map(),
+    members: new Map(),
+    identityKeys: new Set<string>(),
+  };
+  const record = (topic: string, key: string, value: unknown) => ({ topic, partition: 0, offset: 0, key, timestamp: 0, value: value === null ? null : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)) });
+  it('applies each topic to its target', () => {
+    const digest = 'a'.repeat(64);
+    const embedding = Buffer.from(new Float32Array([1, 0, 0]).buffer).toString('base64');
+    const table: [ReturnType<typeof record>, boolean][] = [
+      [record(topics.cameras, 'cam', { id: 'cam', url: 'rtsp://h/x' }), true],
+      [record(topics.cameras, 'cam', null), true],
+      [record(topics.identities, 'i1', { id: 'i1', name: 'A', faces: [], negatives: [], externalId: null, metadata: null, createdAt: 1 }), true],
+      [record(topics.identities, 'i2', { id: 'i2' }), false],
+      [record(topics.identities, 'i1', null), true],
+      [record(topics.tokens, 'tok', { id: 'tok', role: 'viewer', digest, name: null, createdAt: null }), true],
+      [record(topics.tokens, 'bad', { id: 'bad', role: 'root', digest }), false],
+      [record(topics.tracks, 'tr', { camera: 'cam', embedding }), true],
+      [record(topics.members, 'gw', { instanceId: 'gw', url: 'file:///etc', at: 1 }), false],
+      [record(topics.views, 'cam', 'not json'), false],
+    ];
+    for (const [r, ok] of table) assert.equal(applyStateRecord(topics, r, target), ok, `${r.topic} ${r.key}`);
+    assert.deepEqual(applied, ['camera cam set', 'camera cam removed', 'identity i1 set', 'identity i1 removed', 'token tok set', 'track tr cam 3']);
+    assert.deepEqual([...target.identityKeys], []);
+    assert.equal(target.members.size, 0, 'a member URL that is not http(s) is never a peer');
   });
 });
