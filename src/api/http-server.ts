@@ -28,7 +28,7 @@ export interface HttpServerOptions {
   readonly metrics: Metrics;
   readonly hub: WebSocketHub;
   /** JPEG bytes of a snapshot; throws a VigilError (VIGIL_ERR_SNAPSHOT_NOT_FOUND) when there is none. */
-  readonly snapshot?: (id: string) => Buffer;
+  readonly snapshot?: (id: string, via: { authorization?: string | undefined; peer?: boolean }) => Buffer | Promise<Buffer>;
   /** Token checks for the HTTP routes (the same instance the hub uses); absent: everyone is `anonymous`. */
   readonly auth?: TokenCheck;
   readonly cameras?: CameraControl;

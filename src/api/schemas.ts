@@ -55,6 +55,7 @@ export const cameraViewSchema = {
         reason: { type: ['string', 'null'] },
       },
     },
+    gateway: { type: ['string', 'null'], description: 'cluster mode only: the gateway (instance id) running the camera, null while none does' },
   },
 } as const;
 

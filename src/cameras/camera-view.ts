@@ -31,4 +31,6 @@ export interface CameraView {
    * what was asked (null when it is).
    */
   readonly hwaccel: { readonly requested: string; readonly active: string | null; readonly reason: string | null };
+  /** Cluster mode only: the gateway running the camera (null while none does). */
+  readonly gateway?: string | null;
 }

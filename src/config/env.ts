@@ -21,6 +21,12 @@ export interface EnvSettings {
   readonly tokens: readonly { readonly role: Role; readonly token: string }[];
   /** OpenTelemetry span export (OTEL_EXPORTER_OTLP_ENDPOINT and the other standard OTEL_* variables); null: off. */
   readonly tracing: TracingSettings | null;
+  /** Cluster mode: VIGIL_CLUSTER=1 (needs KAFKA_BROKERS). */
+  readonly cluster: boolean;
+  /** The URL other gateways reach this one at (VIGIL_ADVERTISE_URL); null: derived from host and port. */
+  readonly advertiseUrl: string | null;
+  /** KAFKA_SASL_PASSWORD: kept out of the streams file; never logged. */
+  readonly kafkaSaslPassword: string | undefined;
 }
 
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
@@ -98,9 +104,18 @@ export function readEnv(env: NodeJS.ProcessEnv, cwd: string): EnvSettings {
   const logLevel = (env.LOG_LEVEL ?? 'info').toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const clusterText = env.VIGIL_CLUSTER ?? '';
+  if (!['', '0', '1', 'true', 'false'].includes(clusterText)) throw invalid('VIGIL_CLUSTER', `must be 1 or 0, got "${clusterText}"`);
+  const cluster = clusterText === '1' || clusterText === 'true';
+  if (cluster && kafkaBrokers.length === 0) throw invalid('VIGIL_CLUSTER', 'cluster mode needs KAFKA_BROKERS');
+  const advertiseUrl = env.VIGIL_ADVERTISE_URL || null;
+  if (advertiseUrl !== null && !/^https?:\/\/[^\s/?#]+\/?$/.test(advertiseUrl)) throw invalid('VIGIL_ADVERTISE_URL', `must be http(s)://host:port, got "${advertiseUrl}"`);
   const logFormat = readLogFormat(env);
 
   return {
+    cluster,
+    advertiseUrl: advertiseUrl?.replace(/\/$/, '') ?? null,
+    kafkaSaslPassword: env.KAFKA_SASL_PASSWORD || undefined,
     configPath: resolve(cwd, env.VIGIL_CONFIG || 'streams.yaml'),
     port,
     // Localhost by default: until tokens exist, nothing should be reachable from outside unless asked for.

@@ -47,6 +47,8 @@ export interface EventDraft<T = unknown> {
 export interface CloudEvent<T = unknown> extends EventDraft<T> {
   readonly sequence: number;
   readonly vigilrun: string;
+  /** Cluster mode, on WebSocket and GET /v1/events: `partition:offset` in the events topic (resume with `position`). */
+  readonly vigilpos?: string;
 }
 
 /** An event's context attributes as strings: what transport headers (Kafka `ce_*`, HTTP `ce-*`) carry. */

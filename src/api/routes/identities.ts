@@ -116,7 +116,7 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
     async (request) => control().update(request.params.id, request.body),
   );
   app.delete<{ Params: { id: string } }>('/v1/identities/:id', { config: operator, schema: { summary: 'remove an identity with its faces', tags, params: idParams, response: { 204: { description: 'removed', type: 'null' } } } }, async (request, reply) => {
-    control().remove(request.params.id);
+    await control().remove(request.params.id);
     return reply.code(204).send();
   });
   const faceBody = { content: { 'application/json': { schema: faceInputSchema }, 'multipart/form-data': multipart } };
@@ -145,7 +145,7 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
       schema: { summary: 'remove one enrolled face', tags, params: { type: 'object', required: ['id', 'faceId'], properties: { id: idParams.properties.id, faceId: { type: 'string', pattern: '^[0-9]{1,15}$' } } }, response: { 204: { description: 'removed', type: 'null' } } },
     },
     async (request, reply) => {
-      control().removeFace(request.params.id, Number(request.params.faceId));
+      await control().removeFace(request.params.id, Number(request.params.faceId));
       return reply.code(204).send();
     },
   );

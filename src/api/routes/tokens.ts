@@ -54,13 +54,13 @@ export function tokenRoutes(app: FastifyInstance, deps: { control?: TokenControl
         response: { 201: { ...tokenViewSchema, properties: { ...tokenViewSchema.properties, token: { type: 'string' } } } },
       },
     },
-    async (request, reply) => reply.code(201).send(control().create(request.body)),
+    async (request, reply) => reply.code(201).send(await control().create(request.body)),
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/tokens/:id',
     { config: { role: 'admin' }, schema: { summary: 'revoke a stored token', tags, params: idParams, response: { 204: { description: 'revoked', type: 'null' } } } },
     async (request, reply) => {
-      control().remove(request.params.id);
+      await control().remove(request.params.id);
       return reply.code(204).send();
     },
   );
