@@ -7,11 +7,13 @@ import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
 import { Gallery, GalleryRefresher, IdentityService } from './gallery';
+import { HealthBook } from './health';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
+import { LiveService } from './live';
 import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
-import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
+import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, liveMetrics, readiness, websocketMetrics } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
@@ -58,6 +60,9 @@ export class App {
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
+  /** Live video viewers (src/live) and each camera's last hour in memory (src/health). */
+  readonly live: LiveService;
+  readonly health = new HealthBook();
   /** Opened at start (they touch the data directory). */
   gallery: Gallery | null = null;
   control: ControlDatabase | null = null;
@@ -92,6 +97,16 @@ export class App {
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
+    // --- live video: viewers on /v1/cameras/{id}/live; cameras attach to it when they start.
+    this.live = new LiveService({
+      limits: config.live,
+      heartbeatMs: config.websocket.heartbeatMs,
+      logger: logger.child({ component: 'live' }),
+      authenticate: (request) => identifyRequest(this.auth, request),
+      describeCamera: (id) => this.#describeCamera(id),
+      ...liveMetrics(metrics),
+    });
+    // --- end live video
 
     const services = this.#cameraServices();
     this.registry = new CameraRegistry({
@@ -114,6 +129,8 @@ export class App {
       identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
       tokens: new TokenService(this.auth, () => this.tokenStore),
       webhooks: this.integrations.webhookControl,
+      health: this.health,
+      liveVideo: this.live,
       readiness: async () => ({
         ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
         ...this.integrations.readiness(),
@@ -147,6 +164,7 @@ export class App {
     await this.#galleryRefresher.start();
     await this.pool.start();
     await this.hub.start();
+    await this.live.start();
     await this.kafka?.start();
     await this.integrations.start(new SqliteWebhookStore(this.control.db));
     await this.http.start();
@@ -206,6 +224,8 @@ export class App {
     // are gone, which the hub does last, after the cameras' final status events went out.
     const httpClosed = this.http.close(left(timeoutMs)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
     await this.capacity.close();
+    // Viewers go first: the HTTP server's close waits for every upgraded socket.
+    await this.live.close(left(2000));
     await this.registry.close(left(3000));
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
@@ -229,6 +249,7 @@ export class App {
     this.kafka?.destroy();
     this.integrations.destroy();
     this.hub.destroy();
+    this.live.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
     this.gallery?.destroy();
@@ -257,6 +278,18 @@ export class App {
       eventSource: eventSource(config.instanceId),
       metrics: this.metrics,
       logger: this.logger,
+      live: this.live,
+      health: this.health,
     };
+  }
+
+  /** A camera's state for the live view, or null when there is no such camera. */
+  #describeCamera(id: string): { state: string; reason: string | null } | null {
+    try {
+      const view = this.registry.get(id);
+      return { state: view.state, reason: view.stateReason };
+    } catch {
+      return null;
+    }
   }
 }

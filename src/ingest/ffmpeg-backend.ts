@@ -21,6 +21,8 @@ export function ffmpegBackend(ffmpegPath: string, resolvesHostNames: boolean): D
   return {
     name: 'ffmpeg',
     resolvesHostNames,
+    // Its only output is raw pictures at the analysis size; a live view would need a second output (see README "Live video").
+    supportsLive: false,
     start: (run) => new FfmpegDecoderRun(ffmpegPath, run),
   };
 }
@@ -50,6 +52,10 @@ class FfmpegDecoderRun implements DecoderRun {
 
   setWork(work: DecodeWork): boolean {
     return modeFor(work, this.#fps) === this.#mode;
+  }
+
+  setLive(): void {
+    // Not supported (supportsLive is false): the live view refuses such cameras before asking.
   }
 
   get pid(): number | undefined {

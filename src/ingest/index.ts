@@ -4,7 +4,10 @@ export type { DecoderBackend, DecoderRun, DecoderRunListener, DecoderRunOptions 
 export { nativeBackend, type NativeBackendOptions } from './native-backend';
 export { ffmpegBackend } from './ffmpeg-backend';
 export { decodeWork } from './decode-work';
-export { DecoderOutputParser, frameMessage, eventMessage, type DecodeWork, type DecoderEvent, type DecoderSetup, type MotionSettings } from './decoder-protocol';
+export { MEDIA_AFTER_GAP, MEDIA_INIT, MEDIA_KEY, mediaPayload, readMediaPayload, type MediaSegment } from './live-media';
+export { NEW_TIMELINE, placePacket, type LiveTimeline, type PlacedPacket } from './live-timeline';
+export { Fmp4Splitter, boxHeader, type Fmp4Piece } from './fmp4-boxes';
+export { DecoderOutputParser, frameMessage, eventMessage, mediaMessage, type DecodeWork, type DecoderEvent, type DecoderSetup, type MotionSettings } from './decoder-protocol';
 export type { IngestPolicy } from './ingest-policy';
 export { CAMERA_STATES, canMove, planRestart, type CameraState, type RestartInput } from './camera-state';
 export { checkWatchdog, freshWindow, type WatchdogLimits, type WatchdogVerdict, type WatchdogWindow } from './watchdog';
