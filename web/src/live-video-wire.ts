@@ -96,8 +96,8 @@ export function facesFor(analyses: readonly LiveFaces[], frameWallMs: number, ho
  */
 export function liveEdge(currentTime: number, bufferedEnd: number): { seek: number | null; rate: number } {
   const behind = bufferedEnd - currentTime;
-  if (behind > 1.5) return { seek: Math.max(currentTime, bufferedEnd - 0.1), rate: 1 };
-  if (behind > 0.4) return { seek: null, rate: 1.15 };
+  if (behind > 1) return { seek: Math.max(currentTime, bufferedEnd - 0.1), rate: 1 };
+  if (behind > 0.15) return { seek: null, rate: 1.1 };
   return { seek: null, rate: 1 };
 }
 

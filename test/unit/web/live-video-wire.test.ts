@@ -73,8 +73,8 @@ describe('live video wire (dashboard)', () => {
 
   it('keeps near the live edge: jump when far behind, speed up a little when slightly behind', async () => {
     const { liveEdge, describeCodec } = await load<Wire>('live-video-wire.js');
-    assert.deepEqual(liveEdge(10, 10.2), { seek: null, rate: 1 });
-    assert.deepEqual(liveEdge(10, 10.8), { seek: null, rate: 1.15 });
+    assert.deepEqual(liveEdge(10, 10.1), { seek: null, rate: 1 });
+    assert.deepEqual(liveEdge(10, 10.5), { seek: null, rate: 1.1 });
     assert.deepEqual(liveEdge(10, 14), { seek: 13.9, rate: 1 });
     assert.equal(describeCodec('hvc1.1.6.L93.B0'), 'H.265/HEVC (hvc1.1.6.L93.B0)');
     assert.equal(describeCodec('avc1.42c01e'), 'H.264 (avc1.42c01e)');
