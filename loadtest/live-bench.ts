@@ -38,6 +38,7 @@ function parseArgs(argv: readonly string[]): Args {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const f2 = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const ms = (l: Latency): string => `p50 ${f1(l.p50Ms)} / p95 ${f1(l.p95Ms)} ms (min ${f1(l.minMs)}, max ${f1(l.maxMs)}, ${l.samples} frames)`;
 
 async function measureLatency(args: Args): Promise<{ glass: GlassResult; bare: Latency; bareUnreadable: number; bareDecodeErrors: number; clockSkipped: number }> {
@@ -65,6 +66,8 @@ function report(args: Args, cost: CostResult | null, latency: Awaited<ReturnType
     for (const p of cost.phases) out.push(`  ${p.viewed ? 'viewed  ' : 'unviewed'}  gateway ${f1(p.gatewayCpu)} %  decoders ${f1(p.decodersCpu)} %  (other work on the machine ${f1(p.otherCpu)} %)${p.viewed ? `  ${f1((p.viewerBytesPerSecond * 8) / 1e6)} Mbit/s per viewer` : ''}`);
     const c = cost.perViewedCamera;
     out.push(`  per viewed camera: ${f1(c.total)} % of a core (gateway ${f1(c.gateway)} %, its decoder process ${f1(c.decoders)} %); target <= 2 %`);
+    out.push(`  noise: the unviewed phases differ by up to ${f1(cost.noisePerCamera)} % per camera between rounds (nothing changed but the machine's other work)`);
+    out.push(`  bare floor of the decoder's added work (remux + framing, in-process, same clip): ${f1(cost.remuxFloor.microsPerPacket)} us a packet = ${f2(cost.remuxFloor.percentAt30fps)} % of a core at 30 fps`);
     out.push(`  sent ${f1(cost.sentMbps)} Mbit/s in all, segments dropped ${cost.droppedSegments}`);
   }
   if (latency) {

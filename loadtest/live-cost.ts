@@ -6,6 +6,7 @@ import { scrape, sumBy, total } from './prometheus';
 import { RtspSource } from './rtsp-source';
 import { prepareScene } from './scenes';
 import type { Resolution } from './media';
+import { measureRemuxFloor, type RemuxFloor } from './live-remux-floor';
 
 export interface CostPhase {
   readonly viewed: boolean;
@@ -26,6 +27,10 @@ export interface CostResult {
   readonly perViewedCamera: { readonly gateway: number; readonly decoders: number; readonly total: number };
   readonly droppedSegments: number;
   readonly sentMbps: number;
+  /** Largest difference between two unviewed phases, per camera: how much the figure moves with nothing changed. */
+  readonly noisePerCamera: number;
+  /** The bare floor of the decoder process's added work, measured in this run (live-remux-floor.ts). */
+  readonly remuxFloor: RemuxFloor;
 }
 
 const WARM_UP_MS = 3000;
@@ -63,6 +68,8 @@ export async function measureCost(options: { cameras: number; seconds: number; r
   const runSeconds = rounds * 2 * (seconds + 12) + 60;
   log(`preparing the ${resolution.width}x${resolution.height} scene (${runSeconds} s)...`);
   const { clip } = await prepareScene('faces', resolution, runSeconds);
+  log('measuring the bare remux floor (no gateway, no pipe)...');
+  const remuxFloor = await measureRemuxFloor(clip);
   const source = await RtspSource.start(clip);
   const gateway = await GatewayProcess.start({ cameras: rtspCameras(source.url, cameras), workers: 1, recognition: false, idle: true });
   const ids = Array.from({ length: cameras }, (_, i) => `bench-${i}`);
@@ -109,7 +116,9 @@ export async function measureCost(options: { cameras: number; seconds: number; r
     const gatewayDelta = (of(true, (p) => p.gatewayCpu) - of(false, (p) => p.gatewayCpu)) / cameras;
     const decodersDelta = (of(true, (p) => p.decodersCpu) - of(false, (p) => p.decodersCpu)) / cameras;
     const dropped = total(sumBy(await scrape(gateway.baseUrl), 'vigil_live_segments_dropped_total', 'reason'));
-    return { cameras, resolution, phases, perViewedCamera: { gateway: gatewayDelta, decoders: decodersDelta, total: gatewayDelta + decodersDelta }, droppedSegments: dropped, sentMbps: sentSeconds > 0 ? (sentBytes * 8) / sentSeconds / 1e6 : 0 };
+    const unviewed = phases.filter((p) => !p.viewed).map((p) => p.gatewayCpu + p.decodersCpu);
+    const noisePerCamera = (Math.max(...unviewed) - Math.min(...unviewed)) / cameras;
+    return { cameras, resolution, phases, perViewedCamera: { gateway: gatewayDelta, decoders: decodersDelta, total: gatewayDelta + decodersDelta }, droppedSegments: dropped, sentMbps: sentSeconds > 0 ? (sentBytes * 8) / sentSeconds / 1e6 : 0, noisePerCamera, remuxFloor };
   } finally {
     await gateway.stop();
     await source.stop();

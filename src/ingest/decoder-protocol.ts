@@ -1,5 +1,5 @@
 import type { SourceKind } from './camera-url';
-import { MEDIA_META_BYTES, mediaPayload, readMediaPayload, type MediaSegment } from './live-media';
+import { MEDIA_META_BYTES, readMediaPayload, writeMediaMeta, type MediaSegment } from './live-media';
 
 /**
  * What the gateway and a native decoder process (src/ingest/native/) say to each other. Pure.
@@ -103,12 +103,14 @@ export function eventMessage(event: DecoderEvent): Buffer {
   return buffer;
 }
 
-/** A live media message: the header, then the payload (live-media.ts). */
+/** A live media message: the header, then the payload (live-media.ts); the bytes are copied once. */
 export function mediaMessage(flags: number, wallMs: number, mediaSeconds: number, data: Buffer): Buffer {
-  const header = Buffer.allocUnsafe(MESSAGE_HEADER_BYTES);
-  header.writeUInt8(MESSAGE_MEDIA, 0);
-  header.writeUInt32BE(MEDIA_META_BYTES + data.length, 1);
-  return Buffer.concat([header, mediaPayload(flags, wallMs, mediaSeconds, data)]);
+  const buffer = Buffer.allocUnsafe(MESSAGE_HEADER_BYTES + MEDIA_META_BYTES + data.length);
+  buffer.writeUInt8(MESSAGE_MEDIA, 0);
+  buffer.writeUInt32BE(MEDIA_META_BYTES + data.length, 1);
+  writeMediaMeta(buffer, MESSAGE_HEADER_BYTES, flags, wallMs, mediaSeconds);
+  data.copy(buffer, MESSAGE_HEADER_BYTES + MEDIA_META_BYTES);
+  return buffer;
 }
 
 export interface DecoderOutputHandlers {

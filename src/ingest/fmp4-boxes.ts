@@ -34,7 +34,7 @@ export class Fmp4Splitter {
     this.#maxBytes = maxBytes;
   }
 
-  /** Adds written bytes; returns the pieces they completed, in order. Throws on a malformed box. */
+  /** Adds written bytes (kept: the caller must not reuse them); returns the pieces they completed, in order. Throws on a malformed box. */
   push(bytes: Buffer): Fmp4Piece[] {
     this.#pending.push(bytes);
     this.#pendingBytes += bytes.length;
@@ -50,7 +50,8 @@ export class Fmp4Splitter {
       at += header.size;
       const ends = this.#initDone ? header.type === 'mdat' : header.type === 'moov';
       if (!ends) continue;
-      pieces.push({ kind: this.#initDone ? 'fragment' : 'init', data: Buffer.from(buffer.subarray(start, at)) });
+      // The buffer is this splitter's own (the caller hands over its bytes): pieces are views, not copies.
+      pieces.push({ kind: this.#initDone ? 'fragment' : 'init', data: buffer.subarray(start, at) });
       this.#initDone = true;
       start = at;
     }

@@ -25,12 +25,17 @@ export interface MediaSegment {
   readonly payload: Buffer;
 }
 
+/** Writes the 17-byte header of a media payload at `at`. */
+export function writeMediaMeta(buffer: Buffer, at: number, flags: number, wallMs: number, mediaSeconds: number): void {
+  buffer.writeUInt8(flags, at);
+  buffer.writeDoubleBE(wallMs, at + 1);
+  buffer.writeDoubleBE(mediaSeconds, at + 9);
+}
+
 /** The payload of a media message (without the protocol's 5-byte header). */
 export function mediaPayload(flags: number, wallMs: number, mediaSeconds: number, data: Buffer): Buffer {
   const buffer = Buffer.allocUnsafe(MEDIA_META_BYTES + data.length);
-  buffer.writeUInt8(flags, 0);
-  buffer.writeDoubleBE(wallMs, 1);
-  buffer.writeDoubleBE(mediaSeconds, 9);
+  writeMediaMeta(buffer, 0, flags, wallMs, mediaSeconds);
   data.copy(buffer, MEDIA_META_BYTES);
   return buffer;
 }

@@ -28,7 +28,8 @@ export interface LiveServiceOptions {
   /** A camera's state and why, or null when there is no such camera. */
   readonly describeCamera: (id: string) => { state: string; reason: string | null } | null;
   readonly onViewers?: (camera: string, count: number) => void;
-  readonly onSent?: (camera: string, bytes: number) => void;
+  /** A camera's sent-bytes counter, bound once per viewer (called per segment). */
+  readonly bytesSent?: (camera: string) => (bytes: number) => void;
   readonly onDropped?: (camera: string, reason: 'slow_viewer' | 'decoder_backlog', count: number) => void;
   readonly onRefused?: (reason: 'not_found' | 'camera_limit' | 'total_limit') => void;
 }
@@ -171,8 +172,9 @@ export class LiveService implements Component<LiveState>, LiveViews {
       if (channel.idle) this.#channels.delete(camera);
       return refused(LIVE_CLOSE.limit, 'VIGIL_ERR_LIVE_VIEWER_LIMIT', admission.message);
     }
+    const sent = this.#options.bytesSent?.(camera) ?? (() => undefined);
     const viewer = new LiveViewer(ws, this.#options.limits.viewerBufferBytes, {
-      sent: (bytes) => this.#options.onSent?.(camera, bytes),
+      sent,
       dropped: (reason, count) => this.#options.onDropped?.(camera, reason, count),
     });
     ws.on('pong', () => (viewer.awaitingPong = false));

@@ -106,7 +106,10 @@ export function mqttMetrics(metrics: Metrics) {
 export function liveMetrics(metrics: Metrics) {
   return {
     onViewers: (camera: string, count: number): void => metrics.liveViewers.set({ camera }, count),
-    onSent: (camera: string, bytes: number): void => metrics.liveBytesSent.inc({ camera }, bytes),
+    bytesSent: (camera: string): ((bytes: number) => void) => {
+      const counter = metrics.liveBytesSent.labels({ camera });
+      return (bytes) => counter.inc(bytes);
+    },
     onDropped: (camera: string, reason: string, count: number): void => metrics.liveSegmentsDropped.inc({ camera, reason }, count),
     onRefused: (reason: string): void => metrics.liveViewersRefused.inc({ reason }),
   };

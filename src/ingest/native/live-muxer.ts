@@ -28,7 +28,6 @@ interface PacketMeta {
 export class LiveMuxer {
   readonly #av: LibAv;
   readonly #c: FFmpegLibraries['c'];
-  readonly #stream: AvStream;
   readonly #sink: LiveSegmentSink;
   readonly #output: InstanceType<LibAv['FormatContext']>;
   readonly #io: InstanceType<LibAv['IOContext']>;
@@ -37,6 +36,8 @@ export class LiveMuxer {
   #timeline: LiveTimeline = NEW_TIMELINE;
   #defaultFrame: number;
   #outTimeBase = { num: 1, den: TIMESCALE };
+  /** Input time units to output units, fixed once the header is written (read once: each getter call crosses into C++). */
+  #scale = 1;
   /** The last packet handed to the muxer: the next fragment out holds it. */
   #last: PacketMeta | null = null;
   /** The packet inside the fragment being written out now. */
@@ -52,7 +53,6 @@ export class LiveMuxer {
     const { av, c } = libraries;
     this.#av = av;
     this.#c = c;
-    this.#stream = stream;
     this.#sink = sink;
     const par = stream.codecpar;
     const hevc = par.codecId === c.AV_CODEC_ID_HEVC;
@@ -79,6 +79,8 @@ export class LiveMuxer {
     options.set('movflags', 'empty_moov+default_base_moof+frag_every_frame');
     this.#check(this.#output.writeHeaderSync(options), 'writing the MP4 header');
     this.#outTimeBase = out.timeBase;
+    const tb = stream.timeBase;
+    this.#scale = (tb.num * this.#outTimeBase.den) / (tb.den * this.#outTimeBase.num);
     const codec = out.codecpar.getCodecString() ?? (hevc ? 'hvc1' : 'avc1');
     this.codec = hevc ? codec.replace(/^hev1/, 'hvc1') : codec;
     this.#packet = new av.Packet();
@@ -91,8 +93,7 @@ export class LiveMuxer {
     const key = packet.isKeyframe;
     if (!this.#started && !key) return;
     this.#started = true;
-    const tb = this.#stream.timeBase;
-    const scale = (t: bigint): number | null => (t === this.#c.AV_NOPTS_VALUE ? null : (Number(t) * tb.num * this.#outTimeBase.den) / (tb.den * this.#outTimeBase.num));
+    const scale = (t: bigint): number | null => (t === this.#c.AV_NOPTS_VALUE ? null : Number(t) * this.#scale);
     const placed = placePacket(this.#timeline, scale(packet.dts), scale(packet.pts), this.#defaultFrame);
     this.#timeline = placed.timeline;
     const out = this.#packet;
