@@ -107,6 +107,13 @@ export class LiveChannel {
     this.#stopRemux();
   }
 
+  /** Immediate teardown (the service is destroyed): no timer left, nothing asked of the camera. */
+  dispose(): void {
+    this.#cancelLinger();
+    this.viewers.clear();
+    this.#clearStream();
+  }
+
   #demand(): void {
     if (this.viewers.size === 0 || !this.#camera || this.#remuxing) return;
     if (this.#camera.setLive(true)) {

@@ -133,6 +133,7 @@ export class LiveService implements Component<LiveState>, LiveViews {
 
   destroy(): void {
     this.#stopHeartbeat();
+    for (const channel of this.#channels.values()) channel.dispose();
     for (const ws of this.#server.clients) ws.terminate();
     this.#server.close();
     this.#state.set('closed');

@@ -4,8 +4,9 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DecoderOutputParser, MEDIA_INIT, MEDIA_KEY, boxHeader, type DecoderEvent, type DecoderSetup, type MediaSegment } from '../../src/ingest';
+import { DecoderOutputParser, MEDIA_AFTER_GAP, MEDIA_INIT, MEDIA_KEY, boxHeader, type DecoderEvent, type DecoderSetup, type MediaSegment } from '../../src/ingest';
 import { loadFFmpegLibraries } from '../../src/ingest/native/libav';
+import { LiveRemux } from '../../src/ingest/native/live-remux';
 import { ROOT } from '../helpers/paths';
 import { ProcessGroup } from '../helpers/processes';
 import { liveClips } from '../helpers/live-clips';
@@ -139,5 +140,47 @@ describe('live remux in the decoder process (real FFmpeg)', () => {
     const progress = d.progress;
     await waitFor(() => d.progress > progress + 1, { timeoutMs: 10_000, what: 'the decoder still running' });
     assert.equal(d.media.length, 0);
+  });
+
+  it('a gateway reading too slowly loses fragments until a key frame finds the pipe half empty, marked as after a gap; frames and init are never the ones lost', async () => {
+    const libraries = await loadFFmpegLibraries();
+    const { av, c } = libraries;
+    let backlog = 0;
+    const out: { flags: number; at: number }[] = [];
+    let packetNo = 0;
+    const remux = new LiveRemux(libraries, { media: (flags) => out.push({ flags, at: packetNo }), event: () => undefined, backlog: () => backlog }, 1000);
+    remux.set(true);
+    const input = new av.FormatContext();
+    assert.ok((await input.openInput(clips.heavy, null, null)) >= 0);
+    await input.findStreamInfo();
+    const index = input.findBestStream(c.AVMEDIA_TYPE_VIDEO);
+    const stream = input.streams?.[index];
+    assert.ok(stream);
+    const packet = new av.Packet();
+    packet.alloc();
+    const keys: number[] = [];
+    while ((await input.readFrame(packet)) >= 0 && packetNo < 100) {
+      if (packet.streamIndex !== index) {
+        packet.unref();
+        continue;
+      }
+      if (packet.isKeyframe) keys.push(packetNo);
+      // Packets 10-44: the gateway is behind (backlog over the bound); from 45 on it has caught up to 600 bytes, then 0.
+      backlog = packetNo >= 10 && packetNo < 45 ? 5000 : packetNo < 50 ? 600 : 0;
+      remux.packet(packet, stream);
+      packet.unref();
+      packetNo += 1;
+    }
+    remux.close();
+    await input.closeInput();
+    // The heavy clip has a key frame every 30 packets: 0, 30, 60, 90.
+    assert.deepEqual(keys, [0, 30, 60, 90]);
+    // A fragment comes out one packet late (when the next packet is written): fragment of packet p at p + 1.
+    const sentAt = out.map((o) => o.at);
+    assert.equal(out[0]?.flags, MEDIA_INIT);
+    assert.ok(sentAt.includes(9) && !sentAt.some((at) => at >= 10 && at <= 60), `nothing from the first fragment over the bound until the key frame after it: ${JSON.stringify(sentAt)}`);
+    const resumed = out.find((o) => o.at === 61);
+    assert.ok(resumed && resumed.flags & MEDIA_KEY && resumed.flags & MEDIA_AFTER_GAP, `resumed at packet 60 (a key frame) with the gap flag: ${JSON.stringify(resumed)}`);
+    assert.ok(sentAt.filter((at) => at > 61).length >= 38, 'then everything again');
   });
 });
