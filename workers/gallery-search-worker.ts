@@ -38,6 +38,9 @@ function answer(request: SearchRequest): SearchReply {
       index.sync();
       return { id: request.id, ok: true, stats: index.stats() };
     case 'stats':
+      // Like a search, the figures cover every write committed before the request (an inline
+      // search on the gateway's thread does not bring the worker up to date).
+      index.sync();
       return { id: request.id, ok: true, stats: index.stats() };
     case 'close':
       index.saveIfUseful();

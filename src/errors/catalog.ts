@@ -50,6 +50,7 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_WS_BAD_MESSAGE: { message: 'WebSocket message or query not understood', retryable: false, httpStatus: 400 },
   VIGIL_ERR_LIVE_VIEWER_LIMIT: { message: 'too many live video viewers (live.maxViewersPerCamera or live.maxViewers)', retryable: true, httpStatus: 429 },
   VIGIL_ERR_LIVE_UNSUPPORTED: { message: 'live video is not supported by this decoder backend (ingest.decoder: ffmpeg)', retryable: false, httpStatus: 501 },
+  VIGIL_ERR_LIVE_ELSEWHERE: { message: 'this camera runs on another gateway of the cluster: watch it there (the answer names it and its URL)', retryable: false, httpStatus: 421 },
   VIGIL_ERR_LIVE_UNAVAILABLE: { message: "live video of this camera is not possible (its codec or stream cannot be remuxed for a browser)", retryable: false, httpStatus: 502 },
   VIGIL_ERR_GALLERY_UNAVAILABLE: { message: 'the face gallery database cannot be opened', retryable: false, httpStatus: 500 },
   VIGIL_ERR_GALLERY_SEARCH_FAILED: { message: 'the gallery search is not available (its worker failed, is restarting or is closed)', retryable: true, httpStatus: 503 },

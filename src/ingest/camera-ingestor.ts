@@ -13,6 +13,7 @@ import { decodeWork } from './decode-work';
 import { classifyFfmpegExit } from './ffmpeg-errors';
 import { FrameBufferPool, type Frame } from './frame';
 import { FrameRing, ringCapacity, type DropReason } from './frame-ring';
+import type { HwAccelChoice } from './hwaccel';
 import type { IngestPolicy } from './ingest-policy';
 import type { MediaSegment } from './live-media';
 import { RecentCount } from './recent-count';
@@ -90,6 +91,7 @@ export class CameraIngestor implements Component<CameraState> {
   /** Set by the watchdog before it kills the decoder: the reason the run ended. */
   #fault: VigilError | null = null;
   #workRestart = false;
+  #hwaccel: HwAccelChoice | null = null;
   readonly reconnects = new RecentCount();
   readonly stalls = new RecentCount();
   framesDecoded = 0;
@@ -131,6 +133,11 @@ export class CameraIngestor implements Component<CameraState> {
 
   get idle(): boolean {
     return this.#idle;
+  }
+
+  /** Hardware decoding as the decoder last reported it (null before a decoder opened the stream). */
+  get hwaccel(): HwAccelChoice | null {
+    return this.#hwaccel;
   }
 
   /** The running decoder process (its CPU is the camera's decoding cost), if any. */
@@ -181,6 +188,11 @@ export class CameraIngestor implements Component<CameraState> {
     const frame = this.#ring.takeNewest();
     if (frame) this.#listener.frameTaken(this.#clock.now() - frame.capturedAt);
     return frame;
+  }
+
+  /** When the newest frame waiting was read off the decoder, without taking it; undefined when none waits. */
+  newestWaiting(): number | undefined {
+    return this.#ring.peekNewest()?.capturedAt;
   }
 
   /** Gives a frame's buffer back for reuse once analysis is done with it. */
@@ -271,6 +283,7 @@ export class CameraIngestor implements Component<CameraState> {
       fps: c.fps,
       rtspTransport: c.rtspTransport,
       loop: c.loop,
+      hwaccel: this.#policy.hwaccel ?? 'none',
       work: this.#work(),
       pool: this.#pool,
       redact,
@@ -282,6 +295,7 @@ export class CameraIngestor implements Component<CameraState> {
         event: (event) => {
           if (!current()) return;
           if (event.kind === 'woke') this.#idle = false;
+          if (event.kind === 'hwaccel') this.#hwaccel = { requested: event.requested, active: event.active, reason: event.reason };
           this.#listener.decoderEvent(event);
         },
         media: (segment) => {

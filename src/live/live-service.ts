@@ -27,11 +27,16 @@ export interface LiveServiceOptions {
   readonly authenticate?: (request: IncomingMessage) => Caller | null;
   /** A camera's state and why, or null when there is no such camera. */
   readonly describeCamera: (id: string) => { state: string; reason: string | null } | null;
+  /**
+   * Cluster mode: the gateway running a camera when it is not this one (its instance id, and its
+   * URL from the members topic, null until known); null when it runs here or runs nowhere yet.
+   */
+  readonly owner?: (id: string) => { gateway: string; url: string | null } | null;
   readonly onViewers?: (camera: string, count: number) => void;
   /** A camera's sent-bytes counter, bound once per viewer (called per segment). */
   readonly bytesSent?: (camera: string) => (bytes: number) => void;
   readonly onDropped?: (camera: string, reason: 'slow_viewer' | 'decoder_backlog', count: number) => void;
-  readonly onRefused?: (reason: 'not_found' | 'camera_limit' | 'total_limit') => void;
+  readonly onRefused?: (reason: 'not_found' | 'elsewhere' | 'camera_limit' | 'total_limit') => void;
 }
 
 export type LiveState = 'idle' | 'open' | 'closed';
@@ -157,13 +162,21 @@ export class LiveService implements Component<LiveState>, LiveViews {
 
   #onConnection(ws: WebSocket, camera: string): void {
     ws.on('error', (error) => this.#options.logger.debug({ err: error.message, camera }, 'live viewer socket error'));
-    const refused = (code: number, errorCode: string, message: string): void => {
-      ws.send(errorMessage(errorCode, message));
+    const refused = (code: number, errorCode: string, message: string, details?: Record<string, string | null>): void => {
+      ws.send(errorMessage(errorCode, message, details));
       ws.close(code, errorCode);
     };
     if (this.#options.describeCamera(camera) === null) {
       this.#options.onRefused?.('not_found');
       return refused(LIVE_CLOSE.notFound, 'VIGIL_ERR_CAMERA_NOT_FOUND', `no camera "${camera}"`);
+    }
+    // A camera's packets exist only on the gateway decoding it: relaying video between gateways
+    // would double its traffic and tie this viewer to two processes, so the viewer is sent there.
+    const owner = this.#options.owner?.(camera) ?? null;
+    if (owner) {
+      this.#options.onRefused?.('elsewhere');
+      const where = owner.url ? `${owner.url.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/cameras/${encodeURIComponent(camera)}/live` : null;
+      return refused(LIVE_CLOSE.elsewhere, 'VIGIL_ERR_LIVE_ELSEWHERE', `camera "${camera}" runs on gateway "${owner.gateway}"${owner.url ? ` (${owner.url})` : ''}: watch it there`, { gateway: owner.gateway, url: owner.url, live: where });
     }
     const channel = this.#channel(camera);
     const admission = admitViewer(channel.viewers.size, this.viewerCount, this.#options.limits);

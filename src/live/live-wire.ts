@@ -11,6 +11,8 @@ export const LIVE_CLOSE = {
   notFound: 4404,
   limit: 4429,
   unsupported: 4415,
+  /** Cluster mode: the camera runs on another gateway (HTTP's 421 Misdirected Request). */
+  elsewhere: 4421,
   goingAway: 1001,
 } as const;
 
@@ -64,8 +66,8 @@ export function skippedMessage(segments: number, bytes: number): string {
   return JSON.stringify({ kind: 'skipped', reason: 'slow_viewer', segments, bytes, message: 'this viewer fell behind; resuming at a key frame' });
 }
 
-export function errorMessage(code: string, message: string): string {
-  return JSON.stringify({ kind: 'error', code, message });
+export function errorMessage(code: string, message: string, details: Record<string, string | null> = {}): string {
+  return JSON.stringify({ ...details, kind: 'error', code, message });
 }
 
 /** `/v1/cameras/{id}/live` → the camera id; null for any other path. */

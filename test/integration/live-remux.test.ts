@@ -23,13 +23,13 @@ class Decoder {
   readonly media: MediaSegment[] = [];
   progress = 0;
 
-  constructor(group: ProcessGroup, file: string) {
+  constructor(group: ProcessGroup, file: string, hwaccel: DecoderSetup['hwaccel'] = 'none') {
     this.child = group.spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
     const setup: DecoderSetup = {
       url: file, kind: 'file', width: W, height: H, rtspTransport: 'tcp', loop: true, protocolWhitelist: 'file', socketTimeoutUs: 10_000_000,
       // Key frames only (an idle camera): the remux must still see every packet.
       work: { decode: 'keyframes', fps: 2, wakeOnMotion: false },
-      motion: { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true,
+      motion: { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true, hwaccel,
     };
     const parser = new DecoderOutputParser(W * H * 3, {
       acquire: () => new ArrayBuffer(W * H * 3),
@@ -121,6 +121,17 @@ describe('live remux in the decoder process (real FFmpeg)', () => {
     assert.equal(d.events.filter((e) => e.kind === 'live').length, lives + 1, 'a new stream is announced');
     assert.equal(d.media[before]?.flags, MEDIA_INIT, 'with its init segment');
     assert.ok((d.media[before + 1]?.flags ?? 0) & MEDIA_KEY, 'and from a key frame');
+  });
+
+  it('with hardware decoding asked for (auto), the remux copies the same packets whatever device the decoder ends up on (software where none opens)', async () => {
+    const d = new Decoder(group, clips.h264, 'auto');
+    d.live(true);
+    await waitFor(() => d.media.filter((m) => m.flags & MEDIA_KEY).length >= 2, { timeoutMs: 30_000, what: 'key frames remuxed with hwaccel auto' });
+    const hw = d.events.find((e) => e.kind === 'hwaccel');
+    assert.ok(hw?.kind === 'hwaccel' && hw.requested === 'auto', `the decoder says which decoding it chose: ${JSON.stringify(hw)}`);
+    assert.deepEqual(d.events.find((e) => e.kind === 'live'), { kind: 'live', codec: 'avc1.42c01e', mime: 'video/mp4; codecs="avc1.42c01e"', width: 640, height: 360 });
+    assert.equal(d.media[0]?.flags, MEDIA_INIT);
+    assert.ok(d.media.slice(1).every((m) => types(m.data).join() === 'moof,mdat'));
   });
 
   it('H.265 is remuxed with an hvc1 codec string (browsers that play it get it)', async () => {

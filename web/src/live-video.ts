@@ -12,7 +12,7 @@ export interface LiveVideoOptions {
 }
 
 /** Close codes after which retrying cannot help (README "Live video"). */
-const FINAL_CLOSES = new Set([4404, 4415, 4429]);
+const FINAL_CLOSES = new Set([4404, 4415, 4421, 4429]);
 /** Analyses kept for the overlay, and how long boxes stay up after theirs (the analysis rate is lower than the video's). */
 const FACES_KEPT = 50;
 const FACES_HOLD_MS = 500;
