@@ -7,13 +7,15 @@ import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
 import { Gallery, GalleryRefresher, IdentityService } from './gallery';
+import { HealthBook } from './health';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
+import { LiveService } from './live';
 import { chooseDecoderBackend, type DecoderBackend } from './ingest';
 import { ClusterCameras, ClusterIdentities, ClusterNode, ClusterTokens, clusterSnapshots, feedEvent } from './cluster';
 import { hostname } from 'node:os';
-import { Metrics, busMetrics, createTracer, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics, type Tracer } from './observability';
+import { Metrics, busMetrics, createTracer, inferenceMetrics, kafkaMetrics, liveMetrics, readiness, websocketMetrics, type Tracer } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
@@ -45,6 +47,9 @@ export class App {
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
+  /** Live video viewers (src/live) and each camera's last hour in memory (src/health). */
+  readonly live: LiveService;
+  readonly health = new HealthBook();
   /** Frame traces; spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
   readonly tracer: Tracer;
   /** Cluster mode (VIGIL_CLUSTER=1): this gateway's membership; null on a single gateway. */
@@ -59,6 +64,8 @@ export class App {
   #watcher: ConfigWatcher | null = null;
   #state: AppState = 'idle';
   #backend: DecoderBackend | null = null;
+  /** Cluster mode: every camera of the cluster, and which gateway runs it (the live view asks). */
+  #clusterCameras: ClusterCameras | null = null;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
@@ -100,6 +107,17 @@ export class App {
     // --- end cluster
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
+    // --- live video: viewers on /v1/cameras/{id}/live; cameras attach to it when they start.
+    this.live = new LiveService({
+      limits: config.live,
+      heartbeatMs: config.websocket.heartbeatMs,
+      logger: logger.child({ component: 'live' }),
+      authenticate: (request) => identifyRequest(this.auth, request),
+      describeCamera: (id) => this.#describeCamera(id),
+      owner: (id) => this.#liveOwner(id),
+      ...liveMetrics(metrics),
+    });
+    // --- end live video
 
     const services = this.#cameraServices();
     this.registry = new CameraRegistry({
@@ -111,6 +129,7 @@ export class App {
     });
     const cluster = this.cluster;
     const clusterCameras = cluster ? new ClusterCameras(this.registry, cluster, config.ingest.hwaccel) : null;
+    this.#clusterCameras = clusterCameras;
     const identities = new IdentityService({ gallery: () => this.gallery, pool: this.pool });
     const tokens = new TokenService(this.auth, () => this.tokenStore);
     const snapshot = (id: string): Buffer => this.snapshots.read(id);
@@ -128,6 +147,8 @@ export class App {
       identities: cluster ? new ClusterIdentities(identities, () => this.gallery, cluster) : identities,
       tokens: cluster ? new ClusterTokens(tokens, cluster) : tokens,
       webhooks: this.integrations.webhookControl,
+      health: this.health,
+      liveVideo: this.live,
       readiness: async () => ({
         ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafka: this.kafka && { state: this.kafka.state, queued: this.kafka.queued, journalBytes: this.kafka.journalBytes, journalFull: this.kafka.journalFull, journalWritable: this.kafka.journalWritable } }),
         ...this.integrations.readiness(),
@@ -165,6 +186,7 @@ export class App {
     await this.#galleryRefresher.start();
     await this.pool.start();
     await this.hub.start();
+    await this.live.start();
     await this.kafka?.start();
     await this.integrations.start(new SqliteWebhookStore(this.control.db));
     await this.http.start();
@@ -225,6 +247,8 @@ export class App {
     // are gone, which the hub does last, after the cameras' final status events went out.
     const httpClosed = this.http.close(left(timeoutMs)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
     await this.capacity.close();
+    // Viewers go first: the HTTP server's close waits for every upgraded socket.
+    await this.live.close(left(2000));
     await this.registry.close(left(3000));
     // Leaving the group hands this gateway's cameras to the others at once (they are stopped already).
     await this.cluster?.close();
@@ -253,6 +277,7 @@ export class App {
     this.integrations.destroy();
     void this.tracer.close(0);
     this.hub.destroy();
+    this.live.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
     this.gallery?.destroy();
@@ -314,6 +339,27 @@ export class App {
       metrics: this.metrics,
       logger: this.logger,
       tracer: this.tracer,
+      live: this.live,
+      health: this.health,
     };
+  }
+
+  /** A camera's state for the live view, or null when there is no such camera (in the cluster: on any gateway). */
+  #describeCamera(id: string): { state: string; reason: string | null } | null {
+    try {
+      const view = (this.#clusterCameras ?? this.registry).get(id);
+      return { state: view.state, reason: view.stateReason };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Cluster mode: the other gateway that runs the camera (the live view sends its viewers there). */
+  #liveOwner(id: string): { gateway: string; url: string | null } | null {
+    const cluster = this.cluster;
+    if (!cluster || !this.#clusterCameras || this.registry.has(id)) return null;
+    const gateway = this.#clusterCameras.elsewhere(id)?.gateway;
+    if (!gateway || gateway === cluster.instanceId) return null;
+    return { gateway, url: cluster.memberUrl(gateway) };
   }
 }

@@ -39,7 +39,8 @@ export function resolveDashboardAsset(name: string): { file: string; contentType
  * Headers for every dashboard file. Names carry no content hash, so browsers revalidate each time
  * (`no-cache` + ETag: a 304 costs nothing, a new build is never mixed with an old one). The page
  * loads nothing from elsewhere: the policy allows this origin only (no CDN, no inline script),
- * plus blob: images (snapshots are fetched with the token, then shown from memory).
+ * plus blob: images (snapshots are fetched with the token, then shown from memory) and blob: media
+ * (the live video plays from a MediaSource fed over its WebSocket).
  */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-cache',
@@ -47,7 +48,7 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
 };
 
 async function sendAsset(reply: FastifyReply, dir: string, name: string, ifNoneMatch: string | undefined): Promise<FastifyReply> {

@@ -16,7 +16,8 @@ import { identityRoutes } from './routes/identities';
 import { snapshotRoutes } from './routes/snapshots';
 import { tokenRoutes } from './routes/tokens';
 import { webhookRoutes } from './routes/webhooks';
-import type { CameraControl, IdentityControl, Readiness, TokenControl, WebhookControl } from './types';
+import type { CameraControl, HealthControl, IdentityControl, Readiness, TokenControl, WebhookControl, WebSocketRoute } from './types';
+import { cameraHealthRoutes } from './routes/camera-health';
 import { registerDashboardRoute } from './dashboard-route';
 import { registerApiDocs } from './docs-route';
 
@@ -35,6 +36,10 @@ export interface HttpServerOptions {
   readonly identities?: IdentityControl;
   readonly tokens?: TokenControl;
   readonly webhooks?: WebhookControl;
+  /** Per-camera health series (GET /v1/cameras/{id}/health, /v1/health/cameras). */
+  readonly health?: HealthControl;
+  /** Live video viewers' WebSocket (/v1/cameras/{id}/live). */
+  readonly liveVideo?: WebSocketRoute;
   readonly readiness?: Readiness;
   /** Mutating requests per caller; absent: no limit. */
   readonly rateLimit?: RateLimitPolicy;
@@ -91,6 +96,7 @@ export class HttpServer implements Component<HttpState> {
       });
       healthRoutes(scoped, { metrics: options.metrics, readiness: options.readiness });
       cameraRoutes(scoped, { control: options.cameras });
+      cameraHealthRoutes(scoped, { control: options.health });
       identityRoutes(scoped, { control: options.identities, maxImageBytes: imageBytes });
       eventRoutes(scoped, { hub: options.hub });
       snapshotRoutes(scoped, { snapshot: options.snapshot });
@@ -105,6 +111,7 @@ export class HttpServer implements Component<HttpState> {
     app.server.on('upgrade', (request, socket, head) => {
       const path = (request.url ?? '').split('?')[0];
       if (path === '/v1/events') options.hub.handleUpgrade(request, socket, head);
+      else if (path && options.liveVideo?.handles(path)) options.liveVideo.handleUpgrade(request, socket, head);
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
   }

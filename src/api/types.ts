@@ -1,6 +1,9 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Caller, TokenView } from '../auth';
 import type { CameraView } from '../cameras';
 import type { FaceSource, IdentityView } from '../gallery';
+import type { CameraHealthSummary, CameraHealthView } from '../health';
 import type { ComponentReadiness } from '../observability';
 import type { WebhookDetail, WebhookView } from '../webhooks';
 
@@ -48,6 +51,18 @@ export interface WebhookControl {
   /** The view, plus `secret` once when the gateway generated it. */
   create(input: Record<string, unknown>): Promise<WebhookView & { secret?: string }>;
   remove(id: string): Promise<void>;
+}
+
+/** Per-camera health from the gateway's memory; throws VIGIL_ERR_CAMERA_NOT_FOUND. */
+export interface HealthControl {
+  window(camera: string, windowMs: number): CameraHealthView;
+  summaries(): CameraHealthSummary[];
+}
+
+/** An extra WebSocket route (the live video), chosen by path on upgrade. */
+export interface WebSocketRoute {
+  handles(path: string): boolean;
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
 }
 
 export type Readiness = () => Promise<Record<string, ComponentReadiness>>;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../config';
 import { callerSchema, cameraViewSchema, errorSchema, identitySchema, tokenViewSchema } from './schemas';
+import { cameraHealthSchema, cameraHealthSummarySchema } from './health-schemas';
 import { declarations, type JsonSchema } from './wire-types';
 
 /** The event schema's definitions, under the names the dashboard and the tests use. */
@@ -31,6 +32,8 @@ export function wireTypesSource(): string {
       { name: 'TokenView', schema: tokenViewSchema },
       { name: 'Caller', schema: callerSchema },
       { name: 'ApiErrorBody', schema: errorSchema },
+      { name: 'CameraHealthView', schema: cameraHealthSchema },
+      { name: 'CameraHealthSummary', schema: cameraHealthSummarySchema },
       {
         name: 'VigilEventEnvelope',
         schema: { description: 'The CloudEvents envelope of every event; `data` depends on `type`.', type: 'object', required: eventSchema.required, properties: envelope },

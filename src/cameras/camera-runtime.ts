@@ -1,5 +1,5 @@
 import type { Config, CameraConfig } from '../config';
-import { CameraIngestor, CameraUrl, type CameraState, type DecodeMode, type DecoderBackend, type DecoderEvent, type DegradeTo, type DropReason, type Frame, type IngestListener } from '../ingest';
+import { CameraIngestor, CameraUrl, type CameraState, type DecodeMode, type DecoderBackend, type DecoderEvent, type DegradeTo, type DropReason, type Frame, type IngestListener, type MediaSegment } from '../ingest';
 import { CameraAnalyzer, FaceRecognizer, type AnalysisListener, type FrameAnalysis, type FrameDetector, type RecognitionServices, type TrackOutcome } from '../recognition';
 import { VigilError, asVigilError } from '../errors';
 import type { StateChange } from '../lifecycle';
@@ -13,6 +13,8 @@ import { detectionDraft, outcomeDraft, statusDraft, type EventPublisher } from '
 import type { CameraStatus } from './camera-status';
 import { CameraTelemetry } from './camera-telemetry';
 import type { CameraView } from './camera-view';
+import type { LiveCameraSink, LiveViews } from './camera-live';
+import type { HealthBook } from '../health';
 import { ingestPolicyFor } from './ingest-policy';
 import { LatestFrame } from './latest-frame';
 
@@ -30,6 +32,10 @@ export interface CameraServices {
   readonly logger: Logger;
   /** A trace per analysed frame, carried into its events and logs (spans exported when configured). */
   readonly tracer: Tracer;
+  /** The live view (src/live); absent: no live video. */
+  readonly live?: LiveViews;
+  /** Each camera's last hour in memory (src/health); absent: none kept. */
+  readonly health?: HealthBook;
 }
 
 /** Shows what a camera URL that could not be parsed looks like, without what could be credentials. */
@@ -61,6 +67,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   /** When the packet that woke this camera arrived, until the first frame after it is analysed. */
   #wokeAt: number | null = null;
   #stateReason: string | null = null;
+  #live: LiveCameraSink | null = null;
 
   constructor(camera: CameraConfig, origin: CameraOrigin, services: CameraServices) {
     this.config = camera;
@@ -69,7 +76,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     const { ingest } = services.config;
     this.#idle = { enabled: (camera.idle ?? ingest.idle.mode) !== 'off', afterMs: ingest.idle.afterMs };
     this.#floor = camera.degradeTo ?? ingest.degradeTo;
-    this.#telemetry = new CameraTelemetry(camera.id, services.metrics, services.logger);
+    this.#telemetry = new CameraTelemetry(camera.id, services.metrics, services.logger, services.health?.recorder(camera.id, camera.fps));
     this.#latest = new LatestFrame(camera.width, camera.height);
     let url: CameraUrl | null = null;
     let refusal: VigilError | null = null;
@@ -132,17 +139,21 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     if (!this.config.enabled) return this.announce('stopped', 'idle', 'disabled in configuration');
     if (!this.#ingestor || !this.#analyzer) return;
     this.#activity = activeSince(Date.now());
+    const ingestor = this.#ingestor;
+    this.#live = this.#services.live?.attach({ id: this.config.id, analysisWidth: this.config.width, analysisHeight: this.config.height, setLive: (on) => ingestor.setLive(on) }) ?? null;
     this.#analyzer.start();
     await this.#ingestor.start();
   }
 
   /** Stops the decoder, then lets the frame in flight finish and ends the tracks (their events go out). */
   async close(timeoutMs = 3000): Promise<void> {
+    this.#live?.detach();
     await this.#ingestor?.close(timeoutMs);
     await this.#analyzer?.close(timeoutMs);
   }
 
   destroy(): void {
+    this.#live?.detach();
     this.#ingestor?.destroy();
     this.#analyzer?.destroy();
   }
@@ -241,15 +252,21 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     const error = ingestor.lastError;
     const detail = { mode: ingestor.mode, idle: ingestor.idle, attempt: ingestor.attempt, lastError: error ? { code: error.code, message: error.message } : null };
     this.#telemetry.stateChanged(change, detail);
+    this.#live?.state(change.to, change.reason ?? null);
     this.#publishStatus({ camera: this.config.id, state: change.to, previousState: change.from, reason: change.reason ?? null, ...detail, at: change.at });
   }
 
   decoderEvent(event: DecoderEvent): void {
+    if (event.kind === 'live' || event.kind === 'live-error') return this.#live?.event(event);
     if (event.kind === 'hwaccel') return this.#telemetry.hwaccel(event);
     if (event.kind !== 'woke' || event.reason !== 'motion') return;
     this.#telemetry.woke(event.catchUpMs);
     this.#wokeAt = event.at;
     this.#observe({ kind: 'motion', at: Date.now() }, `motion (a ${event.motionBytes ?? '?'}-byte P-frame against ${event.baselineBytes ?? '?'} usual); caught up ${event.catchUpPackets} packets in ${event.catchUpMs} ms`);
+  }
+
+  mediaSegment(segment: MediaSegment): void {
+    this.#live?.media(segment);
   }
 
   // AnalysisListener: the detector's answers.
@@ -261,6 +278,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     const lagMs = now - analysis.waitingSince;
     this.#load.analysed(lagMs, analysis.inferenceMs);
     this.#telemetry.frameAnalysed(analysis.faces.length, lagMs);
+    this.#live?.faces(analysis.capturedAt, analysis.faces);
     if (this.#wokeAt !== null && analysis.capturedAt >= this.#wokeAt) {
       this.#telemetry.wakeAnalysed(now - this.#wokeAt);
       this.#wokeAt = null;

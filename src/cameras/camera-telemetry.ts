@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { CameraHealthRecorder } from '../health';
 import { CAMERA_STATES, DECODE_MODES, type CameraState, type DecodeMode, type DropReason, type HwAccelChoice } from '../ingest';
 import type { StateChange } from '../lifecycle';
 import type { Metrics } from '../observability';
@@ -19,10 +20,13 @@ export class CameraTelemetry {
   readonly #age;
   readonly #lag;
   readonly #decodeCpu;
+  /** The camera's last hour in memory (src/health), for the dashboard's charts; absent in tools and tests. */
+  readonly #health: CameraHealthRecorder | undefined;
   #hwaccel: HwAccelChoice | null = null;
 
-  constructor(camera: string, metrics: Metrics, logger: Logger) {
+  constructor(camera: string, metrics: Metrics, logger: Logger, health?: CameraHealthRecorder) {
     this.#camera = camera;
+    this.#health = health;
     this.#metrics = metrics;
     this.logger = logger.child({ camera });
     const labels = { camera };
@@ -39,6 +43,7 @@ export class CameraTelemetry {
   /** The camera's state before its ingestor runs (or when it never will). */
   initialState(state: CameraState): void {
     this.#metrics.setCameraState(this.#camera, state, CAMERA_STATES);
+    this.#health?.state(state);
   }
 
   frameDecoded(): void {
@@ -47,16 +52,19 @@ export class CameraTelemetry {
 
   frameDropped(reason: DropReason | 'inference_error'): void {
     this.#metrics.framesDropped.inc({ camera: this.#camera, reason });
+    this.#health?.dropped(reason);
   }
 
   frameTaken(ageMs: number): void {
     this.#age.observe(ageMs / 1000);
+    this.#health?.frameAge(ageMs);
   }
 
   frameAnalysed(faces: number, lagMs: number): void {
     this.#analyzed.inc();
     this.#detections.inc(faces);
     this.#lag.observe(lagMs / 1000);
+    this.#health?.analysed();
   }
 
   /** The first frame after a wake on motion is analysed, `ms` after the packet that woke the camera arrived. */
@@ -83,6 +91,7 @@ export class CameraTelemetry {
     m.cameraStateChanges.inc({ camera, state: change.to });
     if (change.to === 'backoff') m.cameraRestarts.inc({ camera });
     if (change.to === 'stalled') m.cameraStalls.inc({ camera });
+    this.#healthState(change.to, detail.idle, detail.mode);
     const level = change.to === 'failed' ? 'error' : change.to === 'stalled' || change.to === 'backoff' ? 'warn' : 'info';
     this.logger[level]({ from: change.from, to: change.to, reason: change.reason, ...detail }, 'camera state changed');
   }
@@ -92,6 +101,7 @@ export class CameraTelemetry {
     this.#metrics.setCameraMode(this.#camera, mode, DECODE_MODES);
     this.#metrics.cameraIdle.set({ camera: this.#camera }, idle ? 1 : 0);
     this.#metrics.cameraWorkChanges.inc({ camera: this.#camera, to: idle ? 'idle' : mode });
+    this.#health?.work(idle, mode !== 'full');
     this.logger.info({ mode, idle, reason }, 'decode work changed');
   }
 
@@ -136,6 +146,16 @@ export class CameraTelemetry {
 
   /** The camera was removed (not restarted): its series go with it. */
   forget(): Promise<void> {
+    this.#health?.forget();
     return this.#metrics.forgetCamera(this.#camera);
+  }
+
+  #healthState(state: CameraState, idle: boolean, mode: DecodeMode): void {
+    const health = this.#health;
+    if (!health) return;
+    health.state(state);
+    health.work(idle, mode !== 'full');
+    if (state === 'backoff') health.reconnect();
+    if (state === 'stalled') health.stall();
   }
 }

@@ -10,3 +10,4 @@ export { planCapacity, lowerMode, higherMode, INITIAL_CAPACITY, type CameraSampl
 export { nextActivity, activeSince, type Activity, type ActivityEvent, type IdleSettings } from './activity';
 export type { CameraStatus } from './camera-status';
 export type { CameraView } from './camera-view';
+export type { LiveViews, LiveCamera, LiveCameraSink } from './camera-live';

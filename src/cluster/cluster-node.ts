@@ -121,6 +121,11 @@ export class ClusterNode implements Component<ClusterState> {
     return now - record.at <= Math.max(3 * this.#options.settings.viewIntervalMs, this.#options.settings.sessionTimeoutMs) ? record : null;
   }
 
+  /** A gateway's URL from the members topic (null when it has not announced one). */
+  memberUrl(instanceId: string): string | null {
+    return [...this.#members.values()].find((m) => m.instanceId === instanceId)?.url ?? null;
+  }
+
   /** The other gateways' URLs, learned from the members topic only (never from a request). */
   peerUrls(): string[] {
     return [...this.#members.values()].filter((m) => m.instanceId !== this.#options.instanceId).map((m) => m.url);

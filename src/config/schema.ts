@@ -294,6 +294,19 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Live video (`/v1/cameras/{id}/live`): the camera's own packets remuxed to fragmented MP4, never re-encoded. */
+    live: z
+      .object({
+        /** Viewers of one camera at once, and of all cameras together; beyond, refused with VIGIL_ERR_LIVE_VIEWER_LIMIT. */
+        maxViewersPerCamera: z.number().int().min(1).max(1000).default(8),
+        maxViewers: z.number().int().min(1).max(10_000).default(32),
+        /** Per viewer: bytes its socket may hold unsent; beyond, its video is left out until a key frame (it never slows the others). */
+        viewerBufferBytes: z.number().int().min(64 * 1024).max(256 * 1024 ** 2).default(2 * 1024 ** 2),
+        /** Per watched camera: fragments since the last key frame kept, so a viewer who joins starts at once. */
+        gopCacheBytes: z.number().int().min(0).max(256 * 1024 ** 2).default(8 * 1024 ** 2),
+      })
+      .strict()
+      .prefault({}),
     api: z
       .object({
         /** Mutating requests (POST, PATCH, DELETE) per caller (token, or address without tokens): refill per minute ... */

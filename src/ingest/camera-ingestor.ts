@@ -15,6 +15,7 @@ import { FrameBufferPool, type Frame } from './frame';
 import { FrameRing, ringCapacity, type DropReason } from './frame-ring';
 import type { HwAccelChoice } from './hwaccel';
 import type { IngestPolicy } from './ingest-policy';
+import type { MediaSegment } from './live-media';
 import { RecentCount } from './recent-count';
 import { checkWatchdog, freshWindow, type WatchdogWindow } from './watchdog';
 
@@ -43,6 +44,8 @@ export interface IngestListener {
   stateChanged(change: StateChange<CameraState>): void;
   /** The decoder woke itself on motion (it decodes every frame again) or opened its stream. */
   decoderEvent(event: DecoderEvent): void;
+  /** Live media remuxed from the camera's packets (only while setLive(true)). */
+  mediaSegment?(segment: MediaSegment): void;
 }
 
 const NO_LISTENER: IngestListener = { frameReady: () => undefined, frameDropped: () => undefined, frameTaken: () => undefined, stateChanged: () => undefined, decoderEvent: () => undefined };
@@ -83,6 +86,8 @@ export class CameraIngestor implements Component<CameraState> {
   #window: WatchdogWindow = freshWindow(0);
   #mode: DecodeMode = 'full';
   #idle = false;
+  /** Someone watches the live view: the decoder remuxes the packets it reads (every run, until off). */
+  #live = false;
   /** Set by the watchdog before it kills the decoder: the reason the run ended. */
   #fault: VigilError | null = null;
   #workRestart = false;
@@ -164,6 +169,18 @@ export class CameraIngestor implements Component<CameraState> {
     if (idle === this.#idle) return;
     this.#idle = idle;
     this.#applyWork();
+  }
+
+  /**
+   * Live view on or off: the decoder copies the packets it already reads into fMP4 (no second
+   * connection to the camera). False when this backend cannot (ffmpeg).
+   */
+  setLive(on: boolean): boolean {
+    if (!this.#options.backend.supportsLive) return false;
+    if (on === this.#live) return true;
+    this.#live = on;
+    this.#run?.setLive(on);
+    return true;
   }
 
   /** The newest frame waiting for analysis (older ones are dropped as stale), or undefined. */
@@ -281,11 +298,15 @@ export class CameraIngestor implements Component<CameraState> {
           if (event.kind === 'hwaccel') this.#hwaccel = { requested: event.requested, active: event.active, reason: event.reason };
           this.#listener.decoderEvent(event);
         },
+        media: (segment) => {
+          if (current()) this.#listener.mediaSegment?.(segment);
+        },
         exit: (exit) => {
           if (current()) this.#onExit(exit);
         },
       },
     });
+    if (this.#live) this.#run.setLive(true);
   }
 
   #onFrame(buffer: ArrayBuffer, capturedAt: number): void {

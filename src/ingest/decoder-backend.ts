@@ -2,6 +2,7 @@ import type { CameraUrl } from './camera-url';
 import type { DecoderExit } from './decoder-process';
 import type { DecodeWork, DecoderEvent } from './decoder-protocol';
 import type { FrameBufferPool } from './frame';
+import type { MediaSegment } from './live-media';
 import type { HwAccelSetting } from './hwaccel';
 
 /** What a decoder run reports to the camera's ingestor. Called synchronously; must not throw. */
@@ -11,6 +12,8 @@ export interface DecoderRunListener {
   /** Packets arrived (the watchdog's sign of life, even while no frame is decoded). */
   alive(): void;
   event(event: DecoderEvent): void;
+  /** Live media (fMP4), only while the live view was asked for (`setLive(true)`). */
+  media(segment: MediaSegment): void;
   exit(exit: DecoderExit): void;
 }
 
@@ -38,6 +41,8 @@ export interface DecoderRun {
   readonly pid: number | undefined;
   /** Changes what is decoded without reconnecting; false when this backend must restart for it. */
   setWork(work: DecodeWork): boolean;
+  /** Starts or stops remuxing the camera's packets for the live view, without reconnecting. */
+  setLive(on: boolean): void;
   /** Asks the run to end, then kills it after `graceMs`. */
   stop(graceMs: number): Promise<void>;
   kill(): void;
@@ -48,6 +53,8 @@ export interface DecoderBackend {
   readonly name: 'native' | 'ffmpeg';
   /** Whether `hostToResolve` must be resolved by Vigil and passed as `address`. */
   readonly resolvesHostNames: boolean;
+  /** Whether it can remux the camera's packets for the live view (setLive). */
+  readonly supportsLive: boolean;
   /** FFmpeg's version as this backend decodes with it (for vigil_build_info). */
   ffmpegVersion(): Promise<string>;
   start(options: DecoderRunOptions): DecoderRun;

@@ -1,4 +1,5 @@
 import type { SourceKind } from './camera-url';
+import { MEDIA_META_BYTES, readMediaPayload, writeMediaMeta, type MediaSegment } from './live-media';
 import type { HwAccelChoice, HwAccelSetting } from './hwaccel';
 
 /**
@@ -6,7 +7,8 @@ import type { HwAccelChoice, HwAccelSetting } from './hwaccel';
  * Gateway -> decoder: JSON lines on stdin; the first is the `DecoderSetup` (with the camera URL,
  * which therefore never appears in a command line or an environment), then `DecoderCommand`s.
  * Decoder -> gateway: framed messages on stdout, [u8 kind][u32 length][payload]: a frame
- * ([f64 capturedAt][u8 flags][RGB24 pixels]) or an event (UTF-8 JSON).
+ * ([f64 capturedAt][u8 flags][RGB24 pixels]), an event (UTF-8 JSON), or live media (live-media.ts:
+ * fMP4 remuxed from the camera's packets, only while someone watches).
  */
 
 /** Which packets are decoded and how many frames come out. */
@@ -50,7 +52,8 @@ export interface DecoderSetup {
   readonly skipLoopFilter: boolean;
 }
 
-export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork };
+/** `live`: remux the camera's packets to fragmented MP4 (on) or stop (off), without reconnecting. */
+export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork } | { readonly cmd: 'live'; readonly on: boolean };
 
 /** Events a decoder reports. `progress` comes at least twice a second while packets arrive (the watchdog's sign of life). */
 export type DecoderEvent =
@@ -68,10 +71,17 @@ export type DecoderEvent =
       readonly streamMs?: number;
       readonly motionBytes?: number;
       readonly baselineBytes?: number;
-    };
+    }
+  /** Live remuxing started: the init segment follows. `codec` is the RFC 6381 string a browser needs (avc1.PPCCLL). */
+  | { readonly kind: 'live'; readonly codec: string; readonly mime: string; readonly width: number; readonly height: number }
+  /** Live remuxing cannot run on this stream (codec, missing parameter sets); the message says why. */
+  | { readonly kind: 'live-error'; readonly message: string };
 
 export const MESSAGE_FRAME = 1;
 export const MESSAGE_EVENT = 2;
+export const MESSAGE_MEDIA = 3;
+/** A fragment larger than this is not a camera's: the stream is broken. */
+const MAX_MEDIA_BYTES = 64 * 1024 * 1024;
 export const MESSAGE_HEADER_BYTES = 5;
 export const FRAME_META_BYTES = 9;
 export const FLAG_KEYFRAME = 1;
@@ -97,11 +107,23 @@ export function eventMessage(event: DecoderEvent): Buffer {
   return buffer;
 }
 
+/** A live media message: the header, then the payload (live-media.ts); the bytes are copied once. */
+export function mediaMessage(flags: number, wallMs: number, mediaSeconds: number, data: Buffer): Buffer {
+  const buffer = Buffer.allocUnsafe(MESSAGE_HEADER_BYTES + MEDIA_META_BYTES + data.length);
+  buffer.writeUInt8(MESSAGE_MEDIA, 0);
+  buffer.writeUInt32BE(MEDIA_META_BYTES + data.length, 1);
+  writeMediaMeta(buffer, MESSAGE_HEADER_BYTES, flags, wallMs, mediaSeconds);
+  data.copy(buffer, MESSAGE_HEADER_BYTES + MEDIA_META_BYTES);
+  return buffer;
+}
+
 export interface DecoderOutputHandlers {
   /** A buffer of exactly `frameBytes` to write the next frame's pixels into. */
   acquire(): ArrayBuffer;
   frame(pixels: ArrayBuffer, capturedAt: number, flags: number): void;
   event(event: DecoderEvent): void;
+  /** Live media (only while the gateway asked for it). */
+  media?(segment: MediaSegment): void;
   /** The stream does not follow the protocol (a decoder bug or a broken pipe): stop the run. */
   corrupt(reason: string): void;
 }
@@ -119,7 +141,7 @@ export class DecoderOutputParser {
   #length = 0;
   #payloadFilled = 0;
   #pixels: Uint8Array | null = null;
-  #json: Buffer | null = null;
+  #bytes: Buffer | null = null;
   #broken = false;
 
   constructor(frameBytes: number, handlers: DecoderOutputHandlers) {
@@ -134,7 +156,7 @@ export class DecoderOutputParser {
         at = this.#readHeader(chunk, at);
         continue;
       }
-      at = this.#kind === MESSAGE_FRAME ? this.#readPixels(chunk, at) : this.#readJson(chunk, at);
+      at = this.#kind === MESSAGE_FRAME ? this.#readPixels(chunk, at) : this.#readBytes(chunk, at);
     }
   }
 
@@ -142,7 +164,7 @@ export class DecoderOutputParser {
   reset(release: (buffer: ArrayBuffer) => void): void {
     if (this.#pixels) release(this.#pixels.buffer as ArrayBuffer);
     this.#pixels = null;
-    this.#json = null;
+    this.#bytes = null;
     this.#kind = 0;
     this.#headerFilled = 0;
     this.#payloadFilled = 0;
@@ -162,9 +184,9 @@ export class DecoderOutputParser {
     if (kind === MESSAGE_FRAME) {
       if (length !== FRAME_META_BYTES + this.#frameBytes) return this.#fail(`frame of ${length - FRAME_META_BYTES} bytes, expected ${this.#frameBytes}`);
       this.#pixels = new Uint8Array(this.#handlers.acquire());
-    } else if (kind === MESSAGE_EVENT) {
-      if (length > 1024 * 1024) return this.#fail(`event of ${length} bytes`);
-      this.#json = Buffer.allocUnsafe(length);
+    } else if (kind === MESSAGE_EVENT || kind === MESSAGE_MEDIA) {
+      if (length > (kind === MESSAGE_EVENT ? 1024 * 1024 : MAX_MEDIA_BYTES)) return this.#fail(`${kind === MESSAGE_EVENT ? 'event' : 'media'} of ${length} bytes`);
+      this.#bytes = Buffer.allocUnsafe(length);
     } else {
       return this.#fail(`unknown message kind ${kind}`);
     }
@@ -184,8 +206,8 @@ export class DecoderOutputParser {
     return at + take;
   }
 
-  #readJson(chunk: Buffer, at: number): number {
-    const json = this.#json as Buffer;
+  #readBytes(chunk: Buffer, at: number): number {
+    const json = this.#bytes as Buffer;
     const take = Math.min(this.#length - this.#payloadFilled, chunk.length - at);
     chunk.copy(json, this.#payloadFilled, at, at + take);
     this.#payloadFilled += take;
@@ -203,8 +225,14 @@ export class DecoderOutputParser {
       this.#handlers.frame(pixels.buffer as ArrayBuffer, this.#header.readDoubleBE(MESSAGE_HEADER_BYTES), this.#header.readUInt8(MESSAGE_HEADER_BYTES + 8));
       return;
     }
-    const json = this.#json as Buffer;
-    this.#json = null;
+    const json = this.#bytes as Buffer;
+    this.#bytes = null;
+    if (kind === MESSAGE_MEDIA) {
+      const segment = readMediaPayload(json);
+      if (!segment) this.#fail('a media message without its header');
+      else this.#handlers.media?.(segment);
+      return;
+    }
     let event: DecoderEvent;
     try {
       event = JSON.parse(json.toString('utf8')) as DecoderEvent;

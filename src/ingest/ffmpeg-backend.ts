@@ -45,6 +45,8 @@ export function ffmpegBackend(options: FfmpegBackendOptions): DecoderBackend {
   return {
     name: 'ffmpeg',
     resolvesHostNames: options.resolvesHostNames,
+    // Its only output is raw pictures at the analysis size; a live view would need a second output (see README "Live video").
+    supportsLive: false,
     ffmpegVersion: () => Promise.resolve(options.capabilities.version),
     start: (run) => new FfmpegDecoderRun(options, choose(run.hwaccel), run),
   };
@@ -88,6 +90,10 @@ class FfmpegDecoderRun implements DecoderRun {
 
   setWork(work: DecodeWork): boolean {
     return modeFor(work, this.#fps) === this.#mode;
+  }
+
+  setLive(): void {
+    // Not supported (supportsLive is false): the live view refuses such cameras before asking.
   }
 
   get pid(): number | undefined {

@@ -7,7 +7,10 @@ export { chooseDecoderBackend, chooseFfmpeg, findFfmpegOnPath, type ChosenFfmpeg
 export { LEGACY_FFMPEG, atLeast, parseFfmpegList, parseFfmpegVersion, probeFfmpeg, checkFfmpegDevice, type FfmpegCapabilities } from './ffmpeg-probe';
 export { HWACCEL_METHODS, HWACCEL_SETTINGS, chooseHwAccel, hwAccelFailed, type HwAccelChoice, type HwAccelMethod, type HwAccelSetting } from './hwaccel';
 export { decodeWork } from './decode-work';
-export { DecoderOutputParser, frameMessage, eventMessage, type DecodeWork, type DecoderEvent, type DecoderSetup, type MotionSettings } from './decoder-protocol';
+export { MEDIA_AFTER_GAP, MEDIA_INIT, MEDIA_KEY, mediaPayload, readMediaPayload, type MediaSegment } from './live-media';
+export { NEW_TIMELINE, placePacket, type LiveTimeline, type PlacedPacket } from './live-timeline';
+export { Fmp4Splitter, boxHeader, type Fmp4Piece } from './fmp4-boxes';
+export { DecoderOutputParser, frameMessage, eventMessage, mediaMessage, type DecodeWork, type DecoderEvent, type DecoderSetup, type MotionSettings } from './decoder-protocol';
 export type { IngestPolicy } from './ingest-policy';
 export { CAMERA_STATES, canMove, planRestart, type CameraState, type RestartInput } from './camera-state';
 export { checkWatchdog, freshWindow, type WatchdogLimits, type WatchdogVerdict, type WatchdogWindow } from './watchdog';

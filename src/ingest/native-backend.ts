@@ -26,6 +26,7 @@ export function nativeBackend(options: NativeBackendOptions): DecoderBackend {
   return {
     name: 'native',
     resolvesHostNames: false,
+    supportsLive: true,
     ffmpegVersion: nativeFfmpegVersion,
     start: (run) => new NativeDecoderRun(run, options),
   };
@@ -44,6 +45,7 @@ class NativeDecoderRun implements DecoderRun {
         if (event.kind === 'progress') listener.alive();
         listener.event(event);
       },
+      media: (segment) => listener.media(segment),
       corrupt: (reason) => {
         this.#process.note(`decoder output not understood: ${reason}`);
         this.#process.kill();
@@ -83,6 +85,10 @@ class NativeDecoderRun implements DecoderRun {
   setWork(work: DecodeWork): boolean {
     this.#process.send(JSON.stringify({ cmd: 'work', work }));
     return true;
+  }
+
+  setLive(on: boolean): void {
+    this.#process.send(JSON.stringify({ cmd: 'live', on }));
   }
 
   get pid(): number | undefined {

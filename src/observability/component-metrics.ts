@@ -104,3 +104,15 @@ export function mqttMetrics(metrics: Metrics) {
     onState: (state: string): void => metrics.mqttConnected.set(state === 'connected' ? 1 : 0),
   };
 }
+
+export function liveMetrics(metrics: Metrics) {
+  return {
+    onViewers: (camera: string, count: number): void => metrics.liveViewers.set({ camera }, count),
+    bytesSent: (camera: string): ((bytes: number) => void) => {
+      const counter = metrics.liveBytesSent.labels({ camera });
+      return (bytes) => counter.inc(bytes);
+    },
+    onDropped: (camera: string, reason: string, count: number): void => metrics.liveSegmentsDropped.inc({ camera, reason }, count),
+    onRefused: (reason: string): void => metrics.liveViewersRefused.inc({ reason }),
+  };
+}

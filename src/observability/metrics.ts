@@ -90,6 +90,10 @@ export class Metrics {
   readonly mqttJournalBytes: Gauge;
   readonly mqttConnected: Gauge;
   readonly mqttConnectFailures: Counter;
+  readonly liveViewers: Gauge<'camera'>;
+  readonly liveBytesSent: Counter<'camera'>;
+  readonly liveSegmentsDropped: Counter<'camera' | 'reason'>;
+  readonly liveViewersRefused: Counter<'reason'>;
   readonly buildInfo: Gauge<keyof BuildInfo>;
   readonly cameraHwaccel: Gauge<'camera' | 'requested' | 'active'>;
   readonly cameraHwaccelFallbacks: Counter<'camera' | 'requested'>;
@@ -259,6 +263,10 @@ export class Metrics {
     this.mqttJournalBytes = new Gauge({ name: 'vigil_mqtt_journal_bytes', help: 'Bytes of the MQTT journal segment files', registers });
     this.mqttConnected = new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers });
     this.mqttConnectFailures = new Counter({ name: 'vigil_mqtt_connect_failures_total', help: 'Connection attempts to the MQTT broker that failed (retried with backoff)', registers });
+    this.liveViewers = new Gauge({ name: 'vigil_live_viewers', help: 'Live video viewers watching each camera', labelNames: ['camera'], registers });
+    this.liveBytesSent = new Counter({ name: 'vigil_live_bytes_sent_total', help: 'Live video bytes written to viewers (fMP4 and its 17-byte headers)', labelNames: ['camera'], registers });
+    this.liveSegmentsDropped = new Counter({ name: 'vigil_live_segments_dropped_total', help: 'Live video segments left out: slow_viewer (per viewer, until a key frame), decoder_backlog (gaps the decoder reported)', labelNames: ['camera', 'reason'], registers });
+    this.liveViewersRefused = new Counter({ name: 'vigil_live_viewers_refused_total', help: 'Live video viewers refused: not_found, elsewhere (cluster: another gateway runs the camera), camera_limit, total_limit', labelNames: ['reason'], registers });
     this.buildInfo = new Gauge({ name: 'vigil_build_info', help: 'Always 1; the labels say which Vigil, Node.js and FFmpeg run', labelNames: ['version', 'node', 'decoder', 'ffmpeg'], registers });
     this.cameraHwaccel = new Gauge({
       name: 'vigil_camera_hwaccel',

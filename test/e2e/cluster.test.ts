@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CloudEvent } from '../../src/events';
 import { ADMIN, api, cameraList, decodersOf, decodersUnder, fileCameras, killHard, startMember, type ClusterGateway } from '../helpers/cluster';
 import { subscribe, type Subscriber } from '../helpers/event-clients';
+import { LiveClient } from '../helpers/live-client';
 import { startKafkaMock, type KafkaMock } from '../helpers/kafka-mock';
 import { FACES } from '../helpers/paths';
 import { ProcessGroup, exited, signalGroup } from '../helpers/processes';
@@ -70,6 +71,29 @@ describe('cluster: three gateways share the cameras through Kafka', () => {
     const truth = await waitFor(() => settled(members, [...IDS, FACE_CAM]), { timeoutMs: 90_000, intervalMs: 500, what: 'every camera streaming on exactly one gateway' });
     const owners = new Set([...truth.values()].flat());
     assert.equal(owners.size, 3, `the cameras are spread over the three gateways: ${JSON.stringify([...truth])}`);
+  });
+
+  it('sends a live video viewer on a gateway that does not run the camera to the one that does (close 4421, its URL), where the video plays', async () => {
+    const here = members[0]!;
+    const [camera, [ownerId]] = [...decoding(members)].find(([, g]) => g[0] !== here.instanceId) ?? assert.fail('a camera run by another gateway');
+    const owner = members.find((m) => m.instanceId === ownerId) ?? assert.fail(`gateway ${ownerId}`);
+    const ws = (g: ClusterGateway) => `${g.baseUrl.replace('http:', 'ws:')}/v1/cameras/${camera}/live`;
+    const refused = new LiveClient(ws(here), ADMIN);
+    assert.equal((await refused.closed).code, 4421);
+    const [error] = refused.texts('error');
+    assert.deepEqual(
+      { code: error?.code, gateway: error?.gateway, url: error?.url, live: error?.live },
+      { code: 'VIGIL_ERR_LIVE_ELSEWHERE', gateway: owner.instanceId, url: owner.baseUrl, live: ws(owner) },
+      JSON.stringify(error),
+    );
+    assert.equal(refused.media.length, 0);
+    const viewer = new LiveClient(String(error?.live), ADMIN);
+    try {
+      await waitFor(() => viewer.texts('init').length === 1 && viewer.media.length >= 2, { timeoutMs: 30_000, what: `live video of ${camera} from ${owner.instanceId}` });
+      assert.equal(viewer.texts('init')[0]?.camera, camera);
+    } finally {
+      viewer.close();
+    }
   });
 
   it('gives a WebSocket client on one gateway the events of cameras the others run', async () => {

@@ -5,6 +5,8 @@ Usage: rtsp-tcp-server.py CLIP [PORT]   (PORT 0 or omitted: the kernel picks one
 Serves CLIP's H.264 video at rtsp://127.0.0.1:PORT/cam, paced at its own rate, and prints
 "ready PORT" once it listens. Each client gets its own pipeline from the start of the clip (not
 shared), so a reconnecting reader always finds a playing stream; the clip ends after its length.
+CLIP "-" serves a live H.264 elementary stream read from standard input instead (an encoder
+piped in), one pipeline shared by every client, timestamped on arrival.
 """
 import sys
 
@@ -26,9 +28,13 @@ def main() -> None:
     server.set_address('127.0.0.1')
     server.set_service(port)
     factory = GstRtspServer.RTSPMediaFactory()
-    # The location is quoted for gst_parse; the clip path is ours (a fixture), never user input.
-    factory.set_launch(f'( filesrc location="{clip}" ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )')
-    factory.set_shared(False)
+    if clip == '-':
+        factory.set_launch('( fdsrc fd=0 do-timestamp=true ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )')
+        factory.set_shared(True)
+    else:
+        # The location is quoted for gst_parse; the clip path is ours (a fixture), never user input.
+        factory.set_launch(f'( filesrc location="{clip}" ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )')
+        factory.set_shared(False)
     server.get_mount_points().add_factory('/cam', factory)
     if server.attach(None) == 0:
         sys.stderr.write(f'could not listen on 127.0.0.1:{port}\n')

@@ -2,6 +2,7 @@ import { api, describeError } from './api.js';
 import { h, showError } from './dom.js';
 import { rate } from './event-store.js';
 import { LivePicture } from './live-picture.js';
+import { LiveVideo } from './live-video.js';
 import type { CameraStatusData, CameraView } from './types.js';
 
 /** States in which something is wrong; the tile shows why. */
@@ -27,6 +28,8 @@ export class CameraTile {
   readonly #remove: HTMLButtonElement;
   readonly #error: HTMLElement;
   readonly #picture: LivePicture;
+  readonly #liveButton: HTMLButtonElement;
+  #live: LiveVideo | null = null;
   #view: CameraView | null = null;
   #lastCount: { count: number; at: number } | undefined;
   #confirmTimer: ReturnType<typeof setTimeout> | null = null;
@@ -54,8 +57,10 @@ export class CameraTile {
     this.#error = h('p', { class: 'error', role: 'alert', hidden: true });
     this.#toggle.addEventListener('click', () => void this.#setEnabled());
     this.#remove.addEventListener('click', () => void this.#removeClicked());
+    this.#liveButton = h('button', { type: 'button', class: 'live-toggle', 'aria-pressed': 'false', 'aria-label': `Watch camera ${id} live` }, 'Live');
+    this.#liveButton.addEventListener('click', () => this.#toggleLive(picture));
     this.element = h('article', { class: 'tile', 'data-camera': id, 'aria-labelledby': titleId },
-      h('header', {}, this.#title, this.#badge), picture, this.#reason, stats, this.#url,
+      h('header', {}, this.#title, this.#liveButton, this.#badge), picture, this.#reason, stats, this.#url,
       h('div', { class: 'actions operator-only' }, this.#toggle, this.#remove), this.#error);
     this.#picture = new LivePicture(picture, img, note, id);
   }
@@ -86,9 +91,21 @@ export class CameraTile {
   }
 
   destroy(): void {
+    this.#live?.close();
     this.#picture.destroy();
     if (this.#confirmTimer) clearTimeout(this.#confirmTimer);
     this.element.remove();
+  }
+
+  /** The live video over the picture (remuxed by the gateway, not re-encoded), or back to the snapshots. */
+  #toggleLive(picture: HTMLElement): void {
+    const on = !this.#live;
+    this.#live?.close();
+    this.#live = on ? new LiveVideo(picture, this.#id) : null;
+    this.#live?.start();
+    this.#liveButton.setAttribute('aria-pressed', String(on));
+    this.#liveButton.textContent = on ? 'Stop live' : 'Live';
+    this.#liveButton.setAttribute('aria-label', `${on ? 'Stop live video of' : 'Watch'} camera ${this.name}${on ? '' : ' live'}`);
   }
 
   #setState(state: string, reason: string | null, code: string | null): void {

@@ -8,6 +8,7 @@ import { EventFeed } from './event-feed.js';
 import { EventStore, UNKNOWN_IDENTITY, faceData, type ResumeCursor } from './event-store.js';
 import { EventStream, type ConnectionState } from './event-stream.js';
 import { FrameViewer } from './frame-viewer.js';
+import { HealthCharts } from './health-charts.js';
 import { CAMERA_STATUS, RECOGNIZED, UNKNOWN, type Caller, type CameraStatusData, type CameraView, type ControlMessage, type Identity, type VigilEvent } from './types.js';
 
 /** Face events held in memory (the feed shows at most 200 of them, after filtering). */
@@ -29,6 +30,7 @@ const feed = new EventFeed(byId('event-list'), store, {
   cameraName: (id) => grid.nameOf(id),
 });
 const stream = new EventStream({ types: TYPES, onEvent, onControl, onState: showConnection });
+const health = new HealthCharts(byId('health-charts'), { nameOf: (id) => grid.nameOf(id) });
 /** Set while the page waits for a token: nothing is asked of the gateway meanwhile. */
 let waitingForToken = false;
 
@@ -124,6 +126,7 @@ async function begin(): Promise<void> {
   showError(notice, null);
   byId('sign-out').hidden = !getToken();
   grid.start();
+  health.start();
   void loadRole();
   void loadIdentities();
   const cursor = await loadHistory();
@@ -140,6 +143,7 @@ function setUpTokenPrompt(): void {
     waitingForToken = true;
     stream.stop();
     grid.stop();
+    health.stop();
     showConnection('unauthorized', '');
     byId('token-reason').textContent = reason;
     showError(error, null);

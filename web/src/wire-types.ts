@@ -174,6 +174,64 @@ export type ApiErrorBody = {
   };
 };
 
+export type CameraHealthView = {
+  readonly camera: string;
+  /** the camera's configured analysis rate */
+  readonly expectedFps: number;
+  /** ms since the epoch: start of the first bucket; bucket i starts at start + i * bucketMs */
+  readonly start: number;
+  readonly bucketMs: number;
+  /** ms since the epoch: now (the last bucket is partly filled) */
+  readonly end: number;
+  readonly analysedFps: readonly number[];
+  readonly dropped: readonly number[];
+  readonly droppedByReason: {
+    readonly ring_full: readonly number[];
+    readonly stale: readonly number[];
+    readonly stopped: readonly number[];
+    readonly inference_error: readonly number[];
+  };
+  /** frame age at analysis, 95th percentile (bin bound: 25, 50, 100, 200, 400, 800, 1600, 3200 ms; above: the maximum); null without frames */
+  readonly frameAgeP95Ms: readonly (number | null)[];
+  readonly frameAgeMaxMs: readonly (number | null)[];
+  readonly reconnects: readonly number[];
+  readonly stalls: readonly number[];
+  /** the worst camera state of each bucket */
+  readonly state: readonly string[];
+  readonly idle: readonly boolean[];
+  readonly degraded: readonly boolean[];
+  /** per bucket: why it was in trouble (empty: fine) */
+  readonly troubleReasons: readonly (readonly string[])[];
+  /** the newest bucket (or the one before, while the newest is young) is in trouble */
+  readonly trouble: boolean;
+  /** why: backoff, stalled, failed, reconnects, drops, old frames, low fps */
+  readonly reasons: readonly string[];
+  /** start of the run of trouble buckets that reaches now (at most an hour back) */
+  readonly troubleSince: string | null;
+  /** end of the newest trouble bucket of the hour */
+  readonly lastTroubleAt: string | null;
+};
+
+export type CameraHealthSummary = {
+  readonly camera: string;
+  readonly state: string;
+  readonly expectedFps: number;
+  /** over the last full 10 s bucket */
+  readonly analysedFps: number;
+  readonly frameAgeP95Ms: number | null;
+  readonly droppedLastHour: number;
+  readonly reconnectsLastHour: number;
+  readonly stallsLastHour: number;
+  /** the newest bucket (or the one before, while the newest is young) is in trouble */
+  readonly trouble: boolean;
+  /** why: backoff, stalled, failed, reconnects, drops, old frames, low fps */
+  readonly reasons: readonly string[];
+  /** start of the run of trouble buckets that reaches now (at most an hour back) */
+  readonly troubleSince: string | null;
+  /** end of the newest trouble bucket of the hour */
+  readonly lastTroubleAt: string | null;
+};
+
 /** The CloudEvents envelope of every event; `data` depends on `type`. */
 export type VigilEventEnvelope = {
   readonly specversion: '1.0';

@@ -57,6 +57,8 @@ export class DecodeSession {
   #pace: { wallStart: number; firstPts: number } | null = null;
   /** The first packet's time (ms): stream positions are counted from the connection. */
   #firstPtsMs: number | null = null;
+  /** Sees every packet of the video stream as it is read, whatever is decoded (the live view's remux). */
+  tap: ((packet: AvPacket, stream: NonNullable<DecodeSession['videoStream']>) => void) | null = null;
   #hardware: HardwareDecoding | null = null;
   /** FFmpeg's lines while the hardware is chosen (the reason a device is absent). */
   #captured: string[] | null = null;
@@ -104,6 +106,11 @@ export class DecodeSession {
 
   stop(): void {
     this.#stopped = true;
+  }
+
+  /** The video stream once the input is open. */
+  get videoStream() {
+    return this.#input.streams?.[this.#stream];
   }
 
   /** A new decode policy from the gateway. Resuming full decoding starts from the last key frame. */
@@ -206,6 +213,8 @@ export class DecodeSession {
     this.#stats.bytes += packet.size;
     if (key) this.#stats.keyframes += 1;
     if (this.#setup.kind === 'file') await this.#paceFile(packet);
+    const stream = this.videoStream;
+    if (this.tap && stream) this.tap(packet, stream);
     if (this.#work.decode === 'all') {
       if (this.#awaitKey && !key) return;
       this.#awaitKey = false;

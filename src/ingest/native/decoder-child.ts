@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
-import { eventMessage, frameMessage, type DecodeWork, type DecoderCommand, type DecoderSetup } from '../decoder-protocol';
+import { eventMessage, frameMessage, mediaMessage, type DecoderCommand, type DecoderSetup } from '../decoder-protocol';
 import { DecodeSession, type SessionOutput } from './decode-session';
 import { loadFFmpegLibraries } from './libav';
+import { LiveRemux } from './live-remux';
 
 /**
  * A camera's decoder process: `node decoder-child.js`, nothing else on its command line. The
@@ -15,8 +16,11 @@ import { loadFFmpegLibraries } from './libav';
 const MAX_QUEUED_FRAMES = 2;
 
 let session: DecodeSession | null = null;
+let live: LiveRemux | null = null;
+/** Live media waiting in the pipe beyond this: fragments are left out until a key frame (live-remux.ts). */
+const MAX_LIVE_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** Commands that came while the libraries were loading. */
-const pending: DecodeWork[] = [];
+const pending: DecoderCommand[] = [];
 let frameBytes = 0;
 
 const output: SessionOutput = {
@@ -54,7 +58,10 @@ lines.on('line', (line) => {
     libraries
       .then((libs) => {
         session = new DecodeSession(libs, setup, output);
-        for (const work of pending.splice(0)) session.setWork(work);
+        live = new LiveRemux(libs, { media: (...m) => process.stdout.write(mediaMessage(...m)), event: output.event, backlog: () => process.stdout.writableLength }, MAX_LIVE_BACKLOG_BYTES);
+        const remux = live;
+        session.tap = (packet, stream) => remux.packet(packet, stream);
+        for (const command of pending.splice(0)) apply(command);
         return session.run();
       })
       .then(
@@ -67,10 +74,14 @@ lines.on('line', (line) => {
     return;
   }
   const command = JSON.parse(line) as DecoderCommand;
-  if (command.cmd !== 'work') return;
-  if (session) session.setWork(command.work);
-  else pending.push(command.work);
+  if (session) apply(command);
+  else pending.push(command);
 });
+
+function apply(command: DecoderCommand): void {
+  if (command.cmd === 'work') session?.setWork(command.work);
+  else if (command.cmd === 'live') live?.set(command.on);
+}
 lines.on('close', () => {
   session?.stop();
   if (!started) process.exit(0);
