@@ -6,12 +6,13 @@ import { CameraRegistry, CameraRuntime, CameraStore, CapacityController, type Ca
 import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
-import { Gallery, GalleryRefresher, IdentityService } from './gallery';
+import { Gallery, GalleryRefresher, IdentityService, prepareModelChange, reconcileEmbeddingModel } from './gallery';
+import { History, snapshotRetention } from './history';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
 import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
-import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
+import { Metrics, busMetrics, historyMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
@@ -55,6 +56,8 @@ export class App {
   readonly http: HttpServer;
   readonly auth: TokenCheck;
   readonly snapshots: SnapshotStore;
+  /** The stored event history and face search (src/history); null with history.enabled: false. */
+  readonly history: History | null;
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
@@ -67,13 +70,24 @@ export class App {
   #watcher: ConfigWatcher | null = null;
   #state: AppState = 'idle';
 
-  constructor(config: Config, logger: Logger) {
+  /** `modelsDir`: another models folder than the project's (tests of a model change). */
+  constructor(config: Config, logger: Logger, options: { modelsDir?: string } = {}) {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
+    const poolMetrics = inferenceMetrics(metrics);
     // Always with the analysis models: enrolment through the API and cameras added at run time need them.
-    this.pool = new DetectorPool({ ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...inferenceMetrics(metrics) });
-    this.snapshots = new SnapshotStore(config.env.dataDir, config.snapshots);
+    this.pool = new DetectorPool({
+      ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...poolMetrics,
+      ...(options.modelsDir !== undefined && { modelsDir: options.modelsDir }),
+      // A hot swap of the embedding model re-embeds the gallery from its crops first (or is refused); the history's index follows.
+      onEmbeddingModelChange: (model, embedCrop) => this.#galleryModelChange(model, embedCrop),
+      onModelReload: (result) => {
+        poolMetrics.onModelReload(result);
+        if (result === 'swapped') void this.history?.modelChanged();
+      },
+    });
+    this.snapshots = new SnapshotStore(config.env.dataDir, { jpegQuality: config.snapshots.jpegQuality, ...snapshotRetention(config.snapshots.maxFiles, config.history) });
     this.auth = new TokenCheck(config.env.tokens);
     this.bus = new EventBus(busMetrics(metrics));
     const { maxQueueMessages, maxQueueBytes, heartbeatMs, historyEvents, historyBytes } = config.websocket;
@@ -92,6 +106,13 @@ export class App {
     this.bus.addSink(this.hub);
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
+    // --- history: stored events with retention, face search over their appearances (src/history) ---
+    this.history = !config.history.enabled ? null : new History({
+      config: config.history, dataDir: config.env.dataDir, snapshots: this.snapshots, models: this.pool, logger: logger.child({ component: 'history' }),
+      embeddingModel: () => this.pool.loadedModels.embedding ?? null, metrics: historyMetrics(metrics),
+    });
+    if (this.history) this.bus.addSink(this.history.events);
+    // --- end history ---
 
     const services = this.#cameraServices();
     this.registry = new CameraRegistry({
@@ -111,7 +132,8 @@ export class App {
       hub: this.hub,
       auth: this.auth,
       cameras: this.registry,
-      identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
+      identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool, lastSeen: (id) => this.history?.lastSeen(id) ?? null }),
+      history: this.history,
       tokens: new TokenService(this.auth, () => this.tokenStore),
       webhooks: this.integrations.webhookControl,
       readiness: async () => ({
@@ -146,6 +168,13 @@ export class App {
     this.#galleryRefresher = new GalleryRefresher(this.gallery, { intervalMs: config.recognition.galleryPollMs, logger, onSize: (n) => this.metrics.galleryIdentities.set(n) });
     await this.#galleryRefresher.start();
     await this.pool.start();
+    // Before anything can search the gallery: its embeddings must be the loaded model's (re-embedded from crops, or refused).
+    const model = this.pool.loadedModels.embedding;
+    if (model !== undefined) {
+      const { adopted, reembedded } = await reconcileEmbeddingModel(this.gallery, model, (crop) => this.pool.embedCrop(crop));
+      if (adopted + reembedded > 0) logger.info({ model, adopted, reembedded }, 'gallery embeddings made by the model in use');
+    }
+    await this.history?.start();
     await this.hub.start();
     await this.kafka?.start();
     await this.integrations.start(new SqliteWebhookStore(this.control.db));
@@ -210,6 +239,7 @@ export class App {
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
     await this.integrations.close(left(5000));
+    await this.history?.close(left(5000)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'history close failed'));
     await this.hub.close(left(2000));
     await httpClosed;
     await this.#galleryRefresher?.close();
@@ -228,12 +258,21 @@ export class App {
     this.pool.destroy();
     this.kafka?.destroy();
     this.integrations.destroy();
+    this.history?.destroy();
     this.hub.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
     this.gallery?.destroy();
     this.control?.close();
     this.#state = 'stopped';
+  }
+
+  async #galleryModelChange(model: string, embedCrop: (crop: Uint8Array) => Promise<Float32Array>): Promise<() => void> {
+    const gallery = this.gallery;
+    if (!gallery) return () => undefined;
+    const { reembedded, commit } = await prepareModelChange(gallery, model, embedCrop);
+    this.logger.info({ model, reembedded }, 'gallery re-embedded for the new embedding model; it switches with the model');
+    return commit;
   }
 
   /** What every camera shares: the detector, recognition's services, the event bus, telemetry. */
@@ -247,7 +286,10 @@ export class App {
         settings: config.recognition,
         embed: (pixels, width, height, faces) => this.pool.embed(pixels, width, height, faces),
         search: async (embedding, k) => (await this.gallery?.search(embedding, k)) ?? [],
-        recordTrack: (trackId, camera, embedding) => this.gallery?.recordTrack(trackId, camera, embedding),
+        recordTrack: (trackId, camera, embedding, crop) => {
+          this.gallery?.recordTrack(trackId, camera, embedding, crop);
+          this.history?.events.noteEmbedding(trackId, embedding);
+        },
         saveSnapshots: async (frame, box) => {
           const ids = await this.snapshots.save(frame, box);
           return { face: `/v1/snapshots/${ids.face}`, frame: `/v1/snapshots/${ids.frame}` };

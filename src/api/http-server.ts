@@ -13,10 +13,11 @@ import { cameraRoutes } from './routes/cameras';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identities';
+import { searchRoutes } from './routes/search';
 import { snapshotRoutes } from './routes/snapshots';
 import { tokenRoutes } from './routes/tokens';
 import { webhookRoutes } from './routes/webhooks';
-import type { CameraControl, IdentityControl, Readiness, TokenControl, WebhookControl } from './types';
+import type { CameraControl, HistoryControl, IdentityControl, Readiness, TokenControl, WebhookControl } from './types';
 import { registerDashboardRoute } from './dashboard-route';
 
 export interface HttpServerOptions {
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   readonly identities?: IdentityControl;
   readonly tokens?: TokenControl;
   readonly webhooks?: WebhookControl;
+  /** The stored event history and face search; null or absent: off. */
+  readonly history?: HistoryControl | null;
   readonly readiness?: Readiness;
   /** Mutating requests per caller; absent: no limit. */
   readonly rateLimit?: RateLimitPolicy;
@@ -86,12 +89,13 @@ export class HttpServer implements Component<HttpState> {
     void app.register(multipart, { limits: { fileSize: imageBytes, files: 10, fields: 10, fieldSize: 64 * 1024, parts: 24, headerPairs: 100 }, throwFileSizeLimit: true });
     void app.register(async (scoped) => {
       scoped.addHook('onRoute', (route) => {
-        if (route.url.startsWith('/v1/identities')) route.bodyLimit = ENROL_BODY_LIMIT(imageBytes);
+        if (route.url.startsWith('/v1/identities') || route.url.startsWith('/v1/search')) route.bodyLimit = ENROL_BODY_LIMIT(imageBytes);
       });
       healthRoutes(scoped, { metrics: options.metrics, readiness: options.readiness });
       cameraRoutes(scoped, { control: options.cameras });
       identityRoutes(scoped, { control: options.identities, maxImageBytes: imageBytes });
-      eventRoutes(scoped, { hub: options.hub });
+      eventRoutes(scoped, { hub: options.hub, history: options.history });
+      searchRoutes(scoped, { history: options.history, maxImageBytes: imageBytes });
       snapshotRoutes(scoped, { snapshot: options.snapshot });
       tokenRoutes(scoped, { control: options.tokens });
       webhookRoutes(scoped, { control: options.webhooks });

@@ -108,6 +108,11 @@ export class WebSocketHub implements Component<HubState>, EventSink {
    * Recent events of this run from the resume history (for `GET /v1/events`), oldest first: those
    * matching `filter`, after sequence `sinceSequence`, at or after `sinceTime` (ms), the last `limit`.
    */
+  /** The newest sequence handed out in this run, and the run. */
+  position(): { sequence: number; run: string } {
+    return { sequence: this.#latest, run: this.#options.run };
+  }
+
   recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string } {
     const { entries } = this.#history.since(options.sinceSequence ?? 0, this.#latest);
     const events: CloudEvent[] = [];

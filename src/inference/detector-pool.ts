@@ -10,6 +10,7 @@ import { ModelWatcher } from './model-watcher';
 import { openWorkers, type Opened } from './worker-threads';
 import type { BatchLane, BatchScheduler } from './batch-scheduler';
 import { createLanes, frameProblem, takeOwnership, type BatchFigures } from './pool-lanes';
+import { embedCrop, embedCropOn } from './crop-embedding';
 import { resolveBatch, resolveProvider, resolveWorkers, type BatchSettings, type ProviderChoice, type ResolvedBatch, type ResolvedProvider } from './providers';
 
 export type PoolState = 'idle' | 'starting' | 'ready' | 'closing' | 'closed' | 'failed';
@@ -44,6 +45,12 @@ export interface DetectorPoolOptions {
   readonly onProvider?: (provider: PoolDescription) => void;
   /** Called after each hot-swap attempt. */
   readonly onModelReload?: (result: 'swapped' | 'refused' | 'unchanged', error?: VigilError) => void;
+  /**
+   * A hot swap is about to change the embedding model: prepare what depends on it (the gallery's
+   * re-embedding, with `embedCrop` on the new workers) and return what to switch at the moment the
+   * new pool takes over; a throw refuses the swap, and the loaded models keep serving.
+   */
+  readonly onEmbeddingModelChange?: (model: string, embedCrop: (crop: Uint8Array) => Promise<Float32Array>) => Promise<() => void>;
 }
 
 /** What the pool runs on, for /readyz, the logs and a metric. */
@@ -241,6 +248,16 @@ export class DetectorPool implements Component<PoolState> {
     } catch (error) {
       return this.#refused(asVigilError(error, 'VIGIL_ERR_MODEL_LOAD'));
     }
+    let commit: (() => void) | null = null;
+    const embedding = opened.hashes.embedding;
+    if (changed.includes('embedding') && embedding !== undefined && o.onEmbeddingModelChange) {
+      try {
+        commit = await o.onEmbeddingModelChange(embedding, (crop) => embedCropOn(opened.pool, crop));
+      } catch (error) {
+        await opened.pool.destroy();
+        return this.#refused(asVigilError(error, 'VIGIL_ERR_EMBEDDING_MODEL_CHANGED'));
+      }
+    }
     if (this.state !== 'ready') {
       await opened.pool.destroy();
       return;
@@ -248,6 +265,8 @@ export class DetectorPool implements Component<PoolState> {
     const old = this.#pool;
     // Same worker count (the scheduler's capacity): the swap changes models, not the pool's shape.
     this.#adopt({ ...opened, workers: this.#workers });
+    // In the same turn as the adoption: no search runs between the gallery's switch and the model's.
+    commit?.();
     o.logger.info({ models: changed, sha256: Object.fromEntries(changed.map((n) => [n, opened.hashes[n]])) }, 'models swapped in');
     o.onModelReload?.('swapped');
     // Batches already on the old workers finish there; close() waits for them.
@@ -288,6 +307,11 @@ export class DetectorPool implements Component<PoolState> {
     if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
     if (faces.length === 0) return { embeddings: [], pixels, inferenceMs: 0 };
     return (this.#embedLane as BatchLane<EmbedFrame, EmbedResult>).submit({ pixels: takeOwnership(pixels), width, height, faces });
+  }
+
+  /** The embedding of a stored aligned crop (re-embedding the gallery), through the embedding lane. */
+  embedCrop(crop: Uint8Array): Promise<Float32Array> {
+    return embedCrop((pixels, width, height, faces) => this.embed(pixels, width, height, faces), crop);
   }
 
   async close(timeoutMs = 5000): Promise<void> {

@@ -102,3 +102,20 @@ export function mqttMetrics(metrics: Metrics) {
     onState: (state: string): void => metrics.mqttConnected.set(state === 'connected' ? 1 : 0),
   };
 }
+
+export function historyMetrics(metrics: Metrics) {
+  return {
+    onWritten: (events: number, ms: number): void => {
+      metrics.historyWritten.inc(events);
+      metrics.historyWriteSeconds.observe(ms / 1000);
+    },
+    onDropped: (reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'history', reason }, count),
+    onDeleted: (reason: 'age' | 'size', count: number): void => metrics.historyDeleted.inc({ reason }, count),
+    onUsage: (usage: { readonly events: number; readonly databaseBytes: number; readonly snapshotBytes: number }): void => {
+      metrics.historyEvents.set(usage.events);
+      metrics.historyBytes.set({ kind: 'database' }, usage.databaseBytes);
+      metrics.historyBytes.set({ kind: 'snapshots' }, usage.snapshotBytes);
+    },
+    onSearch: (ms: number): void => metrics.faceSearchSeconds.observe(ms / 1000),
+  };
+}

@@ -75,6 +75,12 @@ export class Metrics {
   readonly mqttJournalBytes: Gauge;
   readonly mqttConnected: Gauge;
   readonly mqttConnectFailures: Counter;
+  readonly historyEvents: Gauge;
+  readonly historyBytes: Gauge<'kind'>;
+  readonly historyWritten: Counter;
+  readonly historyDeleted: Counter<'reason'>;
+  readonly historyWriteSeconds: Histogram;
+  readonly faceSearchSeconds: Histogram;
 
   constructor() {
     const registers = [this.registry];
@@ -238,6 +244,12 @@ export class Metrics {
     this.mqttJournalBytes = new Gauge({ name: 'vigil_mqtt_journal_bytes', help: 'Bytes of the MQTT journal segment files', registers });
     this.mqttConnected = new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers });
     this.mqttConnectFailures = new Counter({ name: 'vigil_mqtt_connect_failures_total', help: 'Connection attempts to the MQTT broker that failed (retried with backoff)', registers });
+    this.historyEvents = new Gauge({ name: 'vigil_history_events', help: 'Events in the stored history', registers });
+    this.historyBytes = new Gauge({ name: 'vigil_history_bytes', help: 'Bytes of the stored history: database pages in use, snapshot files its events reference', labelNames: ['kind'], registers });
+    this.historyWritten = new Counter({ name: 'vigil_history_written_total', help: 'Events written to the stored history', registers });
+    this.historyDeleted = new Counter({ name: 'vigil_history_deleted_total', help: 'Events deleted by history retention, by reason (age, size)', labelNames: ['reason'], registers });
+    this.historyWriteSeconds = new Histogram({ name: 'vigil_history_write_seconds', help: 'One batch of events written to the history (one transaction)', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
+    this.faceSearchSeconds = new Histogram({ name: 'vigil_face_search_seconds', help: 'Search by face over stored appearances, in the search worker', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
   }
 
   /** Where the sliding-hour camera gauges read from at scrape time. */

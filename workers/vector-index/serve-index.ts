@@ -9,6 +9,8 @@ export interface ServedIndex<Request extends IndexRequestBase, Stats> {
   answer(request: Request): unknown;
   /** Saves the index file when worth keeping and closes the database. */
   close(): void;
+  /** Housekeeping between requests once ready (catch up with the table, save now and then), every `everyMs`. */
+  readonly tick?: { readonly everyMs: number; run(): void };
 }
 
 /**
@@ -20,9 +22,23 @@ export function serveIndex<Request extends IndexRequestBase, Stats>(port: Messag
   const notify = (notice: IndexNotice<Stats>): void => port.postMessage(notice);
   let closing = false;
   let failure: Error | null = null;
+  let timer: NodeJS.Timeout | null = null;
   const ready = index.start(() => closing).then(
     () => {
-      if (!closing) notify({ type: 'ready', stats: index.stats() });
+      if (closing) return;
+      notify({ type: 'ready', stats: index.stats() });
+      const tick = index.tick;
+      if (tick) {
+        timer = setInterval(() => {
+          if (closing || failure) return;
+          try {
+            tick.run();
+          } catch (error) {
+            notify({ type: 'warning', message: `index housekeeping failed: ${(error as Error).message}` });
+          }
+        }, tick.everyMs);
+        timer.unref();
+      }
     },
     (error: unknown) => {
       failure = error as Error;
@@ -40,7 +56,10 @@ export function serveIndex<Request extends IndexRequestBase, Stats>(port: Messag
     return { id: request.id, ok: true, value: index.answer(request) };
   };
   port.on('message', (request: Request) => {
-    if (request.type === 'close') closing = true;
+    if (request.type === 'close') {
+      closing = true;
+      if (timer) clearInterval(timer);
+    }
     queue = queue.then(() => {
       let reply: IndexReply;
       try {

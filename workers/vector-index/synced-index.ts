@@ -72,6 +72,11 @@ export class SyncedIndex {
     return this.#dims;
   }
 
+  /** Changes applied since the index file was last written (or the index built). */
+  get unsaved(): number {
+    return this.#unsaved;
+  }
+
   /** Whether `nearest` scans every vector (its answers are exact, and it may be asked for all of them). */
   get exhaustive(): boolean {
     return this.#exact !== null;

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import '../types';
 import { filterFromQuery, type WebSocketHub } from '../../events';
 import { VigilError } from '../../errors';
+import type { HistoryControl } from '../types';
+import { historyFilter, parseTime } from './history-params';
+import { timelineRoute } from './timeline';
 
 const querySchema = {
   type: 'object',
@@ -10,8 +13,13 @@ const querySchema = {
     camera: { type: 'string', maxLength: 4096, description: 'camera ids, comma-separated' },
     type: { type: 'string', maxLength: 4096, description: 'event types, comma-separated; "vigil.face.*" prefixes allowed' },
     identity: { type: 'string', maxLength: 4096, description: 'identity ids or names, comma-separated' },
-    since: { type: 'string', maxLength: 64, description: 'a sequence number (events after it) or an RFC 3339 time (events at or after it)' },
-    limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'most events returned (newest kept), default 100, at most 1000' },
+    since: { type: 'string', maxLength: 64, description: 'a sequence number (events of this run after it) or an RFC 3339 time (events at or after it; with scope=stored, as from)' },
+    limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'most events returned, default 100, at most 1000 (scope=run: the newest are kept; scope=stored: one page)' },
+    scope: { type: 'string', enum: ['run', 'stored'], description: 'run (default): recent events of this run from memory, newest last; stored: the stored history of every run, newest first, paged by cursor. cursor, from, to or unknown imply stored' },
+    cursor: { type: 'string', maxLength: 16384, description: 'nextCursor of the previous page (it carries that page\'s filter)' },
+    from: { type: 'string', maxLength: 64, description: 'stored events at or after this time (RFC 3339 or ms since the epoch)' },
+    to: { type: 'string', maxLength: 64, description: 'stored events before this time' },
+    unknown: { type: 'string', enum: ['true', 'false', '1', '0'], description: 'true: unknown faces only (vigil.face.unknown)' },
   },
 } as const;
 
@@ -21,23 +29,38 @@ const responseSchema = {
     events: { type: 'array', items: { type: 'object', additionalProperties: true } },
     sequence: { type: 'integer', description: 'the newest sequence of this run so far' },
     run: { type: 'string' },
+    scope: { type: 'string', enum: ['run', 'stored'] },
+    nextCursor: { type: ['string', 'null'], description: 'scope=stored: give it as cursor for the next (older) page; null after the last' },
   },
 } as const;
 
-/** Recent events from the WebSocket hub's history (this run only), newest last. */
-export function eventRoutes(app: FastifyInstance, deps: { hub: WebSocketHub }): void {
+const STORED_ONLY = ['cursor', 'from', 'to', 'unknown'] as const;
+
+function limitOf(value: string | undefined): number {
+  const limit = value === undefined ? 100 : Number(value);
+  if (limit < 1 || limit > 1000) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'limit: must be 1-1000', { field: 'querystring.limit' });
+  return limit;
+}
+
+/**
+ * `GET /v1/events`: recent events of this run from the WebSocket hub's memory (as before), or with
+ * `scope=stored` (implied by cursor, from, to, unknown) the stored history, newest first, one page
+ * per request with `nextCursor`.
+ */
+export function eventRoutes(app: FastifyInstance, deps: { hub: WebSocketHub; history?: HistoryControl | null | undefined }): void {
   app.get<{ Querystring: Record<string, string | undefined> }>(
     '/v1/events',
-    { config: { role: 'viewer' }, schema: { summary: 'recent events (WebSocket upgrade on the same path streams them)', tags: ['events'], querystring: querySchema, response: { 200: responseSchema } } },
+    { config: { role: 'viewer' }, schema: { summary: 'recent or stored events (WebSocket upgrade on the same path streams them)', tags: ['events'], querystring: querySchema, response: { 200: responseSchema } } },
     async (request) => {
       const q = request.query;
+      const storedParam = STORED_ONLY.find((key) => q[key] !== undefined);
+      if (q.scope === 'run' && storedParam) throw new VigilError('VIGIL_ERR_BAD_REQUEST', `${storedParam}: only with scope=stored`, { field: `querystring.${storedParam}` });
+      if (q.scope === 'stored' || storedParam) return stored(q, deps);
       const params = new URLSearchParams();
       for (const key of ['camera', 'type', 'identity'] as const) if (q[key] !== undefined) params.set(key, q[key]);
       const filter = filterFromQuery(params);
       if (!filter.ok) throw new VigilError('VIGIL_ERR_BAD_REQUEST', filter.error, { field: 'querystring' });
-      const limit = q.limit === undefined ? 100 : Number(q.limit);
-      if (limit < 1 || limit > 1000) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'limit: must be 1-1000', { field: 'querystring.limit' });
-      const options: { sinceSequence?: number; sinceTime?: number; limit: number } = { limit };
+      const options: { sinceSequence?: number; sinceTime?: number; limit: number } = { limit: limitOf(q.limit) };
       if (q.since !== undefined) {
         if (/^\d{1,15}$/.test(q.since)) options.sinceSequence = Number(q.since);
         else {
@@ -46,7 +69,19 @@ export function eventRoutes(app: FastifyInstance, deps: { hub: WebSocketHub }): 
           options.sinceTime = time;
         }
       }
-      return deps.hub.recent(filter.filter, options);
+      return { ...deps.hub.recent(filter.filter, options), scope: 'run' };
     },
   );
+  timelineRoute(app, deps);
+}
+
+function stored(q: Record<string, string | undefined>, deps: { hub: WebSocketHub; history?: HistoryControl | null | undefined }): unknown {
+  if (!deps.history) throw new VigilError('VIGIL_ERR_HISTORY_DISABLED');
+  if (q.since !== undefined && /^\d{1,15}$/.test(q.since)) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'since: a sequence reads this run\'s events (scope=run); for stored events give from/to', { field: 'querystring.since' });
+  if (q.since !== undefined && q.from !== undefined) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'since: give from or since, not both', { field: 'querystring.since' });
+  const from = parseTime(q.from ?? q.since, q.from !== undefined ? 'from' : 'since');
+  const filter = historyFilter(q, from);
+  const page = deps.history.page({ filter, cursor: q.cursor, limit: limitOf(q.limit) });
+  const { sequence, run } = deps.hub.position();
+  return { events: page.events, sequence, run, scope: 'stored', nextCursor: page.nextCursor };
 }
