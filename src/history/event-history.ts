@@ -6,7 +6,7 @@ import { StateHolder, type Component } from '../lifecycle';
 import { APPEARANCE_TYPES } from './event-record';
 import { HistoryStore, type HistoryUsage, type StoredInput } from './history-store';
 import { HistoryQueries } from './history-queries';
-import { deleteOldest, dropEmptyCounts, oldestTime, retentionStep } from './retention';
+import { deleteOldest, dropEmptyCounts, oldestTime, retentionStep, sizeChunk } from './retention';
 
 export type HistoryState = 'idle' | 'running' | 'closed';
 
@@ -161,9 +161,10 @@ export class EventHistory implements EventSink, Component<HistoryState> {
       for (;;) {
         const store = this.#store;
         if (!store || this.state !== 'running') return;
-        const step = retentionStep(store.usage(), oldestTime(store.db), now(), limits);
+        const usage = store.usage();
+        const step = retentionStep(usage, oldestTime(store.db), now(), limits);
         if (!step) break;
-        const { deleted: n, freedSnapshots } = deleteOldest(store.db, step.kind === 'age' ? step.before : null);
+        const { deleted: n, freedSnapshots } = step.kind === 'age' ? deleteOldest(store.db, step.before) : deleteOldest(store.db, null, sizeChunk(usage, limits.maxBytes));
         if (n === 0) break;
         this.#options.snapshots.remove(freedSnapshots);
         deleted[step.kind] += n;

@@ -6,5 +6,5 @@ export { FaceSearch, type FaceSearchAnswer, type FaceSearchInput, type FaceSearc
 export { AppearanceSearch } from './appearance-search';
 export { pageQueries, mergeNewest, encodeCursor, decodeCursor, type HistoryFilter, type PagePosition } from './page-query';
 export { recordOf, packVector, unpackVector, APPEARANCE_TYPES, type EventRecord } from './event-record';
-export { retentionStep, deleteOldest, RETENTION_CHUNK, type RetentionLimits } from './retention';
+export { retentionStep, deleteOldest, sizeChunk, RETENTION_CHUNK, type RetentionLimits } from './retention';
 export { snapshotRetention, DEFAULT_SNAPSHOT_FILES } from './snapshot-retention';

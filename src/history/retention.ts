@@ -23,15 +23,26 @@ export function retentionStep(usage: HistoryUsage, oldestTime: number | null, no
 }
 
 /**
- * Deletes up to `RETENTION_CHUNK` of the oldest events (those before `before`, when given) in one
+ * How many of the oldest events to delete for size (pure): about as many as the excess holds at
+ * the average event's share of the bytes, at least one, at most a chunk, so that a small history
+ * is not emptied to free a few bytes.
+ */
+export function sizeChunk(usage: HistoryUsage, maxBytes: number): number {
+  const total = usage.databaseBytes + usage.snapshotBytes;
+  if (usage.events === 0 || total <= maxBytes) return 1;
+  return Math.max(1, Math.min(RETENTION_CHUNK, Math.ceil((total - maxBytes) / (total / usage.events))));
+}
+
+/**
+ * Deletes up to `limit` of the oldest events (those before `before`, when given) in one
  * transaction, with their appearances and snapshot references (triggers); returns how many and the
  * snapshot files no stored event references any more, for the caller to delete.
  */
-export function deleteOldest(db: Database.Database, before: number | null): { deleted: number; freedSnapshots: string[] } {
+export function deleteOldest(db: Database.Database, before: number | null, limit = RETENTION_CHUNK): { deleted: number; freedSnapshots: string[] } {
   return db.transaction(() => {
     const ids = (before === null
-      ? db.prepare('SELECT id FROM events INDEXED BY events_by_time ORDER BY time, id LIMIT ?').pluck().all(RETENTION_CHUNK)
-      : db.prepare('SELECT id FROM events INDEXED BY events_by_time WHERE time < ? ORDER BY time, id LIMIT ?').pluck().all(before, RETENTION_CHUNK)) as number[];
+      ? db.prepare('SELECT id FROM events INDEXED BY events_by_time ORDER BY time, id LIMIT ?').pluck().all(limit)
+      : db.prepare('SELECT id FROM events INDEXED BY events_by_time WHERE time < ? ORDER BY time, id LIMIT ?').pluck().all(before, limit)) as number[];
     if (ids.length === 0) return { deleted: 0, freedSnapshots: [] };
     const list = JSON.stringify(ids);
     const candidates = db.prepare('SELECT DISTINCT snapshot_id FROM snapshot_refs WHERE event_row IN (SELECT value FROM json_each(?))').pluck().all(list) as string[];
