@@ -84,13 +84,32 @@ export class GalleryMedia {
     return removed;
   }
 
-  /** Faces and negatives enrolled before models were recorded are stamped with `model` (the one in use at the first start that records them). */
+  /**
+   * Faces and negatives with no recorded model are stamped with the model the gallery was last
+   * used with (gallery_meta.embedding_model), or with `model` when none was ever recorded (the
+   * first start of a version that records them: the gallery was made with the model in use).
+   */
   adoptModel(model: string): number {
     let adopted = 0;
     this.#db.transaction(() => {
-      for (const kind of ['face', 'negative'] as const) adopted += this.#db.prepare(`UPDATE ${TABLES[kind].table} SET model = ? WHERE model IS NULL`).run(model).changes;
+      const recorded = this.#db.prepare("SELECT value FROM gallery_meta WHERE key = 'embedding_model'").pluck().get() as string | undefined;
+      for (const kind of ['face', 'negative'] as const) adopted += this.#db.prepare(`UPDATE ${TABLES[kind].table} SET model = ? WHERE model IS NULL`).run(recorded ?? model).changes;
     })();
     return adopted;
+  }
+
+  /** The model the gallery's embeddings are now made by (read by adoptModel at the next start). */
+  recordModel(model: string): void {
+    this.#db.prepare("INSERT INTO gallery_meta (key, value) VALUES ('embedding_model', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").run(model);
+  }
+
+  /** A stored embedding as it is (tests and diagnostics). */
+  embeddingOf(kind: EmbeddingKind, id: number): Float32Array | null {
+    const row = this.#db.prepare(`SELECT embedding FROM ${TABLES[kind].table} WHERE id = ?`).get(id) as { embedding: Buffer } | undefined;
+    if (!row) return null;
+    const out = new Float32Array(row.embedding.byteLength / 4);
+    new Uint8Array(out.buffer).set(row.embedding);
+    return out;
   }
 
   /** Every face and negative embedded by another model than `model` (or by an unrecorded one), with its crop when stored. */
@@ -109,10 +128,10 @@ export class GalleryMedia {
 
   /** New embeddings (by `model`) for stale faces and negatives, in one transaction: the gallery switches models all at once. */
   replaceEmbeddings(updates: readonly { kind: EmbeddingKind; id: number; embedding: Float32Array }[], model: string): void {
-    if (updates.length === 0) return;
     this.#db.transaction(() => {
       for (const u of updates) this.#db.prepare(`UPDATE ${TABLES[u.kind].table} SET embedding = ?, model = ? WHERE id = ?`).run(toBlob(u.embedding), model, u.id);
+      this.recordModel(model);
     })();
-    this.#changed();
+    if (updates.length > 0) this.#changed();
   }
 }

@@ -254,7 +254,8 @@ export class DetectorPool implements Component<PoolState> {
       try {
         commit = await o.onEmbeddingModelChange(embedding, (crop) => embedCropOn(opened.pool, crop));
       } catch (error) {
-        await opened.pool.destroy();
+        // Closed, not destroyed: a worker thread terminated with its sessions loaded can abort the process (onnxruntime-node).
+        await opened.pool.close().catch(() => opened.pool.destroy());
         return this.#refused(asVigilError(error, 'VIGIL_ERR_EMBEDDING_MODEL_CHANGED'));
       }
     }
