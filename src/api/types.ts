@@ -11,6 +11,8 @@ export type { CameraView, FaceSource, IdentityView, ComponentReadiness, HistoryF
 export interface HistoryControl {
   /** A page of stored events, newest first; a cursor carries its filter (a different filter given with it is refused). */
   page(request: { filter: HistoryFilter; cursor?: string | undefined; limit: number }): { events: unknown[]; nextCursor: string | null };
+  /** One stored event as published (VIGIL_ERR_EVENT_NOT_FOUND when not stored, or gone). */
+  event(eventId: string): unknown;
   timeline(request: { cameras: readonly string[] | null; types: readonly string[] | null; from: number; to: number; buckets: number }): Timeline;
   /** Every stored appearance of a face (a photo's, or a stored event's), best first. */
   search(input: FaceSearchInput): Promise<FaceSearchAnswer>;

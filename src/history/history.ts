@@ -118,6 +118,14 @@ export class History implements Component<'idle' | 'running' | 'closed'> {
     return { events: page.events.map((json) => JSON.parse(json) as unknown), nextCursor: page.next ? encodeCursor(filter, page.next) : null };
   }
 
+  event(eventId: string): unknown {
+    const store = this.events.store;
+    if (!store) throw new VigilError('VIGIL_ERR_HISTORY_DISABLED');
+    const stored = store.event(eventId);
+    if (!stored) throw new VigilError('VIGIL_ERR_EVENT_NOT_FOUND', `no stored event "${eventId}"`, { eventId });
+    return JSON.parse(stored.json) as unknown;
+  }
+
   timeline(request: { cameras: readonly string[] | null; types: readonly string[] | null; from: number; to: number; buckets: number }): Timeline {
     const queries = this.events.queries;
     if (!queries) throw new VigilError('VIGIL_ERR_HISTORY_DISABLED');

@@ -73,6 +73,14 @@ export function eventRoutes(app: FastifyInstance, deps: { hub: WebSocketHub; his
     },
   );
   timelineRoute(app, deps);
+  app.get<{ Params: { id: string } }>(
+    '/v1/events/:id',
+    { config: { role: 'viewer' }, schema: { summary: 'one stored event, as published', tags: ['events'], params: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 128 } } }, response: { 200: { type: 'object', additionalProperties: true } } } },
+    async (request) => {
+      if (!deps.history) throw new VigilError('VIGIL_ERR_HISTORY_DISABLED');
+      return deps.history.event(request.params.id);
+    },
+  );
 }
 
 function stored(q: Record<string, string | undefined>, deps: { hub: WebSocketHub; history?: HistoryControl | null | undefined }): unknown {
