@@ -102,3 +102,15 @@ export function exactNearest(dataset: Float32Array, queries: Float32Array, dimen
   }
   return out;
 }
+
+/**
+ * The k nearest rows of `dataset` to one query by usearch's SIMD brute force (inner product, so
+ * cosine for unit vectors), nearest first: the exact answer and the bare limit an index is
+ * measured against (the history benchmark).
+ */
+export function exactTopK(dataset: Float32Array, query: Float32Array, dimensions: number, k: number, threads = 1): { index: number; similarity: number }[] {
+  const result = exactSearch(dataset, query.slice(), dimensions, k, MetricKind.IP, threads);
+  const out: { index: number; similarity: number }[] = [];
+  for (let i = 0; i < k && i < result.keys.length; i++) out.push({ index: Number(result.keys[i]), similarity: 1 - Number(result.distances[i]) });
+  return out;
+}
