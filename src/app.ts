@@ -139,6 +139,7 @@ export class App {
       readiness: async () => ({
         ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
         ...this.integrations.readiness(),
+        ...(this.history && { history: this.history.readiness() }),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
       maxImageBytes: config.api.maxImageBytes,

@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Changes kept in the log. An index that fell further behind (a persisted index file older than
  * this many face changes) is rebuilt from the faces table instead of replayed.
@@ -59,3 +61,16 @@ CREATE TABLE IF NOT EXISTS track_crops (
   track_id TEXT PRIMARY KEY REFERENCES tracks(track_id) ON DELETE CASCADE, crop BLOB NOT NULL, created_at INTEGER NOT NULL);
 `;
 
+/**
+ * faces.sha256 (added after the first release, so added to older files on open): the sha256 of
+ * the photo a face was enrolled from, so that re-running a bulk enrolment skips what is in.
+ */
+export function migrateGallery(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(faces)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'sha256')) db.exec('ALTER TABLE faces ADD COLUMN sha256 TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS faces_identity_sha256 ON faces (identity_id, sha256)');
+  // The embedding model's sha256 (see schema.ts), added after the first release.
+  if (!columns.some((c) => c.name === 'model')) db.exec('ALTER TABLE faces ADD COLUMN model TEXT');
+  const negativeColumns = db.prepare('PRAGMA table_info(negatives)').all() as { name: string }[];
+  if (!negativeColumns.some((c) => c.name === 'model')) db.exec('ALTER TABLE negatives ADD COLUMN model TEXT');
+}

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { VigilError } from '../errors';
 import { IndexWorker, type IndexWorkerHooks, type IndexWorkerState } from '../lifecycle';
 import { WORKERS_DIR } from '../config';
@@ -43,4 +45,15 @@ export class GallerySearch extends IndexWorker<SearchRequest, SearchStats> {
   async stats(): Promise<SearchStats> {
     return (await this.request({ type: 'stats' })) as SearchStats;
   }
+}
+
+/** The gateway's search worker for gallery.db with the `recognition.gallerySearch` settings. */
+export function gallerySearchFor(dbPath: string, config: Omit<GallerySearchSettings, 'dbPath' | 'buildThreads'> & { readonly buildThreads?: number | undefined }, logger: Logger | undefined): GallerySearch {
+  // Building leaves one core to the event loop: a 1M-face build takes minutes and the gateway keeps serving meanwhile.
+  const buildThreads = config.buildThreads ?? Math.max(1, availableParallelism() - 1);
+  return new GallerySearch({ ...config, buildThreads, dbPath }, {
+    onBuilding: (done, total) => logger?.info({ done, total }, 'gallery index building'),
+    onReady: (stats) => logger?.info(stats, 'gallery search ready'),
+    onWarning: (message) => logger?.warn(message),
+  });
 }

@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../errors';
 import { openDatabase, type Database } from '../storage';
-import { GALLERY_SCHEMA } from './schema';
-import { availableParallelism } from 'node:os';
+import { GALLERY_SCHEMA, migrateGallery } from './schema';
 import type { Logger } from 'pino';
-import { GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
+import { gallerySearchFor, type GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
 import { InlineSearch } from './inline-search';
 import type { Candidate, Identity } from './search';
 import { GalleryMedia } from './face-media';
@@ -13,20 +12,6 @@ import { GalleryMedia } from './face-media';
 /** The `recognition.gallerySearch` config section: what the gateway asks of the search. */
 export type GallerySearchConfig = Omit<GallerySearchSettings, 'dbPath' | 'buildThreads'> & { readonly buildThreads?: number | undefined };
 
-
-/**
- * faces.sha256 (added after the first release, so added to older files on open): the sha256 of
- * the photo a face was enrolled from, so that re-running a bulk enrolment skips what is in.
- */
-function migrate(db: Database.Database): void {
-  const columns = db.prepare('PRAGMA table_info(faces)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'sha256')) db.exec('ALTER TABLE faces ADD COLUMN sha256 TEXT');
-  db.exec('CREATE INDEX IF NOT EXISTS faces_identity_sha256 ON faces (identity_id, sha256)');
-  // The embedding model's sha256 (see schema.ts), added after the first release.
-  if (!columns.some((c) => c.name === 'model')) db.exec('ALTER TABLE faces ADD COLUMN model TEXT');
-  const negativeColumns = db.prepare('PRAGMA table_info(negatives)').all() as { name: string }[];
-  if (!negativeColumns.some((c) => c.name === 'model')) db.exec('ALTER TABLE negatives ADD COLUMN model TEXT');
-}
 
 /** One enrolled face: its embedding, where it came from, and the sha256 of the photo (when from a photo). */
 export interface FaceInput {
@@ -105,9 +90,9 @@ export class Gallery {
       // Face embeddings are biometric data: the file is private like control.db.
       const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
       db.exec(GALLERY_SCHEMA);
-      migrate(db);
+      migrateGallery(db);
       const search = options.search;
-      gallery = new Gallery(path, db, search ? searchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
+      gallery = new Gallery(path, db, search ? gallerySearchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
       gallery.#readSize();
     } catch (error) {
       throw new VigilError('VIGIL_ERR_GALLERY_UNAVAILABLE', `cannot open the gallery ${path}: ${(error as Error).message}`, { path });
@@ -338,14 +323,4 @@ export class Gallery {
     this.#search?.destroy();
     if (this.#db.open) this.#db.close();
   }
-}
-
-function searchFor(dbPath: string, config: GallerySearchConfig, logger: Logger | undefined): GallerySearch {
-  // Building leaves one core to the event loop: a 1M-face build takes minutes and the gateway keeps serving meanwhile.
-  const buildThreads = config.buildThreads ?? Math.max(1, availableParallelism() - 1);
-  return new GallerySearch({ ...config, buildThreads, dbPath }, {
-    onBuilding: (done, total) => logger?.info({ done, total }, 'gallery index building'),
-    onReady: (stats) => logger?.info(stats, 'gallery search ready'),
-    onWarning: (message) => logger?.warn(message),
-  });
 }

@@ -136,6 +136,11 @@ export class History implements Component<'idle' | 'running' | 'closed'> {
     return this.faceSearch.search(input);
   }
 
+  /** For /readyz: informational (a gateway without its history still serves cameras and events). */
+  readiness(): { ready: true; informational: true; state: string; events: number | null; searchIndex: string | null; building: { done: number; total: number } | null } {
+    return { ready: true, informational: true, state: this.state, events: this.events.store?.usage().events ?? null, searchIndex: this.#search?.state ?? null, building: this.#building };
+  }
+
   lastSeen(identityId: string): { time: string; camera: string; eventId: string } | null {
     return this.events.store?.lastSeen(identityId) ?? null;
   }

@@ -162,6 +162,19 @@ describe('dashboard views: history, search, people (Chromium)', () => {
     await loaded('.person .faces img');
     assert.match((await page.locator('.person .last-seen').textContent()) ?? '', /Last seen at Stage/);
 
+    // A person enrolled from a track (as "Enrol as…" does) has the crop of the track's best view: a later model can re-embed it.
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const stored = (await (await fetch(`${gateway.baseUrl}/v1/events?unknown=true&limit=1`, { headers })).json()) as { events: { data: { trackId: string } }[] };
+    const trackId = stored.events[0]?.data.trackId;
+    assert.ok(trackId, 'an unknown face is stored');
+    const guest = (await (await fetch(`${gateway.baseUrl}/v1/identities`, { method: 'POST', headers, body: JSON.stringify({ name: 'Stage guest', fromTrack: trackId }) })).json()) as { id: string };
+    const guestFaces = (await (await fetch(`${gateway.baseUrl}/v1/identities/${guest.id}/faces`, { headers })).json()) as { source: string; crop: string | null; model: string | null }[];
+    assert.equal(guestFaces[0]?.source, `track:${trackId}`);
+    assert.ok(guestFaces[0]?.crop && guestFaces[0].model, JSON.stringify(guestFaces));
+    await page.goto(`${gateway.baseUrl}/#/people?id=${guest.id}`);
+    await page.locator('.person h3', { hasText: 'Stage guest' }).waitFor({ timeout: 10_000 });
+    await loaded('.person .faces img');
+
     // A new person from a photo, then one more photo, then that photo removed.
     await page.locator('.add-person input[name="name"]').fill('Barack Obama');
     await page.locator('.add-person input[name="photo"]').setInputFiles(join(FACES, 'obama', 'obama1.jpg'));

@@ -10,6 +10,8 @@ import type { EventTimeline } from './wire-types.js';
 
 const PAGE = 50;
 const BUCKETS = 48;
+/** Items in the list at most: past it, the range has to be narrowed (the page stays fast). */
+const MAX_ITEMS = 1000;
 
 function field(label: string, control: HTMLElement): HTMLLabelElement {
   return h('label', {}, label, control);
@@ -102,7 +104,8 @@ export function mountHistory(section: HTMLElement, context: ViewContext): View {
         const first = list.children.length;
         append(page.events);
         cursor = page.nextCursor;
-        more.hidden = !cursor;
+        more.hidden = !cursor || list.children.length >= MAX_ITEMS;
+        if (cursor && list.children.length >= MAX_ITEMS) status.textContent = `The newest ${MAX_ITEMS} are listed: narrow the time range (a timeline bar) to see older ones.`;
         // Keyboard users continue where the new events start.
         list.children[first]?.querySelector<HTMLElement>('button')?.focus();
       })
