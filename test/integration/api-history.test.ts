@@ -127,6 +127,15 @@ describe('API: stored event history and face search (real App, models, SQLite)',
     assert.equal((await get(`/v1/events?cursor=${cursor}&scope=stored`)).status, 200);
   });
 
+  it('reads one stored event by id', async () => {
+    const one = await t.request({ method: 'GET', url: `/v1/events/${published[3]?.id}`, as: 'viewer' });
+    assert.equal(one.statusCode, 200);
+    assert.deepEqual(one.json(), JSON.parse(JSON.stringify(published[3])), 'exactly as published');
+    const none = await t.request({ method: 'GET', url: '/v1/events/no-such-event', as: 'viewer' });
+    assert.equal(none.statusCode, 404);
+    assert.equal((none.json() as { error: { code: string } }).error.code, 'VIGIL_ERR_EVENT_NOT_FOUND');
+  });
+
   it('counts stored events per camera and type in time buckets', async () => {
     const { status, body } = await get(`/v1/events/timeline?from=${START}&to=${START + 30 * MIN}&buckets=6`);
     assert.equal(status, 200);
@@ -175,6 +184,10 @@ describe('API: stored event history and face search (real App, models, SQLite)',
       assert.equal(answer.status, status, JSON.stringify(payload).slice(0, 80));
       assert.equal(answer.body.error?.code, code);
     }
+    // A bad time in the search body is named where it was given (the body, not the query string).
+    const badTime = await t.request({ method: 'POST', url: '/v1/search/faces', payload: { eventId: lin[0], from: 'yesterday' }, as: 'viewer' });
+    assert.equal(badTime.statusCode, 400);
+    assert.equal((badTime.json() as { error: { details: { field: string } } }).error.details.field, 'body.from');
   });
 
   it('keeps the stored history across a restart (the in-memory one starts empty)', async () => {

@@ -5,10 +5,10 @@ import type { HistoryFilter } from '../types';
 const UNKNOWN = 'vigil.face.unknown';
 
 /** An RFC 3339 time (or milliseconds since the epoch) from a query parameter; VIGIL_ERR_BAD_REQUEST naming it otherwise. */
-export function parseTime(value: string | undefined, field: string): number | null {
+export function parseTime(value: string | undefined, field: string, where: 'querystring' | 'body' = 'querystring'): number | null {
   if (value === undefined || value === '') return null;
   const ms = /^\d{1,15}$/.test(value) ? Number(value) : Date.parse(value);
-  if (Number.isNaN(ms)) throw new VigilError('VIGIL_ERR_BAD_REQUEST', `${field}: an RFC 3339 time or milliseconds since the epoch`, { field: `querystring.${field}` });
+  if (Number.isNaN(ms)) throw new VigilError('VIGIL_ERR_BAD_REQUEST', `${field}: an RFC 3339 time or milliseconds since the epoch`, { field: `${where}.${field}` });
   return ms;
 }
 

@@ -116,8 +116,8 @@ export function searchRoutes(app: FastifyInstance, deps: { history?: HistoryCont
       const input: FaceSearchInput = {
         limit: body.limit ?? 50,
         cameras: body.camera && body.camera.length > 0 ? body.camera : null,
-        from: parseTime(body.from, 'from'),
-        to: parseTime(body.to, 'to'),
+        from: parseTime(body.from, 'from', 'body'),
+        to: parseTime(body.to, 'to', 'body'),
         ...(image && { image }),
         ...(body.eventId !== undefined && { eventId: body.eventId }),
         ...(body.minSimilarity !== undefined && { minSimilarity: body.minSimilarity }),
