@@ -26,6 +26,8 @@ export interface BenchArgs {
   readonly batchSizes: readonly number[] | undefined;
   /** Camera counts for the end-to-end part of the inference suite (one gateway phase each). */
   readonly camerasSweep: readonly number[];
+  /** Export spans over OTLP to a loopback receiver (what tracing costs); off by default, as in the product. */
+  readonly tracing: boolean;
 }
 
 /** A bad command line: reported as a message and usage, without a stack. */
@@ -35,7 +37,7 @@ export class UsageError extends Error {
 
 export const USAGE = [
   'Usage: npm run bench -- --cameras N --seconds S [--resolution 640x360|1280x720|1920x1080] [--workers W|auto]',
-  '                        [--recognition on|off] [--suite cameras|events|all|inference] [--adaptive-compare]',
+  '                        [--recognition on|off] [--suite cameras|events|all|inference] [--adaptive-compare] [--tracing on|off]',
   '                        [--source rtsp|file] [--scene faces|idle|idle-then-face] [--idle on|off]',
   '       npm run bench -- --gpu [--provider auto|cpu|cuda|tensorrt|webgpu] [--seconds S] [--workers W|auto]',
   '                        [--batch-sizes 1,2,4,8,16] [--cameras-sweep 8,16,32]',
@@ -64,7 +66,7 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let values: {
     cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean;
-    gpu?: boolean; provider?: string; 'batch-sizes'?: string; 'cameras-sweep'?: string; source?: string; scene?: string; idle?: string;
+    gpu?: boolean; provider?: string; 'batch-sizes'?: string; 'cameras-sweep'?: string; source?: string; scene?: string; idle?: string; tracing?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -84,6 +86,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         provider: { type: 'string' },
         'batch-sizes': { type: 'string' },
         'cameras-sweep': { type: 'string' },
+        tracing: { type: 'string' },
       },
     }));
   } catch (error) {
@@ -111,5 +114,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     provider,
     batchSizes: intList('batch-sizes', values['batch-sizes']),
     camerasSweep: intList('cameras-sweep', values['cameras-sweep']) ?? [],
+    tracing: oneOf('tracing', values.tracing ?? 'off', ['on', 'off']) === 'on',
   };
 }

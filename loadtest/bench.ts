@@ -11,6 +11,7 @@ import { measureDecodeLimit, measureDetectorLimit } from './limits';
 import { runInferenceSuite } from './inference-suite';
 import { resolveWorkers } from '../src/inference';
 import { ANALYSIS, decodeFrames, prepareClip } from './media';
+import { OtlpSink } from './otlp-sink';
 import { formatJson, formatReport, type BenchResult, type BoundBy, type CameraSuiteResult } from './report';
 
 /** The clip is 10 s, so 50 frames at 5 fps is all of it: the detector sees every scene once per lap. */
@@ -50,11 +51,17 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
   // With --adaptive-compare, "off" first and the product default last: the default is the one the ratio is about.
   const configs: (BenchDegradeTo | undefined)[] = args.adaptiveCompare ? ['off', undefined] : [undefined];
   const phases: PhaseFigures[] = [];
-  for (const degradeTo of configs) {
-    log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'} (log: ${GATEWAY_LOG})`);
-    const warmUpMs = args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
-    const inference = args.provider === undefined ? {} : { inference: { provider: args.provider } };
-    phases.push(await runGatewayPhase({ cameras, workers: args.workers, ...inference, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }) }));
+  const otlp = args.tracing ? await OtlpSink.start() : null;
+  try {
+    for (const degradeTo of configs) {
+      log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'}, tracing ${otlp ? `exported to ${otlp.url}` : 'off'} (log: ${GATEWAY_LOG})`);
+      const warmUpMs = args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
+      const inference = args.provider === undefined ? {} : { inference: { provider: args.provider } };
+      phases.push(await runGatewayPhase({ cameras, workers: args.workers, ...inference, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }), ...(otlp && { otlpEndpoint: otlp.url }) }));
+    }
+    if (otlp) log(`  OTLP receiver: ${otlp.spans} spans in ${otlp.requests} requests (${Math.round(otlp.bytes / 1024)} KiB)`);
+  } finally {
+    await otlp?.close();
   }
 
   log(`Bare decode limit: ${args.cameras} ffmpeg without -re, ${args.seconds} s`);

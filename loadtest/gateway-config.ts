@@ -19,6 +19,8 @@ export interface GatewayConfigOptions {
   readonly degradeTo?: BenchDegradeTo;
   /** `ingest.idle.mode`: idle cameras on key frames (the product default) or never idle. */
   readonly idle: boolean;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for the gateway (`--tracing on`); undefined: tracing off. */
+  readonly otlpEndpoint?: string;
 }
 
 /** The person enrolled before the gateway starts, so recognition latency has tracks to name. */

@@ -7,6 +7,7 @@ import type { BenchDegradeTo } from './gateway-config';
 import { MachineLoad, UsageSampler, type UsageSummary } from './proc-stats';
 import { scrape } from './prometheus';
 import { recognitionFigures, type RecognitionFigures } from './recognition-figures';
+import { frameToEventByType, type FrameToEvent } from './frame-to-event';
 
 /** Lets every decoder reach steady streaming and the models warm up before anything is counted. */
 export const GATEWAY_WARM_UP_MS = 3000;
@@ -22,6 +23,7 @@ export interface PhaseOptions {
   readonly degradeTo?: BenchDegradeTo;
   readonly idle: boolean;
   readonly warmUpMs: number;
+  readonly otlpEndpoint?: string;
   readonly log: (line: string) => void;
 }
 
@@ -33,6 +35,8 @@ export interface PhaseFigures {
   readonly recognition: RecognitionFigures;
   /** Per-frame events (vigil.face.detected): receive time minus the event's `time`. */
   readonly latency: LatencyStats;
+  /** The gateway's own vigil_frame_to_event_seconds per event type (frame decoded to event published). */
+  readonly frameToEvent: Readonly<Record<string, FrameToEvent>>;
   readonly gateway: UsageSummary;
   /** Every camera decoder (native decoder processes, or ffmpeg). */
   readonly decoders: UsageSummary;
@@ -116,6 +120,7 @@ async function measureWindow(gateway: GatewayProcess, options: PhaseOptions): Pr
       cameras: cameraFigures(before, after, elapsed, ids, timelines),
       recognition: recognitionFigures(before, after, elapsed, options.recognition),
       latency,
+      frameToEvent: frameToEventByType(before, after),
       gateway: sampler.summary('gateway'),
       decoders: sampler.summary('decoders'),
       total,

@@ -27,6 +27,9 @@ serveIndex<SearchRequest, ReturnType<FaceIndex['stats']>>(port, {
         index.sync();
         return index.stats();
       case 'stats':
+        // Like a search, the figures cover every write committed before the request (an inline
+        // search on the gateway's thread does not bring the worker up to date).
+        index.sync();
         return index.stats();
       case 'close':
         return undefined;

@@ -29,24 +29,24 @@ export interface CameraControl {
   add(input: Record<string, unknown>): Promise<CameraView>;
   update(id: string, patch: Record<string, unknown>): Promise<CameraView>;
   remove(id: string): Promise<void>;
-  /** JPEG of the latest decoded frame. */
-  snapshot(id: string): Promise<Buffer>;
+  /** JPEG of the latest decoded frame; `via` carries the caller's credentials where the camera runs on another gateway. */
+  snapshot(id: string, via?: { authorization?: string | undefined; peer?: boolean }): Promise<Buffer>;
 }
 
 export interface IdentityControl {
   list(): IdentityView[];
   get(id: string): IdentityView;
   create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView>;
-  update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView;
-  remove(id: string): void;
+  update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView | Promise<IdentityView>;
+  remove(id: string): void | Promise<void>;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
   /** The identity's enrolled faces (ids to remove one), oldest first; `sha256` of the photo each came from (null for tracks and older faces); `crop` the URL of its aligned crop (null when none is stored). */
   faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string; model: string | null; crop: string | null }[];
-  removeFace(id: string, faceId: number): void;
+  removeFace(id: string, faceId: number): void | Promise<void>;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
   /** "Not this person" examples, oldest first. */
   negatives(id: string): { id: number; source: string | null; createdAt: string; model: string | null; crop: string | null }[];
-  removeNegative(id: string, negativeId: number): void;
+  removeNegative(id: string, negativeId: number): void | Promise<void>;
   /** PNG of the aligned crop a face or negative was embedded from. */
   crop(id: string, kind: 'face' | 'negative', faceId: number): Promise<Buffer>;
 }
@@ -54,8 +54,8 @@ export interface IdentityControl {
 export interface TokenControl {
   list(): TokenView[];
   /** Creates a token; the secret is in the answer once and never again. */
-  create(input: { role: string; name?: string }): TokenView & { token: string };
-  remove(id: string): void;
+  create(input: { role: string; name?: string }): (TokenView & { token: string }) | Promise<TokenView & { token: string }>;
+  remove(id: string): void | Promise<void>;
 }
 
 /** Webhooks from the API (admin); every method throws a VigilError with the right code. */

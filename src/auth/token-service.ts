@@ -20,6 +20,24 @@ export class TokenService {
     return this.#check.list();
   }
 
+  /** A held token's entry (digest included) by id, for replication; null when there is none. */
+  entry(id: string): TokenEntry | null {
+    return this.#check.has(id);
+  }
+
+  /** A token created or revoked on another gateway (cluster mode): held and cached in control.db like one made here. */
+  apply(id: string, entry: TokenEntry | null): void {
+    const store = this.#store();
+    if (entry === null) {
+      store?.delete(id);
+      this.#check.remove(id);
+      return;
+    }
+    if (this.#check.has(id)) return;
+    store?.insert(entry);
+    this.#check.add(entry);
+  }
+
   create(input: { role: string; name?: string }): TokenView & { token: string } {
     const store = this.#requireStore();
     const token = `vgl_${randomBytes(32).toString('base64url')}`;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CAMERA_STATES, DECODE_MODES, type CameraState, type DecodeMode, type DropReason } from '../ingest';
+import { CAMERA_STATES, DECODE_MODES, type CameraState, type DecodeMode, type DropReason, type HwAccelChoice } from '../ingest';
 import type { StateChange } from '../lifecycle';
 import type { Metrics } from '../observability';
 import type { TrackOutcome } from '../recognition';
@@ -19,6 +19,7 @@ export class CameraTelemetry {
   readonly #age;
   readonly #lag;
   readonly #decodeCpu;
+  #hwaccel: HwAccelChoice | null = null;
 
   constructor(camera: string, metrics: Metrics, logger: Logger) {
     this.#camera = camera;
@@ -68,9 +69,9 @@ export class CameraTelemetry {
     if (seconds > 0) this.#decodeCpu.inc(seconds);
   }
 
-  /** A `vigil.face.detected` event went out for a frame captured at `capturedAt`. */
-  detectionPublished(capturedAt: number): void {
-    this.#metrics.frameToEventSeconds.observe((Date.now() - capturedAt) / 1000);
+  /** An event about the frame read off the decoder at `capturedAt` was published. */
+  eventPublished(type: string, capturedAt: number): void {
+    this.#metrics.frameToEventSeconds.observe({ type }, (Date.now() - capturedAt) / 1000);
   }
 
   stateChanged(change: StateChange<CameraState>, detail: { mode: DecodeMode; idle: boolean; attempt: number; lastError: { code: string; message: string } | null }): void {
@@ -97,6 +98,21 @@ export class CameraTelemetry {
   /** The decoder woke itself on motion, catching up from the last key frame in `catchUpMs`. */
   woke(catchUpMs: number): void {
     this.#metrics.cameraWakeCatchUpSeconds.observe(catchUpMs / 1000);
+  }
+
+  /** The decoder chose its hardware (at each start): a gauge of what runs, a counter and a warning when it is not what was asked. */
+  hwaccel(choice: HwAccelChoice): void {
+    const camera = this.#camera;
+    const before = this.#hwaccel;
+    this.#hwaccel = choice;
+    this.#metrics.setCameraHwaccel(camera, choice.requested, choice.active);
+    if (choice.reason === null) {
+      if (before?.active !== choice.active || before.reason !== null) this.logger.info({ hwaccel: choice }, choice.active === 'none' ? 'decoding in software' : `decoding on ${choice.active}`);
+      return;
+    }
+    this.#metrics.cameraHwaccelFallbacks.inc({ camera, requested: choice.requested });
+    // Logged once per reason, not at every reconnect.
+    if (before?.reason !== choice.reason) this.logger.warn({ hwaccel: choice }, `hardware decoding (${choice.requested}) unavailable: ${choice.reason}`);
   }
 
   trackStarted(): void {

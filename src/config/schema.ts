@@ -16,6 +16,10 @@ const cameraId = z
  */
 const EXACT_MAX_FACES = 200;
 
+/** Hardware decoding: a method, `auto` (the first that works here) or `none` (software). Same values as src/ingest/hwaccel.ts (a test keeps them in step). */
+export const HWACCEL_VALUES = ['none', 'auto', 'cuda', 'vaapi', 'qsv', 'vulkan'] as const;
+const hwaccel = z.enum(HWACCEL_VALUES);
+
 // multipleOf rather than a refinement: it survives into the JSON Schema the API validates with.
 const evenDimension = (max: number) => z.number().int().min(32).max(max).multipleOf(2, 'must be an even number of pixels');
 
@@ -42,6 +46,8 @@ export const cameraSchema = z
     degradeTo: z.enum(['keyframes', 'half-fps', 'off']).optional(),
     /** Overrides ingest.idle.mode for this camera (`off`: always decode every frame). */
     idle: z.enum(['keyframes', 'off']).optional(),
+    /** Overrides ingest.hwaccel for this camera. */
+    hwaccel: hwaccel.optional(),
     /** Publish a `vigil.face.detected` event for every analysed frame with faces (off: recognition events only). */
     detectedEvents: z.boolean().default(false),
     /** Track and recognise faces on this camera (landmarks, quality, liveness, embeddings, gallery). */
@@ -99,6 +105,12 @@ export const configSchema = z
          * 1080p; the blockier full-size picture does not survive the shrink to the analysis size.
          */
         fastDecode: z.boolean().default(true),
+        /**
+         * Hardware decoding for every camera (a camera's `hwaccel` overrides it). A device that is
+         * absent means software decoding, with the reason in the log, the API and a metric. `none`
+         * by default: hardware decoding is opt-in until it has been seen to work on the machine.
+         */
+        hwaccel: hwaccel.default('none'),
         idle: z
           .object({
             /** `keyframes`: a camera with no face and no motion for `afterMs` decodes key frames only, and wakes on motion or a face. */
@@ -225,7 +237,7 @@ export const configSchema = z
     kafka: z
       .object({
         clientId: z.string().min(1).default('vigil'),
-        /** Idempotent producer: on for real clusters; librdkafka's mock cluster needs it off. */
+        /** Idempotent producer (no duplicates from retries; librdkafka's mock cluster supports it too). */
         idempotent: z.boolean().default(true),
         /** Most events in one produce request (events wait in the on-disk journal, not in memory). */
         maxBatchEvents: z.number().int().min(1).max(2000).default(2000),
@@ -237,6 +249,27 @@ export const configSchema = z
         /** kafkajs retries of one request (exponential backoff) before the sink backs off itself. */
         retries: z.number().int().min(0).max(20).default(5),
         compression: z.enum(['gzip', 'none']).default('gzip'),
+        /** TLS to the brokers (MSK, Confluent Cloud, Aiven): files are PEM; without `ca` the system's CAs are trusted. */
+        tls: z
+          .object({
+            enabled: z.boolean().default(false),
+            ca: z.string().min(1).optional(),
+            cert: z.string().min(1).optional(),
+            key: z.string().min(1).optional(),
+            /** Check the brokers' certificates and host names (turn off only for a test broker). */
+            rejectUnauthorized: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+        /** SASL authentication; the password comes from KAFKA_SASL_PASSWORD (never from this file). */
+        sasl: z
+          .object({
+            mechanism: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']).default('none'),
+            username: z.string().min(1).max(512).optional(),
+          })
+          .strict()
+          .refine((s) => s.mechanism === 'none' || s.username !== undefined, { message: 'username is required with a SASL mechanism', path: ['username'] })
+          .prefault({}),
         /** The write-ahead journal under <VIGIL_DATA_DIR>/kafka-journal/<topic>/. */
         journal: z
           .object({
@@ -277,6 +310,25 @@ export const configSchema = z
         watchConfig: z.boolean().default(true),
         /** May webhooks added through the API target loopback, link-local or private addresses? (streams.yaml ones decide per webhook) */
         webhooksAllowPrivateTargets: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    /** Cluster mode (VIGIL_CLUSTER=1 with KAFKA_BROKERS): gateways share cameras, gallery, tokens and events through Kafka. */
+    cluster: z
+      .object({
+        /** Prefix of the cluster's own topics: <prefix>.cameras, .views, .identities, .tokens, .members. */
+        topicPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('vigil.cluster'),
+        /** Partitions of the cameras topic, when this gateway creates it: the unit of camera ownership (more gateways than partitions sit idle). */
+        partitions: z.number().int().min(1).max(1000).default(24),
+        /** Replication of the topics this gateway creates (-1: the brokers' default). */
+        replicationFactor: z.number().int().min(-1).max(10).default(-1),
+        /** A gateway silent this long loses its cameras to the others (Kafka group session timeout). */
+        sessionTimeoutMs: z.number().int().min(3000).max(300_000).default(10_000),
+        heartbeatIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+        /** How often a gateway publishes the live state of the cameras it runs. */
+        viewIntervalMs: z.number().int().min(200).max(60_000).default(2000),
+        /** A track that starts this soon after its camera moved here is marked `handover` (the person may already have been reported by the old gateway). */
+        handoverWindowMs: z.number().int().min(0).max(600_000).default(30_000),
       })
       .strict()
       .prefault({}),

@@ -36,6 +36,17 @@ export interface FaceRecord {
 /** Recent tracks' embeddings kept for "not this person" on a track; older ones are pruned. */
 const MAX_TRACKS = 10_000;
 
+/** An identity as replicated between gateways (embeddings base64 of little-endian float32). */
+export interface IdentityRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly externalId: string | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly createdAt: number;
+  readonly faces: readonly { readonly id: number; readonly embedding: string; readonly source: string | null; readonly createdAt: number }[];
+  readonly negatives: readonly { readonly id: number; readonly embedding: string; readonly source: string | null; readonly createdAt: number }[];
+}
+
 export interface IdentitySummary extends Identity {
   readonly faces: number;
   readonly negatives: number;
@@ -300,6 +311,51 @@ export class Gallery {
   trackEmbedding(trackId: string): Float32Array | null {
     const row = this.#db.prepare('SELECT embedding FROM tracks WHERE track_id = ?').get(trackId) as { embedding: Buffer } | undefined;
     return row ? fromBlob(row.embedding) : null;
+  }
+
+  /**
+   * One identity with everything that defines it, for replication (cluster mode): what another
+   * gateway's `applyIdentity` needs to hold the same identity, faces and negatives, ids included.
+   */
+  exportIdentity(id: string): IdentityRecord | null {
+    const row = this.#db.prepare('SELECT id, name, external_id, metadata, created_at FROM identities WHERE id = ?').get(id) as
+      | { id: string; name: string; external_id: string | null; metadata: string | null; created_at: number }
+      | undefined;
+    if (!row) return null;
+    const rows = (table: 'faces' | 'negatives') =>
+      (this.#db.prepare(`SELECT id, embedding, source, created_at FROM ${table} WHERE identity_id = ? ORDER BY id`).all(id) as { id: number; embedding: Buffer; source: string | null; created_at: number }[]).map((r) => ({
+        id: r.id,
+        embedding: r.embedding.toString('base64'),
+        source: r.source,
+        createdAt: r.created_at,
+      }));
+    return { id: row.id, name: row.name, externalId: row.external_id, metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null, createdAt: row.created_at, faces: rows('faces'), negatives: rows('negatives') };
+  }
+
+  /**
+   * Makes the identity `id` exactly `record` (null: removes it), in one transaction. Another
+   * identity holding the same name is removed first: the replicated record wins. Idempotent.
+   */
+  applyIdentity(id: string, record: IdentityRecord | null): void {
+    const tx = this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM identities WHERE id = ?').run(id);
+      if (!record) return;
+      this.#db.prepare('DELETE FROM identities WHERE name = ?').run(record.name);
+      this.#db
+        .prepare('INSERT INTO identities (id, name, external_id, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, record.name, record.externalId, record.metadata ? JSON.stringify(record.metadata) : null, record.createdAt);
+      for (const table of ['faces', 'negatives'] as const) {
+        const insert = this.#db.prepare(`INSERT OR REPLACE INTO ${table} (id, identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?, ?)`);
+        for (const f of record[table]) insert.run(f.id, id, Buffer.from(f.embedding, 'base64'), f.source, f.createdAt);
+      }
+    });
+    tx();
+    this.#changed();
+  }
+
+  /** Every identity id (to drop the ones a replicated gallery no longer holds). */
+  identityIds(): string[] {
+    return (this.#db.prepare('SELECT id FROM identities').all() as { id: string }[]).map((r) => r.id);
   }
 
   #changed(): void {

@@ -8,7 +8,7 @@ import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';
 import { openWorkers, type Opened } from './worker-threads';
 import type { BatchLane, BatchScheduler } from './batch-scheduler';
-import { createLanes, frameProblem, takeOwnership } from './pool-lanes';
+import { createLanes, frameProblem, takeOwnership, type DetectRequest } from './pool-lanes';
 import { embedCrop, embedCropOn } from './crop-embedding';
 import { resolveBatch, resolveProvider, resolveWorkers, type ResolvedBatch, type ResolvedProvider } from './providers';
 import type { DetectorPoolOptions, PoolDescription, PoolState } from './pool-options';
@@ -35,7 +35,7 @@ export class DetectorPool implements Component<PoolState> {
   #workers = 0;
   #batch: ResolvedBatch;
   #scheduler: BatchScheduler | null = null;
-  #detectLane: BatchLane<DetectFrame, DetectResult> | null = null;
+  #detectLane: BatchLane<DetectRequest, DetectResult | null> | null = null;
   #embedLane: BatchLane<EmbedFrame, EmbedResult> | null = null;
   #watcher: ModelWatcher | null = null;
   /** sha256 of each loaded model, to tell a real change from a touch. */
@@ -247,8 +247,22 @@ export class DetectorPool implements Component<PoolState> {
     this.#accepting();
     const problem = frameProblem(pixels, width, height);
     if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
-    return (this.#detectLane as BatchLane<DetectFrame, DetectResult>).submit({ pixels: takeOwnership(pixels), width, height, analyze });
+    const frame: DetectFrame = { pixels: takeOwnership(pixels), width, height, analyze };
+    const result = await (this.#detectLane as BatchLane<DetectRequest, DetectResult | null>).submit({ take: () => frame });
+    if (!result) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the frame was not analysed');
+    return result;
   }
+
+  /**
+   * Detects faces in the frame `take` returns when a worker is free for it: a camera queued behind
+   * others is analysed on its newest frame rather than on the one it had when it asked. Resolves
+   * null when `take` had no frame by then. The frame's buffer moves as with `detect`.
+   */
+  async detectLatest(take: () => DetectFrame | undefined): Promise<DetectResult | null> {
+    this.#accepting();
+    return (this.#detectLane as BatchLane<DetectRequest, DetectResult | null>).submit({ take });
+  }
+
 
   /** Embeds faces of a frame from their five landmarks, batched with other frames' faces. The buffer moves to the worker and back. */
   async embed(pixels: ArrayBuffer, width: number, height: number, faces: readonly { landmarks: Point[] }[]): Promise<EmbedResult> {

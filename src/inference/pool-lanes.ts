@@ -43,6 +43,56 @@ function summary(lane: BatchFigures['lane'], frames: number, items: number, timi
   return { lane, frames, items, timings, maxQueuedMs: max, meanQueuedMs: mean };
 }
 
+/**
+ * A detection request whose frame is taken when a worker takes the request, not when it is
+ * queued: a camera waiting its turn behind other cameras' frames is analysed on its newest frame
+ * (the frames that arrived meanwhile replace it), so what is analysed stays fresh however long
+ * the queue. `take` returns undefined when the camera has nothing to analyse any more (stopped,
+ * reconnecting); the request then answers null. A frame given at once is `{ take: () => frame }`.
+ */
+export interface DetectRequest {
+  readonly take: () => DetectFrame | undefined;
+}
+
+/** Takes each request's frame now (a worker is free) and detects the ones there are in one batch. */
+export async function runDetectRequests(
+  pool: Piscina,
+  requests: readonly DetectRequest[],
+  queuedMs: readonly number[],
+  report: (figures: BatchFigures, perFrameMs: number) => void,
+): Promise<Settled<DetectResult | null>[]> {
+  const out: Settled<DetectResult | null>[] = [];
+  const frames: DetectFrame[] = [];
+  const waited: number[] = [];
+  const at: number[] = [];
+  requests.forEach((request, i) => {
+    let frame: DetectFrame | undefined;
+    try {
+      frame = request.take();
+    } catch (error) {
+      out[i] = { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', `taking the frame failed: ${(error as Error).message}`) };
+      return;
+    }
+    if (!frame) {
+      out[i] = { ok: true, value: null };
+      return;
+    }
+    const problem = frameProblem(frame.pixels, frame.width, frame.height);
+    if (problem) {
+      out[i] = { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width: frame.width, height: frame.height }) };
+      return;
+    }
+    frames.push({ ...frame, pixels: takeOwnership(frame.pixels) });
+    waited.push(queuedMs[i] ?? 0);
+    at.push(i);
+  });
+  if (frames.length > 0) {
+    const settled = await runDetectBatch(pool, frames, waited, report);
+    settled.forEach((answer, j) => (out[at[j] as number] = answer));
+  }
+  return out;
+}
+
 export async function runDetectBatch(
   pool: Piscina,
   frames: readonly DetectFrame[],
@@ -78,7 +128,7 @@ export async function runEmbedBatch(
 
 export interface Lanes {
   readonly scheduler: BatchScheduler;
-  readonly detect: BatchLane<DetectFrame, DetectResult>;
+  readonly detect: BatchLane<DetectRequest, DetectResult | null>;
   readonly embed: BatchLane<EmbedFrame, EmbedResult>;
 }
 
@@ -92,14 +142,14 @@ export function createLanes(
   source: { batch: () => ResolvedBatch; pool: () => Piscina; onBatch?: (figures: BatchFigures) => void; onInference?: (ms: number) => void },
 ): Lanes {
   const scheduler = new BatchScheduler(workers);
-  const detect = scheduler.lane<DetectFrame, DetectResult>('detection', {
+  const detect = scheduler.lane<DetectRequest, DetectResult | null>('detection', {
     get limits() {
       return source.batch().frames;
     },
     maxQueued: MAX_QUEUED,
     weight: () => 1,
-    run: (frames, queuedMs) =>
-      runDetectBatch(source.pool(), frames, queuedMs, (figures, perFrameMs) => {
+    run: (requests, queuedMs) =>
+      runDetectRequests(source.pool(), requests, queuedMs, (figures, perFrameMs) => {
         source.onBatch?.(figures);
         if (source.onInference) for (let i = 0; i < figures.frames; i++) source.onInference(perFrameMs);
       }),

@@ -1,4 +1,5 @@
 import type { SourceKind } from './camera-url';
+import type { HwAccelChoice, HwAccelSetting } from './hwaccel';
 
 /**
  * What the gateway and a native decoder process (src/ingest/native/) say to each other. Pure.
@@ -36,6 +37,8 @@ export interface DecoderSetup {
   readonly rtspTransport: 'tcp' | 'udp';
   /** Files: play at their own rate, looped. */
   readonly loop: boolean;
+  /** Hardware decoding asked for; the decoder falls back to software when the device is absent and says why. */
+  readonly hwaccel: HwAccelSetting;
   readonly protocolWhitelist: string;
   readonly socketTimeoutUs: number;
   readonly work: DecodeWork;
@@ -53,6 +56,7 @@ export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork }
 export type DecoderEvent =
   | { readonly kind: 'opened'; readonly codec: string; readonly width: number; readonly height: number; readonly fps: number | null }
   | { readonly kind: 'progress'; readonly packets: number; readonly bytes: number; readonly keyframes: number; readonly decoded: number; readonly emitted: number }
+  | ({ readonly kind: 'hwaccel' } & HwAccelChoice)
   | {
       readonly kind: 'woke';
       readonly reason: 'motion' | 'command';

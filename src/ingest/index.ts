@@ -2,7 +2,10 @@ export { CameraUrl, redactCredentialsInText, type SourceKind } from './camera-ur
 export { CameraIngestor, type IngestorOptions, type IngestListener } from './camera-ingestor';
 export type { DecoderBackend, DecoderRun, DecoderRunListener, DecoderRunOptions } from './decoder-backend';
 export { nativeBackend, type NativeBackendOptions } from './native-backend';
-export { ffmpegBackend } from './ffmpeg-backend';
+export { ffmpegBackend, type FfmpegBackendOptions } from './ffmpeg-backend';
+export { chooseDecoderBackend, chooseFfmpeg, findFfmpegOnPath, type ChosenFfmpeg } from './decoder-choice';
+export { LEGACY_FFMPEG, atLeast, parseFfmpegList, parseFfmpegVersion, probeFfmpeg, checkFfmpegDevice, type FfmpegCapabilities } from './ffmpeg-probe';
+export { HWACCEL_METHODS, HWACCEL_SETTINGS, chooseHwAccel, hwAccelFailed, type HwAccelChoice, type HwAccelMethod, type HwAccelSetting } from './hwaccel';
 export { decodeWork } from './decode-work';
 export { DecoderOutputParser, frameMessage, eventMessage, type DecodeWork, type DecoderEvent, type DecoderSetup, type MotionSettings } from './decoder-protocol';
 export type { IngestPolicy } from './ingest-policy';

@@ -52,7 +52,9 @@ export function websocketMetrics(metrics: Metrics) {
   };
 }
 
-export function kafkaMetrics(metrics: Metrics) {
+/** `journalMaxBytes`: the journal's bound, so dashboards and alerts see how full it is. */
+export function kafkaMetrics(metrics: Metrics, journalMaxBytes: number) {
+  metrics.kafkaJournalMaxBytes.set(journalMaxBytes);
   return {
     onDropped: (reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'kafka', reason }, count),
     onJournaled: (): void => metrics.kafkaJournaled.inc(),

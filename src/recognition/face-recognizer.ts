@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { alignedCrop, type DetectedFace, type EmbedResult, type FaceQuality, type Point } from '../inference';
 import type { Candidate, Identity } from '../gallery';
+import type { FrameTrace } from '../observability';
 import { associate } from './tracker';
 import { aggregateEmbedding, decideIdentity, shouldReport, wantsEmbedding } from './identity-decision';
 import type { RecognitionSettings } from './settings';
@@ -32,6 +33,8 @@ export type TrackOutcome =
       readonly embeddings: number;
       readonly identity: Identity | null;
       readonly best: ViewSummary | null;
+      /** The trace of the last frame the track was seen in (null if none). */
+      readonly trace: FrameTrace | null;
     };
 
 interface OutcomeBase {
@@ -40,6 +43,8 @@ interface OutcomeBase {
   readonly firstSeen: number;
   /** Capture time of the frame whose embedding settled the answer. */
   readonly decidedAt: number;
+  /** That frame's trace. */
+  readonly trace: FrameTrace | null;
   readonly best: ViewSummary;
 }
 
@@ -88,7 +93,8 @@ export class FaceRecognizer {
    * Takes one analysed frame. `pixels` is the frame's buffer; it may travel to a worker for
    * embedding and comes back in the return value for the caller to recycle.
    */
-  async process(frame: { pixels: ArrayBuffer; width: number; height: number; capturedAt: number }, faces: readonly DetectedFace[]): Promise<ArrayBuffer> {
+  async process(frame: { pixels: ArrayBuffer; width: number; height: number; capturedAt: number; trace?: FrameTrace }, faces: readonly DetectedFace[]): Promise<ArrayBuffer> {
+    const trace = frame.trace ?? null;
     const s = this.#d.settings;
     this.expire(frame.capturedAt);
     const live = this.#tracks;
@@ -99,6 +105,7 @@ export class FaceRecognizer {
       const track = index >= 0 ? (live[index] as Track) : this.#newTrack(frame.capturedAt, face);
       track.box = face.box;
       track.lastSeen = frame.capturedAt;
+      track.lastTrace = trace;
       track.frames += 1;
       if (!face.quality || !face.landmarks) return;
       if (!track.best || face.quality.score > track.best.quality.score + 0.01) {
@@ -117,7 +124,7 @@ export class FaceRecognizer {
     for (const [i, { track, face }] of toEmbed.entries()) {
       const embedding = result.embeddings[i];
       if (!embedding) continue;
-      const view = this.#addView(track, embedding, face.quality.score, frame.capturedAt);
+      const view = this.#addView(track, embedding, face.quality.score, frame.capturedAt, trace);
       this.#searching.set(track, view);
       try {
         await view;
@@ -138,14 +145,14 @@ export class FaceRecognizer {
     }
     const track: Track = {
       id: randomUUID(), camera: this.#d.camera, firstSeen: at, lastSeen: at, box: face.box, frames: 0, best: null,
-      views: [], bestEmbeddedQuality: -1, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null,
+      views: [], bestEmbeddedQuality: -1, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null, lastTrace: null,
     };
     this.#tracks.push(track);
     this.#d.onTrackStarted?.();
     return track;
   }
 
-  async #addView(track: Track, embedding: Float32Array, quality: number, at: number): Promise<void> {
+  async #addView(track: Track, embedding: Float32Array, quality: number, at: number, trace: FrameTrace | null): Promise<void> {
     const s = this.#d.settings;
     const aggregate = aggregateEmbedding([...track.views, { embedding, quality }]);
     // Both searches at once: the aggregate does not depend on this view's own answer.
@@ -168,7 +175,7 @@ export class FaceRecognizer {
     const identity = decision.kind === 'recognized' ? (first?.identity as Identity) : null;
     track.identity = identity;
     this.#emit(track, async (best) => {
-      const base = { camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, decidedAt: at, best };
+      const base = { camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, decidedAt: at, trace, best };
       const similarity = round4(decision.similarity);
       return identity ? { kind: 'recognized', identity, similarity, ...base } : { kind: 'unknown', similarity, ...base };
     });
@@ -201,7 +208,7 @@ export class FaceRecognizer {
     const identity = track.identity;
     this.#emit(track, async (best) => ({
       kind: 'ended', camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, lastSeen: track.lastSeen,
-      frames: track.frames, embeddings: track.views.length, identity, best: track.best ? best : null,
+      frames: track.frames, embeddings: track.views.length, identity, best: track.best ? best : null, trace: track.lastTrace,
     }));
   }
 

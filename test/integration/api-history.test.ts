@@ -19,6 +19,7 @@ interface Page {
   sequence: number;
   run: string;
   scope: string;
+  next?: string | null;
   nextCursor?: string | null;
 }
 
@@ -87,10 +88,42 @@ describe('API: stored event history and face search (real App, models, SQLite)',
       assert.equal(status, 200, JSON.stringify(body));
       assert.equal(body.scope, 'stored');
       ids.push(...body.events.map((e) => e.id));
-      if (!body.nextCursor) break;
-      url = `/v1/events?limit=7&cursor=${encodeURIComponent(body.nextCursor)}`;
+      assert.equal(body.nextCursor, body.next, 'nextCursor: the same cursor under its earlier name');
+      if (!body.next) break;
+      // The cursor alone: it says it pages the stored history.
+      url = `/v1/events?limit=7&cursor=${encodeURIComponent(body.next)}`;
     }
     assert.deepEqual(ids, [...published].reverse().map((e) => e.id));
+  });
+
+  it('pages whichever history the cursor came from; a scope contradicting the cursor is refused', async () => {
+    // This run's events (all 30 are in memory): newest last, `next` pages back, cursor alone.
+    const run = await get('/v1/events?limit=10');
+    assert.equal(run.body.scope, 'run');
+    assert.ok(run.body.next, 'older events of this run match');
+    const runCursor = encodeURIComponent(run.body.next);
+    const older = await get(`/v1/events?limit=10&cursor=${runCursor}`);
+    assert.equal(older.status, 200, JSON.stringify(older.body));
+    assert.equal(older.body.scope, 'run');
+    assert.deepEqual(older.body.events.map((e) => e.id), published.slice(-20, -10).map((e) => e.id), 'the ten before, newest last');
+    assert.equal((await get(`/v1/events?limit=10&scope=run&cursor=${runCursor}`)).body.scope, 'run');
+    // The stored history: newest first, its cursor pages the stored history.
+    const stored = await get('/v1/events?scope=stored&limit=10');
+    const storedCursor = encodeURIComponent(stored.body.next as string);
+    const storedNext = await get(`/v1/events?limit=10&cursor=${storedCursor}`);
+    assert.equal(storedNext.body.scope, 'stored');
+    assert.deepEqual(storedNext.body.events.map((e) => e.id), [...published].reverse().slice(10, 20).map((e) => e.id));
+    const refused: [string, string][] = [
+      [`/v1/events?scope=stored&cursor=${runCursor}`, 'querystring.scope'],
+      [`/v1/events?scope=run&cursor=${storedCursor}`, 'querystring.scope'],
+      [`/v1/events?cursor=${runCursor}&from=2026-01-01T00:00:00Z`, 'querystring.from'],
+    ];
+    for (const [url, field] of refused) {
+      const response = await t.request({ method: 'GET', url, as: 'viewer' });
+      assert.equal(response.statusCode, 400, url);
+      const error = (response.json() as { error: { code: string; details: { field: string } } }).error;
+      assert.deepEqual([error.code, error.details.field], ['VIGIL_ERR_BAD_REQUEST', field], url);
+    }
   });
 
   it('filters stored events by camera, unknown faces, identity and time', async () => {
@@ -108,7 +141,7 @@ describe('API: stored event history and face search (real App, models, SQLite)',
 
   it('refuses what it cannot answer, with a code', async () => {
     const first = await get('/v1/events?scope=stored&limit=2');
-    const cursor = encodeURIComponent(first.body.nextCursor as string);
+    const cursor = encodeURIComponent(first.body.next as string);
     const cases: [string, string][] = [
       [`/v1/events?cursor=${cursor}&camera=lobby`, 'VIGIL_ERR_BAD_REQUEST'],
       ['/v1/events?cursor=bm90LWEtY3Vyc29y', 'VIGIL_ERR_BAD_REQUEST'],

@@ -77,13 +77,13 @@ export function mountHistory(section: HTMLElement, context: ViewContext): View {
     status.textContent = 'Loading…';
     try {
       const [page, counts] = await Promise.all([
-        api<{ events: VigilEvent[]; nextCursor: string | null }>('GET', eventsQuery(state, PAGE)),
+        api<{ events: VigilEvent[]; next: string | null }>('GET', eventsQuery(state, PAGE)),
         api<EventTimeline>('GET', timelineQuery(state, Date.now(), BUCKETS)),
       ]);
       if (mine !== generation) return;
       renderTimeline(timeline, counts, context.cameraName, (start, end) => context.go('history', stateToParams({ ...state, from: start, to: end })));
       append(page.events);
-      cursor = page.nextCursor;
+      cursor = page.next;
       more.hidden = !cursor;
       status.textContent = page.events.length === 0 ? 'No stored events match.' : '';
     } catch (failure) {
@@ -98,12 +98,12 @@ export function mountHistory(section: HTMLElement, context: ViewContext): View {
     if (!cursor) return;
     const mine = generation;
     more.disabled = true;
-    api<{ events: VigilEvent[]; nextCursor: string | null }>('GET', nextPageQuery(cursor, PAGE))
+    api<{ events: VigilEvent[]; next: string | null }>('GET', nextPageQuery(cursor, PAGE))
       .then((page) => {
         if (mine !== generation) return;
         const first = list.children.length;
         append(page.events);
-        cursor = page.nextCursor;
+        cursor = page.next;
         more.hidden = !cursor || list.children.length >= MAX_ITEMS;
         if (cursor && list.children.length >= MAX_ITEMS) status.textContent = `The newest ${MAX_ITEMS} are listed: narrow the time range (a timeline bar) to see older ones.`;
         // Keyboard users continue where the new events start.

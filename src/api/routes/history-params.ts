@@ -42,3 +42,23 @@ export function historyFilter(q: Record<string, string | undefined>, from: numbe
   if (from !== null && to !== null && to <= from) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'to: must be after from', { field: 'querystring.to' });
   return { cameras: cameras ? [...cameras] : null, types: typeList, identities: identities ? [...identities] : null, from, to };
 }
+
+/**
+ * Which history a cursor pages: `run` (this run's events in memory: `{run, before}`, see
+ * ../pagination) or `stored` (history.db: src/history's cursor, `{v, f, p}`). Only the shape is
+ * read here; the scope's own decoder checks the rest. VIGIL_ERR_BAD_REQUEST for anything else. Pure.
+ */
+export function cursorScope(cursor: string): 'run' | 'stored' {
+  let body: unknown;
+  try {
+    body = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    body = null;
+  }
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    const b = body as Record<string, unknown>;
+    if (typeof b.run === 'string' && typeof b.before === 'number') return 'run';
+    if (b.v === 1 && typeof b.f === 'object' && typeof b.p === 'object') return 'stored';
+  }
+  throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'cursor: not a cursor this gateway gave (give `next` as it came)', { field: 'querystring.cursor' });
+}

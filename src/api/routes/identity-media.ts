@@ -33,7 +33,7 @@ export function identityMediaRoutes(app: FastifyInstance, control: () => Identit
     '/v1/identities/:id/negatives/:negativeId',
     { config: { role: 'operator' }, schema: { summary: 'remove a "not this person" example', tags, params: itemParams('negativeId'), response: { 204: { description: 'removed', type: 'null' } } } },
     async (request, reply) => {
-      control().removeNegative(request.params.id, Number(request.params.negativeId));
+      await control().removeNegative(request.params.id, Number(request.params.negativeId));
       return reply.code(204).send();
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { VigilError } from '../../errors';
 import { callerSchema, idParams, tokenViewSchema } from '../schemas';
 import type { TokenControl } from '../types';
+import { listOrPageSchema, pageOf, pageQuery, wantsPage } from '../pagination';
 
 /**
  * `GET /v1/me` (any role): the caller's own role and token id, so a client (the dashboard) can
@@ -26,7 +27,22 @@ export function tokenRoutes(app: FastifyInstance, deps: { control?: TokenControl
     },
     async (request) => ({ role: request.caller.role, tokenId: request.caller.tokenId }),
   );
-  app.get('/v1/tokens', { config: { role: 'admin' }, schema: { summary: 'list tokens (never the secrets)', tags, response: { 200: { type: 'array', items: tokenViewSchema } } } }, async () => control().list());
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+    '/v1/tokens',
+    {
+      config: { role: 'admin' },
+      schema: {
+        summary: 'list tokens (never the secrets), oldest first: all of them (a bare array), or a page ({items, next}) when limit or cursor is given',
+        tags,
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuery },
+        response: { 200: listOrPageSchema(tokenViewSchema) },
+      },
+    },
+    async (request) => {
+      const all = control().list();
+      return wantsPage(request.query) ? pageOf(all, (t) => `${t.createdAt ?? ''}\u0000${t.id}`, request.query) : all;
+    },
+  );
   app.post<{ Body: { role: string; name?: string } }>(
     '/v1/tokens',
     {
@@ -38,13 +54,13 @@ export function tokenRoutes(app: FastifyInstance, deps: { control?: TokenControl
         response: { 201: { ...tokenViewSchema, properties: { ...tokenViewSchema.properties, token: { type: 'string' } } } },
       },
     },
-    async (request, reply) => reply.code(201).send(control().create(request.body)),
+    async (request, reply) => reply.code(201).send(await control().create(request.body)),
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/tokens/:id',
     { config: { role: 'admin' }, schema: { summary: 'revoke a stored token', tags, params: idParams, response: { 204: { description: 'revoked', type: 'null' } } } },
     async (request, reply) => {
-      control().remove(request.params.id);
+      await control().remove(request.params.id);
       return reply.code(204).send();
     },
   );

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { FLAG_CATCH_UP, FLAG_KEYFRAME, type DecodeWork, type DecoderEvent, type DecoderSetup } from '../decoder-protocol';
+import { HardwareDecoding } from './hw-decoding';
 import { letterbox, type Letterbox } from './letterbox';
 import type { AvCodecContext, AvFrame, AvPacket, AvScaler, FFmpegLibraries, LibAv } from './libav';
 import { NO_MOTION_YET, afterKeyframe, observeMotion, type MotionState } from './motion';
@@ -56,6 +57,9 @@ export class DecodeSession {
   #pace: { wallStart: number; firstPts: number } | null = null;
   /** The first packet's time (ms): stream positions are counted from the connection. */
   #firstPtsMs: number | null = null;
+  #hardware: HardwareDecoding | null = null;
+  /** FFmpeg's lines while the hardware is chosen (the reason a device is absent). */
+  #captured: string[] | null = null;
 
   constructor(libraries: FFmpegLibraries, setup: DecoderSetup, out: SessionOutput) {
     const { av, c } = libraries;
@@ -72,7 +76,9 @@ export class DecodeSession {
     av.Log.setLevel(c.AV_LOG_WARNING);
     av.Log.setCallback((_level, message) => {
       const line = message.trim();
-      if (line) out.log(line);
+      if (!line) return;
+      this.#captured?.push(line);
+      out.log(line);
     });
   }
 
@@ -135,17 +141,38 @@ export class DecodeSession {
     const codec = this.#av.Codec.findDecoder(stream.codecpar.codecId);
     const name = this.#av.avGetCodecName(stream.codecpar.codecId) ?? String(stream.codecpar.codecId);
     if (!codec) throw new Error(`decoder (codec ${name}) not found`);
-    const decoder = new this.#av.CodecContext();
-    decoder.allocContext3(codec);
-    decoder.parametersToContext(stream.codecpar);
-    // One thread: many cameras share the cores, and frame threads would only add latency.
-    decoder.threadCount = 1;
-    const decoderOptions = new this.#av.Dictionary();
-    // Frames are shrunk for analysis (1080p -> 640x360): the deblocking filter's work would not show.
-    if (s.skipLoopFilter) decoderOptions.set('skip_loop_filter', 'all');
-    ret = await decoder.open2(codec, decoderOptions);
-    if (ret < 0) this.#fail(ret, `opening the ${name} decoder failed`);
+    const hardware = await HardwareDecoding.open({ av: this.#av, c: this.#c }, s.hwaccel, codec, name, {
+      start: () => (this.#captured = []),
+      // The lines of a failed attempt reach JavaScript a moment after it.
+      stop: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const lines = this.#captured ?? [];
+        this.#captured = null;
+        return lines;
+      },
+    });
+    this.#hardware = hardware;
+    const openDecoder = async (): Promise<[AvCodecContext, number]> => {
+      const decoder = new this.#av.CodecContext();
+      decoder.allocContext3(codec);
+      decoder.parametersToContext(stream.codecpar);
+      // One thread: many cameras share the cores, and frame threads would only add latency.
+      decoder.threadCount = 1;
+      hardware.attach(decoder);
+      const options = new this.#av.Dictionary();
+      // Frames are shrunk for analysis (1080p -> 640x360): the deblocking filter's work would not show.
+      if (s.skipLoopFilter) options.set('skip_loop_filter', 'all');
+      return [decoder, await decoder.open2(codec, options)];
+    };
+    let [decoder, opened] = await openDecoder();
+    if (opened < 0 && hardware.choice.active !== 'none') {
+      hardware.fallBack(`opening the ${name} decoder on it failed (${this.#av.FFmpegError.strerror(opened)})`);
+      decoder.freeContext();
+      [decoder, opened] = await openDecoder();
+    }
+    if (opened < 0) this.#fail(opened, `opening the ${name} decoder failed`);
     this.#decoder = decoder;
+    this.#out.event({ kind: 'hwaccel', ...hardware.choice });
     const rate = stream.avgFrameRate;
     const fps = rate.den > 0 && rate.num > 0 ? rate.num / rate.den : null;
     this.#out.event({ kind: 'opened', codec: name, width: stream.codecpar.width, height: stream.codecpar.height, fps });
@@ -283,8 +310,9 @@ export class DecodeSession {
     this.#emit(frame, flags);
   }
 
-  #emit(frame: AvFrame, flags: number): void {
+  #emit(decoded: AvFrame, flags: number): void {
     const { width, height } = this.#setup;
+    const frame = this.#hardware ? this.#hardware.toMemory(decoded) : decoded;
     const scaler = this.#scalerFor(frame);
     scaler.sws.scaleFrameSync(scaler.scaled, frame);
     const rows = scaler.scaled.data?.[0];

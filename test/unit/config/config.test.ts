@@ -97,18 +97,25 @@ describe('environment', () => {
       logFormat: 'auto',
       ffmpegPath: undefined,
       tokens: [],
+      tracing: null,
+      cluster: false,
+      advertiseUrl: null,
+      kafkaSaslPassword: undefined,
     });
   });
 
   it('reads every variable of the contract', () => {
     const env = readEnv(
-      { VIGIL_CONFIG: 'c.yaml', VIGIL_PORT: '9000', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/var/vigil', KAFKA_BROKERS: 'k1:9092, k2:9092', VIGIL_KAFKA_TOPIC: 'cams', LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'JSON', FFMPEG_PATH: '/usr/bin/ffmpeg', VIGIL_TOKENS: 'viewer:0123456789abcdef0123' },
+      { VIGIL_CONFIG: 'c.yaml', VIGIL_PORT: '9000', VIGIL_HOST: '0.0.0.0', VIGIL_DATA_DIR: '/var/vigil', KAFKA_BROKERS: 'k1:9092, k2:9092', VIGIL_KAFKA_TOPIC: 'cams', LOG_LEVEL: 'DEBUG', LOG_FORMAT: 'JSON', FFMPEG_PATH: '/usr/bin/ffmpeg', VIGIL_TOKENS: 'viewer:0123456789abcdef0123', VIGIL_CLUSTER: '1', VIGIL_ADVERTISE_URL: 'http://vigil-0.vigil:8080/', KAFKA_SASL_PASSWORD: 'pw' },
       '/srv',
     );
-    assert.deepEqual(env, { configPath: '/srv/c.yaml', port: 9000, host: '0.0.0.0', dataDir: '/var/vigil', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaTopic: 'cams', logLevel: 'debug', logFormat: 'json', ffmpegPath: '/usr/bin/ffmpeg', tokens: [{ role: 'viewer', token: '0123456789abcdef0123' }] });
+    assert.deepEqual(env, {
+      configPath: '/srv/c.yaml', port: 9000, host: '0.0.0.0', dataDir: '/var/vigil', kafkaBrokers: ['k1:9092', 'k2:9092'], kafkaTopic: 'cams', logLevel: 'debug', logFormat: 'json', ffmpegPath: '/usr/bin/ffmpeg', tokens: [{ role: 'viewer', token: '0123456789abcdef0123' }], tracing: null,
+      cluster: true, advertiseUrl: 'http://vigil-0.vigil:8080', kafkaSaslPassword: 'pw',
+    });
   });
 
-  for (const [variable, value] of [['VIGIL_PORT', '80a'], ['VIGIL_PORT', '70000'], ['KAFKA_BROKERS', 'k1'], ['VIGIL_KAFKA_TOPIC', 'a topic'], ['LOG_LEVEL', 'loud'], ['LOG_FORMAT', 'xml']] as const) {
+  for (const [variable, value] of [['VIGIL_PORT', '80a'], ['VIGIL_PORT', '70000'], ['KAFKA_BROKERS', 'k1'], ['VIGIL_KAFKA_TOPIC', 'a topic'], ['LOG_LEVEL', 'loud'], ['LOG_FORMAT', 'xml'], ['VIGIL_CLUSTER', '1'], ['VIGIL_CLUSTER', 'yes'], ['VIGIL_ADVERTISE_URL', 'ftp://x']] as const) {
     it(`refuses ${variable}=${value}, naming the variable`, () => {
       assert.throws(() => readEnv({ [variable]: value }, '/'), (e: unknown) => e instanceof VigilError && e.message.startsWith(`${variable}:`));
     });
