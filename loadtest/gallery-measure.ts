@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Gallery, topK, type IndexedIdentity } from '../src/gallery';
-import { ExactFaces } from '../workers/gallery-search/exact-faces';
-import { exactNearestFaces } from '../workers/gallery-search/ann-faces';
+import { ExactVectors } from '../workers/vector-index/exact-vectors';
+import { exactNearest } from '../workers/vector-index/ann-index';
 import { GalleryData, writeIdentities } from '../test/helpers/gallery-data';
 import { searchConfig } from '../test/helpers/gallery';
 import type { GallerySearchConfig } from '../src/gallery';
@@ -102,7 +102,7 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
     for (let i = 0; i < q; i++) queries.set(data.stranger(i), (q + i) * dims);
     const query = (i: number): Float32Array => queries.subarray(i * dims, (i + 1) * dims);
     // Ground truth: the exact best face of each query (its identity is the exact top-1 identity, there being no negatives here).
-    const truthFaces = exactNearestFaces(dataset, queries, dims, 2);
+    const truthFaces = exactNearest(dataset, queries, dims, 2);
     const truth = Array.from(truthFaces, (face) => `id-${owner[face] as number}`);
     const similarity = (v: Float32Array, face: number): number => {
       let dot = 0;
@@ -135,7 +135,7 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
     }
 
     // The bare limit, on this thread (it blocks the event loop as long); it also checks the ground truth.
-    const exact = new ExactFaces(dims, total);
+    const exact = new ExactVectors(dims, total);
     for (let g = 0; g < total; g += 65_536) {
       const n = Math.min(65_536, total - g);
       exact.add(Array.from({ length: n }, (_, j) => g + j), dataset.subarray(g * dims, (g + n) * dims));

@@ -6,8 +6,9 @@ import { CameraRegistry, CameraRuntime, CameraStore, CapacityController, type Ca
 import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
-import { Gallery, GalleryRefresher, IdentityService } from './gallery';
+import { Gallery, GalleryRefresher, IdentityService, prepareModelChange, reconcileEmbeddingModel } from './gallery';
 import { HealthBook } from './health';
+import { History, snapshotRetention } from './history';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
@@ -15,7 +16,7 @@ import { LiveService } from './live';
 import { chooseDecoderBackend, type DecoderBackend } from './ingest';
 import { ClusterCameras, ClusterIdentities, ClusterNode, ClusterTokens, clusterSnapshots, feedEvent } from './cluster';
 import { hostname } from 'node:os';
-import { Metrics, busMetrics, createTracer, inferenceMetrics, kafkaMetrics, liveMetrics, readiness, websocketMetrics, type Tracer } from './observability';
+import { Metrics, busMetrics, createTracer, historyMetrics, inferenceMetrics, kafkaMetrics, liveMetrics, readiness, websocketMetrics, type Tracer } from './observability';
 import { ControlDatabase } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
@@ -44,6 +45,8 @@ export class App {
   readonly http: HttpServer;
   readonly auth: TokenCheck;
   readonly snapshots: SnapshotStore;
+  /** The stored event history and face search (src/history); null with history.enabled: false. */
+  readonly history: History | null;
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
@@ -67,14 +70,25 @@ export class App {
   /** Cluster mode: every camera of the cluster, and which gateway runs it (the live view asks). */
   #clusterCameras: ClusterCameras | null = null;
 
-  constructor(config: Config, logger: Logger) {
+  /** `modelsDir`: another models folder than the project's (tests of a model change). */
+  constructor(config: Config, logger: Logger, options: { modelsDir?: string } = {}) {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
     this.tracer = createTracer({ settings: config.env.tracing, instanceId: config.instanceId, version: VERSION, logger: logger.child({ component: 'tracing' }) });
+    const poolMetrics = inferenceMetrics(metrics);
     // Always with the analysis models: enrolment through the API and cameras added at run time need them.
-    this.pool = new DetectorPool({ ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...inferenceMetrics(metrics) });
-    this.snapshots = new SnapshotStore(config.env.dataDir, config.snapshots);
+    this.pool = new DetectorPool({
+      ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...poolMetrics,
+      ...(options.modelsDir !== undefined && { modelsDir: options.modelsDir }),
+      // A hot swap of the embedding model re-embeds the gallery from its crops first (or is refused); the history's index follows.
+      onEmbeddingModelChange: (model, embedCrop) => this.#galleryModelChange(model, embedCrop),
+      onModelReload: (result) => {
+        poolMetrics.onModelReload(result);
+        if (result === 'swapped') void this.history?.modelChanged();
+      },
+    });
+    this.snapshots = new SnapshotStore(config.env.dataDir, { jpegQuality: config.snapshots.jpegQuality, ...snapshotRetention(config.snapshots.maxFiles, config.history) });
     this.auth = new TokenCheck(config.env.tokens);
     this.bus = new EventBus(busMetrics(metrics));
     const { maxQueueMessages, maxQueueBytes, heartbeatMs, historyEvents, historyBytes } = config.websocket;
@@ -118,6 +132,14 @@ export class App {
       ...liveMetrics(metrics),
     });
     // --- end live video
+    // --- history: stored events with retention, face search over their appearances (src/history) ---
+    this.history = !config.history.enabled ? null : new History({
+      config: config.history, dataDir: config.env.dataDir, snapshots: this.snapshots, models: this.pool, logger: logger.child({ component: 'history' }),
+      embeddingModel: () => this.pool.loadedModels.embedding ?? null, metrics: historyMetrics(metrics),
+    });
+    // Like the hub: in cluster mode it is fed from the events topic (every gateway's events, see #joinCluster).
+    if (this.history && !this.cluster) this.bus.addSink(this.history.events);
+    // --- end history ---
 
     const services = this.#cameraServices();
     this.registry = new CameraRegistry({
@@ -130,7 +152,7 @@ export class App {
     const cluster = this.cluster;
     const clusterCameras = cluster ? new ClusterCameras(this.registry, cluster, config.ingest.hwaccel) : null;
     this.#clusterCameras = clusterCameras;
-    const identities = new IdentityService({ gallery: () => this.gallery, pool: this.pool });
+    const identities = new IdentityService({ gallery: () => this.gallery, pool: this.pool, lastSeen: (id) => this.history?.lastSeen(id) ?? null });
     const tokens = new TokenService(this.auth, () => this.tokenStore);
     const snapshot = (id: string): Buffer => this.snapshots.read(id);
     metrics.setCameraHealthSource(() => this.registry.health());
@@ -145,6 +167,7 @@ export class App {
       auth: this.auth,
       cameras: clusterCameras ?? this.registry,
       identities: cluster ? new ClusterIdentities(identities, () => this.gallery, cluster) : identities,
+      history: this.history,
       tokens: cluster ? new ClusterTokens(tokens, cluster) : tokens,
       webhooks: this.integrations.webhookControl,
       health: this.health,
@@ -152,6 +175,7 @@ export class App {
       readiness: async () => ({
         ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafka: this.kafka && { state: this.kafka.state, queued: this.kafka.queued, journalBytes: this.kafka.journalBytes, journalFull: this.kafka.journalFull, journalWritable: this.kafka.journalWritable } }),
         ...this.integrations.readiness(),
+        ...(this.history && { history: this.history.readiness() }),
         ...(cluster && { cluster: { ready: cluster.state === 'ready', state: cluster.state } }),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
@@ -185,6 +209,13 @@ export class App {
     this.#galleryRefresher = new GalleryRefresher(this.gallery, { intervalMs: config.recognition.galleryPollMs, logger, onSize: (n) => this.metrics.galleryIdentities.set(n) });
     await this.#galleryRefresher.start();
     await this.pool.start();
+    // Before anything can search the gallery: its embeddings must be the loaded model's (re-embedded from crops, or refused).
+    const model = this.pool.loadedModels.embedding;
+    if (model !== undefined) {
+      const { adopted, reembedded } = await reconcileEmbeddingModel(this.gallery, model, (crop) => this.pool.embedCrop(crop));
+      if (adopted + reembedded > 0) logger.info({ model, adopted, reembedded }, 'gallery embeddings made by the model in use');
+    }
+    await this.history?.start();
     await this.hub.start();
     await this.live.start();
     await this.kafka?.start();
@@ -255,6 +286,7 @@ export class App {
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
     await this.integrations.close(left(5000));
+    await this.history?.close(left(5000)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'history close failed'));
     await this.tracer.close(left(2000));
     await this.hub.close(left(2000));
     await httpClosed;
@@ -275,6 +307,7 @@ export class App {
     this.pool.destroy();
     this.kafka?.destroy();
     this.integrations.destroy();
+    this.history?.destroy();
     void this.tracer.close(0);
     this.hub.destroy();
     this.live.destroy();
@@ -283,6 +316,14 @@ export class App {
     this.gallery?.destroy();
     this.control?.close();
     this.#state = 'stopped';
+  }
+
+  async #galleryModelChange(model: string, embedCrop: (crop: Uint8Array) => Promise<Float32Array>): Promise<() => void> {
+    const gallery = this.gallery;
+    if (!gallery) return () => undefined;
+    const { reembedded, commit } = await prepareModelChange(gallery, model, embedCrop);
+    this.logger.info({ model, reembedded }, 'gallery re-embedded for the new embedding model; it switches with the model');
+    return commit;
   }
 
   /** Cluster mode: cameras come from the cameras topic and run where the group puts them; state topics feed the local stores. */
@@ -295,12 +336,16 @@ export class App {
       applyIdentity: (id, record) => this.gallery?.applyIdentity(id, record),
       localIdentityIds: () => this.gallery?.identityIds() ?? [],
       applyToken: (id, entry) => this.#tokens.apply(id, entry),
-      applyTrack: (trackId, camera, embedding) => this.gallery?.recordTrack(trackId, camera, embedding),
+      applyTrack: (trackId, camera, embedding) => {
+        this.gallery?.recordTrack(trackId, camera, embedding);
+        this.history?.events.noteEmbedding(trackId, embedding);
+      },
       deliverEvent: (record) => {
         const published = feedEvent(record, delivered + 1);
         if (!published) return this.logger.warn({ partition: record.partition, offset: record.offset }, 'unreadable record on the events topic skipped');
         delivered += 1;
         this.hub.publish(published);
+        this.history?.events.publish(published);
       },
     });
   }
@@ -322,9 +367,10 @@ export class App {
         settings: config.recognition,
         embed: (pixels, width, height, faces) => this.pool.embed(pixels, width, height, faces),
         search: async (embedding, k) => (await this.gallery?.search(embedding, k)) ?? [],
-        recordTrack: (trackId, camera, embedding) => {
+        recordTrack: (trackId, camera, embedding, crop) => {
+          this.history?.events.noteEmbedding(trackId, embedding);
           const cluster = this.cluster;
-          if (!cluster) return this.gallery?.recordTrack(trackId, camera, embedding);
+          if (!cluster) return this.gallery?.recordTrack(trackId, camera, embedding, crop);
           const value = { camera, embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('base64') };
           cluster.publish('tracks', trackId, value).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'track not published to the cluster'));
         },

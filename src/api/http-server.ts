@@ -13,10 +13,11 @@ import { cameraRoutes } from './routes/cameras';
 import { eventRoutes } from './routes/events';
 import { healthRoutes } from './routes/health';
 import { identityRoutes } from './routes/identities';
+import { searchRoutes } from './routes/search';
 import { snapshotRoutes } from './routes/snapshots';
 import { tokenRoutes } from './routes/tokens';
 import { webhookRoutes } from './routes/webhooks';
-import type { CameraControl, HealthControl, IdentityControl, Readiness, TokenControl, WebhookControl, WebSocketRoute } from './types';
+import type { CameraControl, HealthControl, HistoryControl, IdentityControl, Readiness, TokenControl, WebhookControl, WebSocketRoute } from './types';
 import { cameraHealthRoutes } from './routes/camera-health';
 import { registerDashboardRoute } from './dashboard-route';
 import { registerApiDocs } from './docs-route';
@@ -40,6 +41,8 @@ export interface HttpServerOptions {
   readonly health?: HealthControl;
   /** Live video viewers' WebSocket (/v1/cameras/{id}/live). */
   readonly liveVideo?: WebSocketRoute;
+  /** The stored event history and face search; null or absent: off. */
+  readonly history?: HistoryControl | null;
   readonly readiness?: Readiness;
   /** Mutating requests per caller; absent: no limit. */
   readonly rateLimit?: RateLimitPolicy;
@@ -92,13 +95,14 @@ export class HttpServer implements Component<HttpState> {
     void app.register(multipart, { limits: { fileSize: imageBytes, files: 10, fields: 10, fieldSize: 64 * 1024, parts: 24, headerPairs: 100 }, throwFileSizeLimit: true });
     void app.register(async (scoped) => {
       scoped.addHook('onRoute', (route) => {
-        if (route.url.startsWith('/v1/identities')) route.bodyLimit = ENROL_BODY_LIMIT(imageBytes);
+        if (route.url.startsWith('/v1/identities') || route.url.startsWith('/v1/search')) route.bodyLimit = ENROL_BODY_LIMIT(imageBytes);
       });
       healthRoutes(scoped, { metrics: options.metrics, readiness: options.readiness });
       cameraRoutes(scoped, { control: options.cameras });
       cameraHealthRoutes(scoped, { control: options.health });
       identityRoutes(scoped, { control: options.identities, maxImageBytes: imageBytes });
-      eventRoutes(scoped, { hub: options.hub });
+      eventRoutes(scoped, { hub: options.hub, history: options.history });
+      searchRoutes(scoped, { history: options.history, maxImageBytes: imageBytes });
       snapshotRoutes(scoped, { snapshot: options.snapshot });
       tokenRoutes(scoped, { control: options.tokens });
       webhookRoutes(scoped, { control: options.webhooks });

@@ -96,6 +96,24 @@ export const identitySchema = {
     faces: { type: 'integer' },
     negatives: { type: 'integer' },
     createdAt: { type: 'string' },
+    lastSeen: {
+      description: 'the newest stored event naming this identity (null: none stored; absent: the history is off)',
+      anyOf: [{ type: 'null' }, { type: 'object', required: ['time', 'camera', 'eventId'], properties: { time: { type: 'string' }, camera: { type: 'string' }, eventId: { type: 'string' } } }],
+    },
+  },
+} as const;
+
+/** An enrolled face or a "not this person" example (`GET /v1/identities/{id}/faces`, `/negatives`). */
+export const faceViewSchema = {
+  type: 'object',
+  required: ['id', 'source', 'createdAt', 'model', 'crop'],
+  properties: {
+    id: { type: 'integer' },
+    source: { type: ['string', 'null'] },
+    sha256: { type: ['string', 'null'], description: 'faces: sha256 of the photo it came from (null for tracks and older faces)' },
+    createdAt: { type: 'string' },
+    model: { type: ['string', 'null'], description: 'sha256 of the embedding model that made its embedding' },
+    crop: { type: ['string', 'null'], description: 'URL of the aligned 112x112 crop it was embedded from (PNG); null when none is stored' },
   },
 } as const;
 

@@ -4,10 +4,22 @@ import type { Caller, TokenView } from '../auth';
 import type { CameraView } from '../cameras';
 import type { FaceSource, IdentityView } from '../gallery';
 import type { CameraHealthSummary, CameraHealthView } from '../health';
+import type { FaceSearchAnswer, FaceSearchInput, HistoryFilter, Timeline } from '../history';
 import type { ComponentReadiness } from '../observability';
 import type { WebhookDetail, WebhookView } from '../webhooks';
 
-export type { CameraView, FaceSource, IdentityView, ComponentReadiness };
+export type { CameraView, FaceSource, IdentityView, ComponentReadiness, HistoryFilter, FaceSearchInput, FaceSearchAnswer };
+
+/** The stored event history (src/history), as the API reads it; every method throws a VigilError with the right code. */
+export interface HistoryControl {
+  /** A page of stored events, newest first; a cursor carries its filter (a different filter given with it is refused). */
+  page(request: { filter: HistoryFilter; cursor?: string | undefined; limit: number }): { events: unknown[]; nextCursor: string | null };
+  /** One stored event as published (VIGIL_ERR_EVENT_NOT_FOUND when not stored, or gone). */
+  event(eventId: string): unknown;
+  timeline(request: { cameras: readonly string[] | null; types: readonly string[] | null; from: number; to: number; buckets: number }): Timeline;
+  /** Every stored appearance of a face (a photo's, or a stored event's), best first. */
+  search(input: FaceSearchInput): Promise<FaceSearchAnswer>;
+}
 
 /**
  * What the API needs of the cameras, identities and tokens. Declared here, where it is used; the
@@ -31,10 +43,15 @@ export interface IdentityControl {
   update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView | Promise<IdentityView>;
   remove(id: string): void | Promise<void>;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
-  /** The identity's enrolled faces (ids to remove one), oldest first; `sha256` of the photo each came from (null for tracks and older faces). */
-  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[];
+  /** The identity's enrolled faces (ids to remove one), oldest first; `sha256` of the photo each came from (null for tracks and older faces); `crop` the URL of its aligned crop (null when none is stored). */
+  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string; model: string | null; crop: string | null }[];
   removeFace(id: string, faceId: number): void | Promise<void>;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
+  /** "Not this person" examples, oldest first. */
+  negatives(id: string): { id: number; source: string | null; createdAt: string; model: string | null; crop: string | null }[];
+  removeNegative(id: string, negativeId: number): void | Promise<void>;
+  /** PNG of the aligned crop a face or negative was embedded from. */
+  crop(id: string, kind: 'face' | 'negative', faceId: number): Promise<Buffer>;
 }
 
 export interface TokenControl {

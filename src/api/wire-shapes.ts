@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../config';
-import { callerSchema, cameraViewSchema, errorSchema, identitySchema, tokenViewSchema } from './schemas';
+import { callerSchema, cameraViewSchema, errorSchema, faceViewSchema, identitySchema, tokenViewSchema } from './schemas';
 import { cameraHealthSchema, cameraHealthSummarySchema } from './health-schemas';
+import { faceSearchAnswerSchema } from './routes/search';
+import { timelineSchema } from './routes/timeline';
 import { declarations, type JsonSchema } from './wire-types';
 
 /** The event schema's definitions, under the names the dashboard and the tests use. */
@@ -29,6 +31,9 @@ export function wireTypesSource(): string {
     [
       { name: 'CameraView', schema: cameraViewSchema },
       { name: 'IdentityView', schema: identitySchema },
+      { name: 'IdentityFaceView', schema: faceViewSchema },
+      { name: 'FaceSearchAnswer', schema: faceSearchAnswerSchema },
+      { name: 'EventTimeline', schema: timelineSchema },
       { name: 'TokenView', schema: tokenViewSchema },
       { name: 'Caller', schema: callerSchema },
       { name: 'ApiErrorBody', schema: errorSchema },

@@ -29,8 +29,8 @@ export async function localEnroller(config: Config, logger: Logger): Promise<Enr
       const image = await engine.analyse(photo);
       const problem = enrolmentProblem(photo, image.faces);
       if (problem) throw problem;
-      const embedding = await engine.embed(image, image.faces[0] as DetectedFace);
-      gallery.enroll(person, [{ embedding, source: photo, sha256 }]);
+      const embedded = await engine.embedFace(image, image.faces[0] as DetectedFace);
+      gallery.enroll(person, [{ ...embedded, source: photo, sha256 }]);
     },
     async close() {
       gallery.close();

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { decodeImage } from '../imaging';
-import { DetectorPool, type DetectedFace } from '../inference';
+import { DetectorPool, alignedCrop, type DetectedFace } from '../inference';
 import type { Logger } from '../observability';
 
 export interface AnalysedImage {
@@ -34,10 +34,17 @@ export class FaceEngine {
 
   /** Embedding of one face of an analysed image (the face needs landmarks). */
   async embed(image: AnalysedImage & { pixels: ArrayBuffer }, face: DetectedFace): Promise<Float32Array> {
+    return (await this.embedFace(image, face)).embedding;
+  }
+
+  /** The embedding with what the gallery keeps beside it: the aligned crop it was made from, and the model's sha256. */
+  async embedFace(image: AnalysedImage & { pixels: ArrayBuffer }, face: DetectedFace): Promise<{ embedding: Float32Array; crop: Uint8Array; model?: string }> {
     if (!face.landmarks) throw new Error('face has no landmarks');
     const { embeddings, pixels } = await this.#pool.embed(image.pixels, image.frame.width, image.frame.height, [{ landmarks: face.landmarks }]);
     (image as { pixels: ArrayBuffer }).pixels = pixels;
-    return embeddings[0] as Float32Array;
+    const crop = alignedCrop(new Uint8Array(pixels), image.frame.width, image.frame.height, face.landmarks);
+    const model = this.#pool.loadedModels.embedding;
+    return { embedding: embeddings[0] as Float32Array, crop, ...(model !== undefined && { model }) };
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config';
 import { VigilError, isVigilError } from '../errors';
-import { Gallery, cosine, enrolmentProblem, isMatch } from '../gallery';
+import { Gallery, cosine, enrolmentProblem, isMatch, type FaceInput } from '../gallery';
 import type { DetectedFace } from '../inference';
 import type { Logger } from '../observability';
 import { FaceEngine, largestFace } from './face-engine';
@@ -15,7 +15,7 @@ export { ENROLL_MIN_FACE_SIZE, ENROLL_MIN_SHARPNESS, enrolmentProblem } from '..
  */
 export async function enroll(config: Config, logger: Logger, name: string, images: readonly string[], options: { externalId?: string; metadata?: Record<string, unknown> }): Promise<{ identity: unknown; problems: VigilError[] }> {
   const engine = await FaceEngine.start(config, logger);
-  const embeddings: { embedding: Float32Array; source: string; sha256: string }[] = [];
+  const embeddings: FaceInput[] = [];
   const problems: VigilError[] = [];
   try {
     for (const path of images) {
@@ -23,7 +23,7 @@ export async function enroll(config: Config, logger: Logger, name: string, image
         const image = await engine.analyse(path);
         const problem = enrolmentProblem(path, image.faces);
         if (problem) problems.push(problem);
-        else embeddings.push({ embedding: await engine.embed(image, image.faces[0] as DetectedFace), source: path, sha256: fileSha256(path) });
+        else embeddings.push({ ...(await engine.embedFace(image, image.faces[0] as DetectedFace)), source: path, sha256: fileSha256(path) });
       } catch (error) {
         if (isVigilError(error)) problems.push(error);
         else throw error;
@@ -112,22 +112,27 @@ export async function markNotPerson(config: Config, logger: Logger, ref: string,
   try {
     if (!gallery.identity(ref)) throw new VigilError('VIGIL_ERR_IDENTITY_NOT_FOUND', `no identity "${ref}" in the gallery`, { identity: ref });
     let embedding: Float32Array | null = null;
+    let extra: Pick<FaceInput, 'crop' | 'model'> = {};
     if (source.track) {
       embedding = gallery.trackEmbedding(source.track);
       if (!embedding) throw new VigilError('VIGIL_ERR_TRACK_NOT_FOUND', `no recorded track "${source.track}" (only recognised tracks are kept)`, { track: source.track });
+      const crop = gallery.media.trackCrop(source.track);
+      if (crop) extra = { crop };
     } else if (source.image) {
       const engine = await FaceEngine.start(config, logger);
       try {
         const image = await engine.analyse(source.image);
         const face = largestFace(image.faces);
         if (!face) throw new VigilError('VIGIL_ERR_ENROLL_NO_FACE', `${source.image}: no face found`, { image: source.image });
-        embedding = await engine.embed(image, face);
+        const embedded = await engine.embedFace(image, face);
+        embedding = embedded.embedding;
+        extra = { crop: embedded.crop, model: embedded.model };
       } finally {
         await engine.close();
       }
     }
     if (!embedding) throw new VigilError('VIGIL_ERR_CONFIG_INVALID', 'give --image IMAGE or --track TRACK_ID');
-    return gallery.addNegative(ref, embedding, source.track ? `track:${source.track}` : `image:${source.image as string}`);
+    return gallery.addNegative(ref, embedding, source.track ? `track:${source.track}` : `image:${source.image as string}`, extra);
   } finally {
     gallery.close();
   }

@@ -139,8 +139,17 @@ export class ClusterIdentities {
     return this.#service.get(id);
   }
 
-  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[] {
+  faces(id: string): ReturnType<IdentityService['faces']> {
     return this.#service.faces(id);
+  }
+
+  negatives(id: string): ReturnType<IdentityService['negatives']> {
+    return this.#service.negatives(id);
+  }
+
+  /** The aligned crop as stored on this gateway (crops are not replicated: a peer's faces have none here). */
+  crop(id: string, kind: 'face' | 'negative', faceId: number): Promise<Buffer> {
+    return this.#service.crop(id, kind, faceId);
   }
 
   async create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView> {
@@ -176,6 +185,11 @@ export class ClusterIdentities {
     const view = await this.#service.addNegative(id, face);
     await this.#publish(view.id);
     return view;
+  }
+
+  async removeNegative(id: string, negativeId: number): Promise<void> {
+    this.#service.removeNegative(id, negativeId);
+    await this.#publish(this.#service.get(id).id);
   }
 
   async #publish(id: string): Promise<void> {

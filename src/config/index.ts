@@ -7,3 +7,4 @@ export { webhookSchema, mqttSchema, webhookIdFor, type WebhookConfig, type MqttC
 export { Secret } from './secret';
 export { streamsJsonSchema, streamsJsonSchemaText } from './json-schema';
 export { expand, SubstitutionError } from './substitute';
+export { historySchema, type HistoryConfig } from './history-schema';

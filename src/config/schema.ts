@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { integrationSchemas } from './integrations-schema';
+import { historySchema } from './history-schema';
 
 /** Camera ids appear in URLs, metric labels and Kafka keys: keep them to a safe alphabet. */
 const cameraId = z
@@ -224,8 +225,11 @@ export const configSchema = z
       .prefault({}),
     snapshots: z
       .object({
-        /** Most snapshot files kept under VIGIL_DATA_DIR/snapshots; the oldest are deleted beyond. */
-        maxFiles: z.number().int().min(2).max(10_000_000).default(10_000),
+        /**
+         * Most snapshot files kept under VIGIL_DATA_DIR/snapshots; the oldest are deleted beyond.
+         * Unset: 10,000 without history; with history on, its age and size bounds decide instead.
+         */
+        maxFiles: z.number().int().min(2).max(10_000_000).optional(),
         jpegQuality: z.number().int().min(1).max(100).default(85),
       })
       .strict()
@@ -342,6 +346,8 @@ export const configSchema = z
       .strict()
       .prefault({}),
     cameras: z.array(cameraSchema).default([]),
+    /** The stored event history, its retention and face search (src/history). */
+    history: historySchema,
     /** Event delivery by HTTP callbacks and to an MQTT broker (src/webhooks, src/mqtt). */
     ...integrationSchemas,
   })

@@ -97,6 +97,21 @@ export const ERROR_CATALOG = {
   VIGIL_ERR_WEBHOOK_UNREACHABLE: { message: 'the webhook receiver did not answer or answered with an error; the event is retried', retryable: true, httpStatus: 502 },
   VIGIL_ERR_WEBHOOK_REFUSED: { message: 'the webhook receiver refused the event (4xx or a redirect); it is parked, not retried', retryable: false, httpStatus: 502 },
   VIGIL_ERR_MQTT_UNAVAILABLE: { message: 'the MQTT broker is unreachable or not acknowledging', retryable: true, httpStatus: 503 },
+  VIGIL_ERR_HISTORY_UNAVAILABLE: { message: 'the event history database cannot be opened or written', retryable: false, httpStatus: 500 },
+  VIGIL_ERR_HISTORY_DISABLED: { message: 'the stored event history is off on this gateway (history.enabled: false)', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_EVENT_NOT_FOUND: { message: 'no such stored event (never stored, or removed by retention)', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_FACE_SEARCH_FAILED: {
+    message: 'the face search is not available (its index is building, its worker failed or is restarting)',
+    retryable: true,
+    httpStatus: 503,
+  },
+  VIGIL_ERR_CROP_NOT_FOUND: { message: 'no aligned crop is stored for this face (enrolled before crops were kept, or from a track)', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_NEGATIVE_NOT_FOUND: { message: 'no such "not this person" example for this identity', retryable: false, httpStatus: 404 },
+  VIGIL_ERR_EMBEDDING_MODEL_CHANGED: {
+    message: 'the gallery holds faces embedded by another model that cannot be re-embedded (no stored crop); re-enrol or remove them, or restore the model they were made with',
+    retryable: false,
+    httpStatus: 500,
+  },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 

@@ -118,10 +118,11 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     for (const session of this.#sessions.values()) session.offerEvent(published);
   }
 
-  /**
-   * Recent events of this run from the resume history (for `GET /v1/events`), oldest first: those
-   * matching `filter`, after sequence `sinceSequence`, at or after `sinceTime` (ms), the last `limit`.
-   */
+  /** The newest sequence handed out in this run, and the run. */
+  position(): { sequence: number; run: string } {
+    return { sequence: this.#latest, run: this.#options.run };
+  }
+
   /** This run's id (the `vigilrun` attribute of every event). */
   get run(): string {
     return this.#options.run;

@@ -1,12 +1,29 @@
 import { createHash } from 'node:crypto';
 import { VigilError, isVigilError } from '../errors';
-import { decodeUpload } from '../imaging';
-import type { DetectedFace, DetectResult, EmbedResult, Point } from '../inference';
+import { ALIGNED_SIZE, alignedCrop, type DetectedFace, type DetectResult, type EmbedResult, type Point } from '../inference';
+import { decodeUpload, encodePng } from '../imaging';
 import { enrolmentProblem } from './enrolment';
 import type { Gallery, IdentitySummary } from './store';
 
+/** Where and when an identity was last seen (its newest stored event), from the event history. */
+export interface LastSeen {
+  readonly time: string;
+  readonly camera: string;
+  readonly eventId: string;
+}
+
 /** An identity as operators see it (`GET /v1/identities`). */
-export type IdentityView = IdentitySummary;
+export type IdentityView = IdentitySummary & { readonly lastSeen?: LastSeen | null };
+
+/** An enrolled face or "not this person" example as the API shows it: `crop` is the URL of its aligned crop, or null. */
+export interface FaceView {
+  readonly id: number;
+  readonly source: string | null;
+  readonly sha256?: string | null;
+  readonly createdAt: string;
+  readonly model: string | null;
+  readonly crop: string | null;
+}
 
 /** A face to enrol: image bytes (sniffed and decoded here, never written to disk) or a recent track. */
 export type FaceSource = { readonly image: Buffer } | { readonly fromTrack: string };
@@ -15,17 +32,19 @@ export type FaceSource = { readonly image: Buffer } | { readonly fromTrack: stri
 export interface FaceModels {
   detect(pixels: ArrayBuffer, width: number, height: number, analyze: boolean): Promise<DetectResult>;
   embed(pixels: ArrayBuffer, width: number, height: number, faces: readonly { landmarks: Point[] }[]): Promise<EmbedResult>;
+  /** sha256 of the loaded models, by manifest name (the embedding's is recorded with each face). */
+  readonly loadedModels?: Readonly<Record<string, string>>;
 }
 
 export interface IdentityServiceDeps {
   /** The gateway's gallery (null before start). */
   readonly gallery: () => Gallery | null;
   readonly pool: FaceModels;
+  /** Where an identity was last seen (the event history), when there is one. */
+  readonly lastSeen?: (identityId: string) => LastSeen | null;
 }
 
-function view(i: IdentityView): IdentityView {
-  return { id: i.id, name: i.name, externalId: i.externalId, metadata: i.metadata, faces: i.faces, negatives: i.negatives, createdAt: i.createdAt };
-}
+type Embedded = { embedding: Float32Array; source: string; sha256?: string; crop?: Uint8Array; model?: string };
 
 /**
  * The gallery behind the API: images are sniffed, decoded in memory with the pixel limit, run
@@ -45,27 +64,36 @@ export class IdentityService {
     return gallery;
   }
 
+  #view(i: IdentitySummary): IdentityView {
+    const base = { id: i.id, name: i.name, externalId: i.externalId, metadata: i.metadata, faces: i.faces, negatives: i.negatives, createdAt: i.createdAt };
+    return this.#deps.lastSeen ? { ...base, lastSeen: this.#deps.lastSeen(i.id) } : base;
+  }
+
   list(): IdentityView[] {
-    return this.#gallery().list().map(view);
+    return this.#gallery().list().map((i) => this.#view(i));
   }
 
   get(id: string): IdentityView {
+    return this.#view(this.#require(id));
+  }
+
+  #require(id: string): IdentitySummary {
     const found = this.#gallery().identity(id);
     if (!found) throw new VigilError('VIGIL_ERR_IDENTITY_NOT_FOUND', `no identity "${id}"`, { identity: id });
-    return view(found);
+    return found;
   }
 
   async create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView> {
     const gallery = this.#gallery();
     if (gallery.identity(input.name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${input.name}" exists`, { name: input.name });
-    const embeddings: { embedding: Float32Array; source: string; sha256?: string }[] = [];
+    const embeddings: Embedded[] = [];
     for (const [index, face] of input.faces.entries()) embeddings.push(await this.#embed(face, `images[${index}]`));
     const options = { ...(input.externalId !== undefined && { externalId: input.externalId }), ...(input.metadata && { metadata: input.metadata }) };
-    return view(gallery.create(input.name, embeddings, options));
+    return this.#view(gallery.create(input.name, embeddings, options));
   }
 
   update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView {
-    return view(this.#gallery().update(id, patch));
+    return this.#view(this.#gallery().update(id, patch));
   }
 
   remove(id: string): void {
@@ -74,12 +102,38 @@ export class IdentityService {
 
   async addFace(id: string, face: FaceSource): Promise<{ faceId: number }> {
     this.get(id);
-    const { embedding, source, sha256 } = await this.#embed(face, 'image');
-    return { faceId: this.#gallery().addFace(id, embedding, source, sha256) };
+    const { embedding, source, sha256, crop, model } = await this.#embed(face, 'image');
+    return { faceId: this.#gallery().addFace(id, embedding, source, sha256, { crop, model }) };
   }
 
-  faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[] {
-    return this.#gallery().faceIds(id);
+  /** The identity's faces, oldest first, with the URL of each one's aligned crop (null when none is stored). */
+  faces(id: string): (FaceView & { sha256: string | null })[] {
+    const identity = this.#require(id);
+    return this.#gallery().faceIds(identity.id).map((f) => ({
+      id: f.id, source: f.source, sha256: f.sha256, createdAt: f.createdAt, model: f.model,
+      crop: f.hasCrop ? `/v1/identities/${identity.id}/faces/${f.id}/crop` : null,
+    }));
+  }
+
+  /** "Not this person" examples, oldest first. */
+  negatives(id: string): FaceView[] {
+    const identity = this.#require(id);
+    return this.#gallery().media.negatives(identity.id).map((n) => ({
+      id: n.id, source: n.source, createdAt: n.createdAt, model: n.model, crop: n.hasCrop ? `/v1/identities/${identity.id}/negatives/${n.id}/crop` : null,
+    }));
+  }
+
+  removeNegative(id: string, negativeId: number): void {
+    const identity = this.#require(id);
+    if (!this.#gallery().media.removeNegative(identity.id, negativeId)) throw new VigilError('VIGIL_ERR_NEGATIVE_NOT_FOUND', `identity "${id}" has no "not this person" example ${negativeId}`, { identity: id, negativeId });
+  }
+
+  /** PNG of a face's (or negative's) aligned crop; VIGIL_ERR_CROP_NOT_FOUND when none is stored. */
+  async crop(id: string, kind: 'face' | 'negative', faceId: number): Promise<Buffer> {
+    const identity = this.#require(id);
+    const raw = this.#gallery().media.crop(kind, identity.id, faceId);
+    if (!raw) throw new VigilError('VIGIL_ERR_CROP_NOT_FOUND', `no aligned crop stored for ${kind} ${faceId} of "${identity.name}"`, { identity: id, [kind === 'face' ? 'faceId' : 'negativeId']: faceId });
+    return encodePng({ pixels: raw, width: ALIGNED_SIZE, height: ALIGNED_SIZE });
   }
 
   removeFace(id: string, faceId: number): void {
@@ -88,16 +142,21 @@ export class IdentityService {
 
   async addNegative(id: string, face: FaceSource): Promise<IdentityView> {
     this.get(id);
-    const { embedding, source } = await this.#embed(face, 'image', false);
-    return view(this.#gallery().addNegative(id, embedding, source));
+    const { embedding, source, crop, model } = await this.#embed(face, 'image', false);
+    return this.#view(this.#gallery().addNegative(id, embedding, source, { crop, model }));
   }
 
   /** One embedding from an uploaded image or a recent track; enrolment refusals are VIGIL_ERR_ENROLL_* (422). */
-  async #embed(face: FaceSource, label: string, strict = true): Promise<{ embedding: Float32Array; source: string; sha256?: string }> {
+  async #embed(face: FaceSource, label: string, strict = true): Promise<Embedded> {
+    const model = this.#deps.pool.loadedModels?.embedding;
+    const made = model === undefined ? {} : { model };
     if ('fromTrack' in face) {
-      const embedding = this.#gallery().trackEmbedding(face.fromTrack);
+      const gallery = this.#gallery();
+      const embedding = gallery.trackEmbedding(face.fromTrack);
       if (!embedding) throw new VigilError('VIGIL_ERR_TRACK_NOT_FOUND', `no recorded track "${face.fromTrack}" (only recent recognised or unknown tracks are kept)`, { track: face.fromTrack });
-      return { embedding, source: `track:${face.fromTrack}` };
+      // The best view's crop, when still kept (the newest tracks'): the face can then be re-embedded by another model.
+      const crop = gallery.media.trackCrop(face.fromTrack);
+      return { embedding, source: `track:${face.fromTrack}`, ...made, ...(crop && { crop }) };
     }
     const image = await decodeUpload(face.image);
     const { pool } = this.#deps;
@@ -109,9 +168,10 @@ export class IdentityService {
       if (problem && (strict || problem.code === 'VIGIL_ERR_ENROLL_NO_FACE')) throw problem;
       const best = faces[0] as DetectedFace;
       if (!best.landmarks) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the face has no landmarks');
-      const { embeddings } = await pool.embed(detected.pixels, image.width, image.height, [{ landmarks: best.landmarks }]);
+      const { embeddings, pixels } = await pool.embed(detected.pixels, image.width, image.height, [{ landmarks: best.landmarks }]);
+      const crop = alignedCrop(new Uint8Array(pixels), image.width, image.height, best.landmarks);
       // The photo's hash lets `vigil enroll --dir` against this gateway skip photos already in.
-      return { embedding: embeddings[0] as Float32Array, source: `upload:${label}`, sha256: createHash('sha256').update(face.image).digest('hex') };
+      return { embedding: embeddings[0] as Float32Array, source: `upload:${label}`, sha256: createHash('sha256').update(face.image).digest('hex'), crop, ...made };
     } catch (error) {
       if (isVigilError(error)) throw error;
       throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the face could not be analysed', {}, { cause: error });

@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+
 /**
  * Changes kept in the log. An index that fell further behind (a persisted index file older than
  * this many face changes) is rebuilt from the faces table instead of replayed.
@@ -10,6 +12,13 @@ export const CHANGE_LOG_ENTRIES = 100_000;
  * open. The triggers live in the database itself: a face added or removed by any connection,
  * directly or by an identity's cascade, lands in `gallery_changes`, which the search index replays
  * instead of reloading the whole gallery.
+ *
+ * The aligned 112x112 crop each enrolled face (and "not this person" example, and recent track)
+ * was embedded from is kept in a table of its own (a 37 KB blob in the faces row would push its
+ * embedding onto overflow pages that every index build reads). `model` on faces and negatives
+ * (added by migrate() in store.ts): the sha256 of the embedding model that made the embedding
+ * (null: enrolled before it was recorded; the gateway adopts those at start). An update of an
+ * embedding is in the change log too, so the search worker re-reads it.
  */
 export const GALLERY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS identities (
@@ -42,4 +51,26 @@ CREATE TRIGGER IF NOT EXISTS faces_logged_out AFTER DELETE ON faces BEGIN
   UPDATE gallery_meta SET value = value - 1 WHERE key = 'faces'; END;
 CREATE TRIGGER IF NOT EXISTS gallery_changes_bounded AFTER INSERT ON gallery_changes BEGIN
   DELETE FROM gallery_changes WHERE seq <= NEW.seq - ${CHANGE_LOG_ENTRIES}; END;
+CREATE TRIGGER IF NOT EXISTS faces_logged_update AFTER UPDATE OF embedding ON faces BEGIN
+  INSERT INTO gallery_changes (face_id, added) VALUES (NEW.id, 1); END;
+CREATE TABLE IF NOT EXISTS face_crops (
+  face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE, crop BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS negative_crops (
+  negative_id INTEGER PRIMARY KEY REFERENCES negatives(id) ON DELETE CASCADE, crop BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS track_crops (
+  track_id TEXT PRIMARY KEY REFERENCES tracks(track_id) ON DELETE CASCADE, crop BLOB NOT NULL, created_at INTEGER NOT NULL);
 `;
+
+/**
+ * faces.sha256 (added after the first release, so added to older files on open): the sha256 of
+ * the photo a face was enrolled from, so that re-running a bulk enrolment skips what is in.
+ */
+export function migrateGallery(db: Database.Database): void {
+  const columns = db.prepare('PRAGMA table_info(faces)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'sha256')) db.exec('ALTER TABLE faces ADD COLUMN sha256 TEXT');
+  db.exec('CREATE INDEX IF NOT EXISTS faces_identity_sha256 ON faces (identity_id, sha256)');
+  // The embedding model's sha256 (see schema.ts), added after the first release.
+  if (!columns.some((c) => c.name === 'model')) db.exec('ALTER TABLE faces ADD COLUMN model TEXT');
+  const negativeColumns = db.prepare('PRAGMA table_info(negatives)').all() as { name: string }[];
+  if (!negativeColumns.some((c) => c.name === 'model')) db.exec('ALTER TABLE negatives ADD COLUMN model TEXT');
+}

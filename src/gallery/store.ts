@@ -2,32 +2,26 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../errors';
 import { openDatabase, type Database } from '../storage';
-import { GALLERY_SCHEMA } from './schema';
-import { availableParallelism } from 'node:os';
+import { GALLERY_SCHEMA, migrateGallery } from './schema';
 import type { Logger } from 'pino';
-import { GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
+import { gallerySearchFor, type GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
 import { InlineSearch } from './inline-search';
 import type { Candidate, Identity } from './search';
+import { GalleryMedia } from './face-media';
 
 /** The `recognition.gallerySearch` config section: what the gateway asks of the search. */
 export type GallerySearchConfig = Omit<GallerySearchSettings, 'dbPath' | 'buildThreads'> & { readonly buildThreads?: number | undefined };
 
-
-/**
- * faces.sha256 (added after the first release, so added to older files on open): the sha256 of
- * the photo a face was enrolled from, so that re-running a bulk enrolment skips what is in.
- */
-function migrate(db: Database.Database): void {
-  const columns = db.prepare('PRAGMA table_info(faces)').all() as { name: string }[];
-  if (!columns.some((c) => c.name === 'sha256')) db.exec('ALTER TABLE faces ADD COLUMN sha256 TEXT');
-  db.exec('CREATE INDEX IF NOT EXISTS faces_identity_sha256 ON faces (identity_id, sha256)');
-}
 
 /** One enrolled face: its embedding, where it came from, and the sha256 of the photo (when from a photo). */
 export interface FaceInput {
   readonly embedding: Float32Array;
   readonly source: string;
   readonly sha256?: string | undefined;
+  /** The aligned 112x112 RGB24 crop the embedding was made from (re-embedding needs it). */
+  readonly crop?: Uint8Array | undefined;
+  /** sha256 of the embedding model that made it. */
+  readonly model?: string | undefined;
 }
 
 export interface FaceRecord {
@@ -35,6 +29,8 @@ export interface FaceRecord {
   readonly source: string | null;
   readonly sha256: string | null;
   readonly createdAt: string;
+  readonly model: string | null;
+  readonly hasCrop: boolean;
 }
 
 /** Recent tracks' embeddings kept for "not this person" on a track; older ones are pruned. */
@@ -79,6 +75,8 @@ export class Gallery {
   readonly path: string;
   readonly #db: Database.Database;
   readonly #search: GallerySearch | null;
+  /** Crops, models, negatives, re-embedding (face-media.ts). */
+  readonly media: GalleryMedia;
   /** Small galleries in `auto` are searched on this thread (see InlineSearch). */
   readonly #inline: InlineSearch | null;
   #size = 0;
@@ -92,6 +90,7 @@ export class Gallery {
     this.#db = db;
     this.#search = search;
     this.#inline = search && inlineMaxFaces !== null ? new InlineSearch(db, inlineMaxFaces) : null;
+    this.media = new GalleryMedia(db, () => this.#changed());
   }
 
   /** With `search` (the gateway) the search worker starts too, logging to `logger`. */
@@ -102,9 +101,9 @@ export class Gallery {
       // Face embeddings are biometric data: the file is private like control.db.
       const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
       db.exec(GALLERY_SCHEMA);
-      migrate(db);
+      migrateGallery(db);
       const search = options.search;
-      gallery = new Gallery(path, db, search ? searchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
+      gallery = new Gallery(path, db, search ? gallerySearchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
       gallery.#readSize();
     } catch (error) {
       throw new VigilError('VIGIL_ERR_GALLERY_UNAVAILABLE', `cannot open the gallery ${path}: ${(error as Error).message}`, { path });
@@ -176,8 +175,7 @@ export class Gallery {
         this.#db.prepare('UPDATE identities SET external_id = COALESCE(?, external_id), metadata = COALESCE(?, metadata) WHERE id = ?')
           .run(options.externalId ?? null, options.metadata ? JSON.stringify(options.metadata) : null, row.id);
       }
-      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
-      for (const e of embeddings) insert.run(row.id, toBlob(e.embedding), e.source, e.sha256 ?? null, now);
+      for (const e of embeddings) this.#insertFace(row.id, e, now);
       return row.id;
     });
     const id = tx();
@@ -194,8 +192,7 @@ export class Gallery {
       this.#db
         .prepare('INSERT INTO identities (id, name, external_id, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(id, name, options.externalId ?? null, options.metadata ? JSON.stringify(options.metadata) : null, now);
-      const insert = this.#db.prepare('INSERT INTO faces (identity_id, embedding, source, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
-      for (const e of embeddings) insert.run(id, toBlob(e.embedding), e.source, e.sha256 ?? null, now);
+      for (const e of embeddings) this.#insertFace(id, e, now);
     });
     tx();
     this.#changed();
@@ -219,20 +216,29 @@ export class Gallery {
   }
 
   /** Adds one face to an existing identity; returns the face id. */
-  addFace(ref: string, embedding: Float32Array, source: string, sha256?: string): number {
+  addFace(ref: string, embedding: Float32Array, source: string, sha256?: string, extra: Pick<FaceInput, 'crop' | 'model'> = {}): number {
     const found = this.#require(ref);
-    const result = this.#db
-      .prepare('INSERT INTO faces (identity_id, embedding, source, sha256, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(found.id, toBlob(embedding), source, sha256 ?? null, Date.now());
+    const id = this.#db.transaction(() => this.#insertFace(found.id, { embedding, source, sha256, ...extra }, Date.now()))();
     this.#changed();
-    return Number(result.lastInsertRowid);
+    return id;
+  }
+
+  #insertFace(identityId: string, face: FaceInput, now: number): number {
+    const result = this.#db
+      .prepare('INSERT INTO faces (identity_id, embedding, source, sha256, model, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(identityId, toBlob(face.embedding), face.source, face.sha256 ?? null, face.model ?? null, now);
+    const id = Number(result.lastInsertRowid);
+    if (face.crop) this.media.putCrop('face', id, face.crop);
+    return id;
   }
 
   /** The ids of an identity's enrolled faces, oldest first. */
   faceIds(ref: string): FaceRecord[] {
     const found = this.#require(ref);
-    const rows = this.#db.prepare('SELECT id, source, sha256, created_at FROM faces WHERE identity_id = ? ORDER BY id').all(found.id) as { id: number; source: string | null; sha256: string | null; created_at: number }[];
-    return rows.map((r) => ({ id: r.id, source: r.source, sha256: r.sha256, createdAt: new Date(r.created_at).toISOString() }));
+    const rows = this.#db
+      .prepare('SELECT f.id, f.source, f.sha256, f.model, f.created_at, c.face_id IS NOT NULL AS has_crop FROM faces f LEFT JOIN face_crops c ON c.face_id = f.id WHERE f.identity_id = ? ORDER BY f.id')
+      .all(found.id) as { id: number; source: string | null; sha256: string | null; model: string | null; created_at: number; has_crop: number }[];
+    return rows.map((r) => ({ id: r.id, source: r.source, sha256: r.sha256, createdAt: new Date(r.created_at).toISOString(), model: r.model, hasCrop: r.has_crop === 1 }));
   }
 
   removeFace(ref: string, faceId: number): boolean {
@@ -281,19 +287,25 @@ export class Gallery {
     return true;
   }
 
-  /** Stores "this face is not `ref`". */
-  addNegative(ref: string, embedding: Float32Array, source: string): IdentitySummary {
+  /** Stores "this face is not `ref`" (with the crop and model it was embedded from, when known). */
+  addNegative(ref: string, embedding: Float32Array, source: string, extra: Pick<FaceInput, 'crop' | 'model'> = {}): IdentitySummary {
     const found = this.identity(ref);
     if (!found) throw new VigilError('VIGIL_ERR_IDENTITY_NOT_FOUND', `no identity "${ref}" in the gallery`, { identity: ref });
-    this.#db.prepare('INSERT INTO negatives (identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?)').run(found.id, toBlob(embedding), source, Date.now());
+    this.#db.transaction(() => {
+      const result = this.#db.prepare('INSERT INTO negatives (identity_id, embedding, source, model, created_at) VALUES (?, ?, ?, ?, ?)').run(found.id, toBlob(embedding), source, extra.model ?? null, Date.now());
+      if (extra.crop) this.media.putCrop('negative', Number(result.lastInsertRowid), extra.crop);
+    })();
     this.#changed();
     return this.identity(found.id) as IdentitySummary;
   }
 
   /** Keeps an answered track's aggregate embedding, so an operator can later mark it "not X" or enrol it. */
-  recordTrack(trackId: string, camera: string, embedding: Float32Array): void {
-    this.#db.prepare('INSERT OR REPLACE INTO tracks (track_id, camera, embedding, created_at) VALUES (?, ?, ?, ?)').run(trackId, camera, toBlob(embedding), Date.now());
-    this.#db.prepare('DELETE FROM tracks WHERE track_id IN (SELECT track_id FROM tracks ORDER BY created_at DESC LIMIT -1 OFFSET ?)').run(MAX_TRACKS);
+  recordTrack(trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('INSERT OR REPLACE INTO tracks (track_id, camera, embedding, created_at) VALUES (?, ?, ?, ?)').run(trackId, camera, toBlob(embedding), Date.now());
+      this.#db.prepare('DELETE FROM tracks WHERE track_id IN (SELECT track_id FROM tracks ORDER BY created_at DESC LIMIT -1 OFFSET ?)').run(MAX_TRACKS);
+      if (crop) this.media.putTrackCrop(trackId, crop);
+    })();
   }
 
   trackEmbedding(trackId: string): Float32Array | null {
@@ -367,14 +379,4 @@ export class Gallery {
     this.#search?.destroy();
     if (this.#db.open) this.#db.close();
   }
-}
-
-function searchFor(dbPath: string, config: GallerySearchConfig, logger: Logger | undefined): GallerySearch {
-  // Building leaves one core to the event loop: a 1M-face build takes minutes and the gateway keeps serving meanwhile.
-  const buildThreads = config.buildThreads ?? Math.max(1, availableParallelism() - 1);
-  return new GallerySearch({ ...config, buildThreads, dbPath }, {
-    onBuilding: (done, total) => logger?.info({ done, total }, 'gallery index building'),
-    onReady: (stats) => logger?.info(stats, 'gallery search ready'),
-    onWarning: (message) => logger?.warn(message),
-  });
 }

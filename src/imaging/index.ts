@@ -55,4 +55,9 @@ export async function encodeJpeg(frame: { pixels: Uint8Array; width: number; hei
   return sharp(frame.pixels, { raw: { width: frame.width, height: frame.height, channels: 3 } }).jpeg({ quality }).toBuffer();
 }
 
-export { SnapshotStore, type SnapshotBox } from './snapshots';
+/** PNG of a raw RGB24 image (aligned face crops: lossless, so re-embedding one gives the model the same pixels). */
+export async function encodePng(image: { pixels: Uint8Array; width: number; height: number }): Promise<Buffer> {
+  return sharp(image.pixels, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
+}
+
+export { SnapshotStore, type SnapshotBox, type SnapshotRetention } from './snapshots';

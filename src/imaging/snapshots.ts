@@ -11,34 +11,41 @@ export interface SnapshotBox {
   readonly height: number;
 }
 
+export interface SnapshotRetention {
+  /** Files kept at most (the oldest deleted beyond); null: no bound by count. */
+  readonly maxFiles: number | null;
+  /** Files older than this are deleted by `prune()`; null: no bound by age. */
+  readonly maxAgeMs?: number | null;
+  readonly jpegQuality: number;
+}
+
 const ID = /^[0-9a-f-]{36}$/;
 
 /**
  * JPEG snapshots (face crop and full frame of a track's best view) under `<dataDir>/snapshots`,
- * with a retention limit: beyond `maxFiles` the oldest are deleted. Ids are UUIDs, so a request
- * path can never name another file.
+ * with retention: beyond `maxFiles` the oldest are deleted at once; `prune()` deletes those older
+ * than `maxAgeMs`; the event history deletes the ones its deleted events referenced (`remove`),
+ * so the two retentions agree. Ids are UUIDs, so a request path can never name another file.
  */
 export class SnapshotStore {
   readonly dir: string;
-  readonly #maxFiles: number;
-  readonly #quality: number;
-  /** Oldest first; rebuilt from the folder at start so retention survives restarts. */
-  readonly #files: string[];
+  readonly #retention: SnapshotRetention;
+  /** id -> written at (ms), oldest first; rebuilt from the folder at start so retention survives restarts. */
+  readonly #files = new Map<string, number>();
 
-  constructor(dataDir: string, options: { maxFiles: number; jpegQuality: number }) {
+  constructor(dataDir: string, retention: SnapshotRetention) {
     this.dir = join(dataDir, 'snapshots');
     mkdirSync(this.dir, { recursive: true });
-    this.#maxFiles = options.maxFiles;
-    this.#quality = options.jpegQuality;
-    this.#files = readdirSync(this.dir)
+    this.#retention = retention;
+    const found = readdirSync(this.dir)
       .filter((f) => f.endsWith('.jpg'))
-      .map((f) => ({ f, t: statSync(join(this.dir, f)).mtimeMs }))
-      .sort((a, b) => a.t - b.t)
-      .map((e) => e.f.slice(0, -4));
+      .map((f) => ({ id: f.slice(0, -4), t: statSync(join(this.dir, f)).mtimeMs }))
+      .sort((a, b) => a.t - b.t);
+    for (const { id, t } of found) this.#files.set(id, t);
   }
 
   get count(): number {
-    return this.#files.length;
+    return this.#files.size;
   }
 
   /** Saves the face crop (box grown by 40% for context) and the full frame; returns their ids. */
@@ -49,9 +56,10 @@ export class SnapshotStore {
     const top = Math.max(0, Math.floor(box.y - box.height * grow));
     const right = Math.min(frame.width, Math.ceil(box.x + box.width * (1 + grow)));
     const bottom = Math.min(frame.height, Math.ceil(box.y + box.height * (1 + grow)));
+    const quality = this.#retention.jpegQuality;
     const [faceJpeg, frameJpeg] = await Promise.all([
-      sharp(frame.pixels, raw).extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) }).jpeg({ quality: this.#quality }).toBuffer(),
-      sharp(frame.pixels, raw).jpeg({ quality: this.#quality }).toBuffer(),
+      sharp(frame.pixels, raw).extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) }).jpeg({ quality }).toBuffer(),
+      sharp(frame.pixels, raw).jpeg({ quality }).toBuffer(),
     ]);
     return { face: this.#write(faceJpeg), frame: this.#write(frameJpeg) };
   }
@@ -59,12 +67,48 @@ export class SnapshotStore {
   #write(jpeg: Buffer): string {
     const id = randomUUID();
     writeFileSync(join(this.dir, `${id}.jpg`), jpeg);
-    this.#files.push(id);
-    while (this.#files.length > this.#maxFiles) {
-      const old = this.#files.shift() as string;
-      rmSync(join(this.dir, `${old}.jpg`), { force: true });
+    this.#files.set(id, Date.now());
+    const max = this.#retention.maxFiles;
+    if (max !== null) {
+      for (const old of this.#files.keys()) {
+        if (this.#files.size <= max) break;
+        this.#delete(old);
+      }
     }
     return id;
+  }
+
+  /** Size of a snapshot file in bytes, or null when there is none. */
+  bytesOf(id: string): number | null {
+    if (!ID.test(id)) return null;
+    try {
+      return statSync(join(this.dir, `${id}.jpg`)).size;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Deletes snapshots (the history's retention removed the events that referenced them). */
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) if (ID.test(id)) this.#delete(id);
+  }
+
+  /** Deletes the snapshots older than `maxAgeMs` (those no stored event keeps are only bounded so). Returns how many. */
+  prune(now = Date.now()): number {
+    const maxAge = this.#retention.maxAgeMs ?? null;
+    if (maxAge === null) return 0;
+    let removed = 0;
+    for (const [id, at] of this.#files) {
+      if (now - at <= maxAge) break;
+      this.#delete(id);
+      removed++;
+    }
+    return removed;
+  }
+
+  #delete(id: string): void {
+    this.#files.delete(id);
+    rmSync(join(this.dir, `${id}.jpg`), { force: true });
   }
 
   /** The JPEG bytes of a snapshot, or a not-found error. */

@@ -1,63 +1,19 @@
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';
-import type { Logger } from 'pino';
 import { StateHolder, withTimeout, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
 import { MODELS_DIR } from '../config';
-import type { DetectFrame, DetectResult, EmbedFrame, EmbedResult, ExecutionProvider, Point, WorkerInfo } from '../../workers/protocol';
+import type { DetectFrame, DetectResult, EmbedFrame, EmbedResult, Point, WorkerInfo } from '../../workers/protocol';
 import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';
 import { openWorkers, type Opened } from './worker-threads';
 import type { BatchLane, BatchScheduler } from './batch-scheduler';
-import { createLanes, frameProblem, takeOwnership, type BatchFigures, type DetectRequest } from './pool-lanes';
-import { resolveBatch, resolveProvider, resolveWorkers, type BatchSettings, type ProviderChoice, type ResolvedBatch, type ResolvedProvider } from './providers';
+import { createLanes, frameProblem, takeOwnership, type DetectRequest } from './pool-lanes';
+import { embedCrop, embedCropOn } from './crop-embedding';
+import { resolveBatch, resolveProvider, resolveWorkers, type ResolvedBatch, type ResolvedProvider } from './providers';
+import type { DetectorPoolOptions, PoolDescription, PoolState } from './pool-options';
 
-export type PoolState = 'idle' | 'starting' | 'ready' | 'closing' | 'closed' | 'failed';
-
-export interface DetectorPoolOptions {
-  /** Worker threads; `auto` from the cores (and the accelerator), see resolveWorkers. */
-  readonly workers: number | 'auto';
-  readonly provider?: ProviderChoice | undefined;
-  /** The older form of `provider`, still accepted: tried in order, `cpu` allows the fallback. */
-  readonly executionProviders?: readonly ExecutionProvider[] | undefined;
-  readonly allowCpuFallback?: boolean | undefined;
-  readonly intraOpThreads: number;
-  readonly batch?: BatchSettings | undefined;
-  readonly gpu?: { readonly maxConcurrentRuns?: number | undefined; readonly deviceId?: number | undefined } | undefined;
-  readonly scoreThreshold: number;
-  readonly iouThreshold: number;
-  readonly maxFaces: number;
-  readonly modelsDir?: string;
-  /** Load the landmark, liveness and embedding models too (recognition, enrolment). */
-  readonly analysis?: boolean;
-  /** Second detection pass on 2x2 tiles for small faces in large frames. */
-  readonly tiles?: boolean;
-  /** Watch the models folder and swap in changed models that match the manifest. */
-  readonly watchModels?: boolean;
-  readonly watchDebounceMs?: number;
-  readonly logger: Logger;
-  /** Called with each frame's share of its batch's worker time, for the metrics histogram. */
-  readonly onInference?: (ms: number) => void;
-  /** Called once per batch with where its time went. */
-  readonly onBatch?: (figures: BatchFigures) => void;
-  /** Called when the pool (re)starts, with the execution provider in use. */
-  readonly onProvider?: (provider: PoolDescription) => void;
-  /** Called after each hot-swap attempt. */
-  readonly onModelReload?: (result: 'swapped' | 'refused' | 'unchanged', error?: VigilError) => void;
-}
-
-/** What the pool runs on, for /readyz, the logs and a metric. */
-export interface PoolDescription {
-  readonly executionProvider: ExecutionProvider | null;
-  /** As configured: `auto`, `cuda`, ..., or the older list (`cuda,cpu`). */
-  readonly requestedProvider: string;
-  readonly fallbackReason: string | null;
-  readonly workers: number;
-  readonly batch: { readonly maxFrames: number; readonly maxFaces: number; readonly maxWaitMs: number };
-  /** Concurrent model runs allowed on the accelerator (null on CPU). */
-  readonly gpuConcurrentRuns: number | null;
-  readonly batchedModels: boolean;
-}
+export type { DetectorPoolOptions, PoolDescription, PoolState } from './pool-options';
 
 const DEFAULT_GPU_RUNS = 1;
 
@@ -241,6 +197,17 @@ export class DetectorPool implements Component<PoolState> {
     } catch (error) {
       return this.#refused(asVigilError(error, 'VIGIL_ERR_MODEL_LOAD'));
     }
+    let commit: (() => void) | null = null;
+    const embedding = opened.hashes.embedding;
+    if (changed.includes('embedding') && embedding !== undefined && o.onEmbeddingModelChange) {
+      try {
+        commit = await o.onEmbeddingModelChange(embedding, (crop) => embedCropOn(opened.pool, crop));
+      } catch (error) {
+        // Closed, not destroyed: a worker thread terminated with its sessions loaded can abort the process (onnxruntime-node).
+        await opened.pool.close().catch(() => opened.pool.destroy());
+        return this.#refused(asVigilError(error, 'VIGIL_ERR_EMBEDDING_MODEL_CHANGED'));
+      }
+    }
     if (this.state !== 'ready') {
       await opened.pool.destroy();
       return;
@@ -248,6 +215,8 @@ export class DetectorPool implements Component<PoolState> {
     const old = this.#pool;
     // Same worker count (the scheduler's capacity): the swap changes models, not the pool's shape.
     this.#adopt({ ...opened, workers: this.#workers });
+    // In the same turn as the adoption: no search runs between the gallery's switch and the model's.
+    commit?.();
     o.logger.info({ models: changed, sha256: Object.fromEntries(changed.map((n) => [n, opened.hashes[n]])) }, 'models swapped in');
     o.onModelReload?.('swapped');
     // Batches already on the old workers finish there; close() waits for them.
@@ -302,6 +271,11 @@ export class DetectorPool implements Component<PoolState> {
     if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
     if (faces.length === 0) return { embeddings: [], pixels, inferenceMs: 0 };
     return (this.#embedLane as BatchLane<EmbedFrame, EmbedResult>).submit({ pixels: takeOwnership(pixels), width, height, faces });
+  }
+
+  /** The embedding of a stored aligned crop (re-embedding the gallery), through the embedding lane. */
+  embedCrop(crop: Uint8Array): Promise<Float32Array> {
+    return embedCrop((pixels, width, height, faces) => this.embed(pixels, width, height, faces), crop);
   }
 
   async close(timeoutMs = 5000): Promise<void> {

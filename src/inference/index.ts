@@ -5,3 +5,4 @@ export type { BatchFigures } from './pool-lanes';
 export type { DetectedFace, Box, DetectResult, EmbedResult, FaceQuality, Point } from '../../workers/protocol';
 // Box overlap is one formula for NMS in the workers and for tracking; both use this one.
 export { iou } from '../../workers/face-detection/nms';
+export { alignedCrop, TEMPLATE_LANDMARKS, ALIGNED_SIZE, ALIGNED_CROP_BYTES } from './aligned-crop';

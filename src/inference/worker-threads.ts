@@ -75,8 +75,12 @@ export async function openWorkers(spec: WorkerSpec): Promise<Opened> {
   });
   const requested = spec.provider.requested;
   try {
-    // One round trip proves the models load; its answer says which execution provider is in use.
-    const info = (await pool.run({ kind: 'info' })) as WorkerInfo;
+    // One round trip per worker (each takes one: a worker runs one task at a time) proves every
+    // worker loaded its models, and says which execution provider is in use. Waiting for all, not
+    // the first: closing a pool while a worker still loads its sessions aborts the process
+    // (onnxruntime-node throws into a terminating thread), and a refused swap closes it at once.
+    const infos = (await Promise.all(Array.from({ length: spec.workers }, () => pool.run({ kind: 'info' })))) as WorkerInfo[];
+    const info = infos[0] as WorkerInfo;
     if (info.providerError !== undefined) {
       throw new VigilError('VIGIL_ERR_EXECUTION_PROVIDER', `inference.provider ${requested}: ${info.providerError}`, { requested });
     }

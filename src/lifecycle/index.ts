@@ -2,3 +2,4 @@ export { type Component, type StateChange, StateHolder, withTimeout } from './co
 export { systemClock, type Clock, type TimerHandle } from './clock';
 export { FolderWatcher } from './folder-watcher';
 export { backoffBounds, backoffDelay, type BackoffPolicy } from './backoff';
+export { IndexWorker, type IndexWorkerState, type IndexWorkerHooks, type IndexWorkerOptions } from './index-worker';

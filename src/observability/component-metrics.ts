@@ -116,3 +116,20 @@ export function liveMetrics(metrics: Metrics) {
     onRefused: (reason: string): void => metrics.liveViewersRefused.inc({ reason }),
   };
 }
+
+export function historyMetrics(metrics: Metrics) {
+  return {
+    onWritten: (events: number, ms: number): void => {
+      metrics.historyWritten.inc(events);
+      metrics.historyWriteSeconds.observe(ms / 1000);
+    },
+    onDropped: (reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'history', reason }, count),
+    onDeleted: (reason: 'age' | 'size', count: number): void => metrics.historyDeleted.inc({ reason }, count),
+    onUsage: (usage: { readonly events: number; readonly databaseBytes: number; readonly snapshotBytes: number }): void => {
+      metrics.historyEvents.set(usage.events);
+      metrics.historyBytes.set({ kind: 'database' }, usage.databaseBytes);
+      metrics.historyBytes.set({ kind: 'snapshots' }, usage.snapshotBytes);
+    },
+    onSearch: (ms: number): void => metrics.faceSearchSeconds.observe(ms / 1000),
+  };
+}

@@ -94,6 +94,12 @@ export class Metrics {
   readonly liveBytesSent: Counter<'camera'>;
   readonly liveSegmentsDropped: Counter<'camera' | 'reason'>;
   readonly liveViewersRefused: Counter<'reason'>;
+  readonly historyEvents: Gauge;
+  readonly historyBytes: Gauge<'kind'>;
+  readonly historyWritten: Counter;
+  readonly historyDeleted: Counter<'reason'>;
+  readonly historyWriteSeconds: Histogram;
+  readonly faceSearchSeconds: Histogram;
   readonly buildInfo: Gauge<keyof BuildInfo>;
   readonly cameraHwaccel: Gauge<'camera' | 'requested' | 'active'>;
   readonly cameraHwaccelFallbacks: Counter<'camera' | 'requested'>;
@@ -267,6 +273,12 @@ export class Metrics {
     this.liveBytesSent = new Counter({ name: 'vigil_live_bytes_sent_total', help: 'Live video bytes written to viewers (fMP4 and its 17-byte headers)', labelNames: ['camera'], registers });
     this.liveSegmentsDropped = new Counter({ name: 'vigil_live_segments_dropped_total', help: 'Live video segments left out: slow_viewer (per viewer, until a key frame), decoder_backlog (gaps the decoder reported)', labelNames: ['camera', 'reason'], registers });
     this.liveViewersRefused = new Counter({ name: 'vigil_live_viewers_refused_total', help: 'Live video viewers refused: not_found, elsewhere (cluster: another gateway runs the camera), camera_limit, total_limit', labelNames: ['reason'], registers });
+    this.historyEvents = new Gauge({ name: 'vigil_history_events', help: 'Events in the stored history', registers });
+    this.historyBytes = new Gauge({ name: 'vigil_history_bytes', help: 'Bytes of the stored history: database pages in use, snapshot files its events reference', labelNames: ['kind'], registers });
+    this.historyWritten = new Counter({ name: 'vigil_history_written_total', help: 'Events written to the stored history', registers });
+    this.historyDeleted = new Counter({ name: 'vigil_history_deleted_total', help: 'Events deleted by history retention, by reason (age, size)', labelNames: ['reason'], registers });
+    this.historyWriteSeconds = new Histogram({ name: 'vigil_history_write_seconds', help: 'One batch of events written to the history (one transaction)', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
+    this.faceSearchSeconds = new Histogram({ name: 'vigil_face_search_seconds', help: 'Search by face over stored appearances, in the search worker', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
     this.buildInfo = new Gauge({ name: 'vigil_build_info', help: 'Always 1; the labels say which Vigil, Node.js and FFmpeg run', labelNames: ['version', 'node', 'decoder', 'ffmpeg'], registers });
     this.cameraHwaccel = new Gauge({
       name: 'vigil_camera_hwaccel',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DetectedFace, EmbedResult, FaceQuality, Point } from '../inference';
+import { alignedCrop, type DetectedFace, type EmbedResult, type FaceQuality, type Point } from '../inference';
 import type { Candidate, Identity } from '../gallery';
 import type { FrameTrace } from '../observability';
 import { associate } from './tracker';
@@ -54,8 +54,8 @@ export interface RecognizerDeps {
   readonly embed: (pixels: ArrayBuffer, width: number, height: number, faces: { landmarks: Point[] }[]) => Promise<EmbedResult>;
   /** The gallery's search; asynchronous (it runs off the event loop). */
   readonly search: (embedding: Float32Array, k: number) => Promise<Candidate[]>;
-  /** Keeps a track's aggregate embedding for "not this person". */
-  readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array) => void;
+  /** Keeps a track's aggregate embedding (and its best view's aligned crop) for "not this person", "enrol as" and the history. */
+  readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array) => void;
   readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
   readonly onOutcome: (outcome: TrackOutcome) => void;
   readonly onEmbeddings?: (count: number, ms: number) => void;
@@ -166,7 +166,12 @@ export class FaceRecognizer {
     track.reported = decision;
     track.reportedSimilarity = decision.similarity;
     // Kept for operators: "not this person" on a recognised track, "enrol as" on an unknown one.
-    this.#d.recordTrack?.(track.id, track.camera, aggregate);
+    if (this.#d.recordTrack) {
+      // The best view's aligned crop (once per answer, ~1 ms): an enrolment from this track can be re-embedded by a later model.
+      const best = track.best;
+      const crop = best?.face.landmarks ? alignedCrop(best.frame.pixels, best.frame.width, best.frame.height, best.face.landmarks) : undefined;
+      this.#d.recordTrack(track.id, track.camera, aggregate, crop);
+    }
     const identity = decision.kind === 'recognized' ? (first?.identity as Identity) : null;
     track.identity = identity;
     this.#emit(track, async (best) => {

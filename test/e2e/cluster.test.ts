@@ -172,6 +172,16 @@ describe('cluster: three gateways share the cameras through Kafka', () => {
     const fetched = await api(enrolOn, snapshot);
     assert.equal(fetched.status, 200, 'a snapshot taken on one gateway is served by another');
     assert.equal(fetched.headers.get('content-type'), 'image/jpeg');
+    // Each gateway keeps its own history of every camera's events: the one that enrolled (not
+    // running the camera) has the recognised event stored, as its WebSocket clients got it.
+    const stored = await waitFor(
+      async () => {
+        const page = (await (await api(enrolOn, `/v1/events?scope=stored&camera=${FACE_CAM}&type=vigil.face.recognized&limit=1000`)).json()) as { events: CloudEvent[] };
+        return page.events.find((e) => e.id === recognized.id) ?? null;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: `the event from ${runner} in ${enrolOn.instanceId}'s stored history` },
+    );
+    assert.equal(stored.vigilpos, recognized.vigilpos);
   });
 
   it('moves a killed gateway\'s cameras to the others: each camera still on exactly one', async () => {

@@ -36,7 +36,7 @@ export function testConfig(document: object, env: Record<string, string>): Confi
  * The real App (real models, SQLite, sharp, ffmpeg for cameras), started in this process with the
  * three test tokens; requests go through fastify's inject() with the role's token.
  */
-export async function startTestApp(document: object, options: { env?: Record<string, string>; dir?: string } = {}): Promise<TestApp> {
+export async function startTestApp(document: object, options: { env?: Record<string, string>; dir?: string; modelsDir?: string } = {}): Promise<TestApp> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'vigil-api-'));
   const configPath = join(dir, 'streams.yaml');
   const writeConfig = (doc: object): void => writeFileSync(configPath, stringify(doc));
@@ -56,8 +56,15 @@ export async function startTestApp(document: object, options: { env?: Record<str
       done();
     },
   });
-  const app = new App(testConfig(document, env), createLogger('debug', sink));
-  await app.start();
+  const app = new App(testConfig(document, env), createLogger('debug', sink), options.modelsDir === undefined ? {} : { modelsDir: options.modelsDir });
+  try {
+    await app.start();
+  } catch (error) {
+    // Nothing it started may outlive it (closed, not destroyed: this process goes on, and a worker
+    // thread terminated in the middle of a native call can take the process down).
+    await app.close();
+    throw error;
+  }
   return {
     app,
     dir,

@@ -9,6 +9,8 @@ export const FEED_ITEMS = 200;
 export interface FeedHandlers {
   readonly open: (event: VigilEvent) => void;
   readonly enrol: (event: VigilEvent) => void;
+  /** Search the stored history for this face (the search view). */
+  readonly find?: (event: VigilEvent) => void;
   readonly cameraName: (id: string) => string;
 }
 
@@ -91,6 +93,12 @@ export class EventFeed {
       enrol.addEventListener('click', () => this.#handlers.enrol(event));
       item.querySelector('.event-body')?.append(enrol);
     }
+    const find = this.#handlers.find;
+    if (find) {
+      const button = h('button', { type: 'button', class: 'find' }, 'Find this face');
+      button.addEventListener('click', () => find(event));
+      item.querySelector('.event-body')?.append(button);
+    }
     const rename = (): void => {
       const camera = this.#handlers.cameraName(data.camera);
       const shown = item.querySelector('.camera');
@@ -98,6 +106,7 @@ export class EventFeed {
       if (shown) shown.textContent = camera;
       thumb.setAttribute('aria-label', `Open the full frame: ${who} at ${camera}, ${time}`);
       enrol?.setAttribute('aria-label', `Enrol this unknown face from ${camera}, ${time}`);
+      item.querySelector('button.find')?.setAttribute('aria-label', `Find every appearance of this face (${who}, ${camera}, ${time})`);
     };
     rename();
     this.#renamers.set(event.id, rename);

@@ -9,6 +9,9 @@ import { EventStore, UNKNOWN_IDENTITY, faceData, type ResumeCursor } from './eve
 import { EventStream, type ConnectionState } from './event-stream.js';
 import { FrameViewer } from './frame-viewer.js';
 import { HealthCharts } from './health-charts.js';
+import { Router } from './router.js';
+import { VIEWS } from './views.js';
+import type { ViewContext } from './view-context.js';
 import { CAMERA_STATUS, RECOGNIZED, UNKNOWN, type Caller, type CameraStatusData, type CameraView, type ControlMessage, type Identity, type VigilEvent } from './types.js';
 
 /** Face events held in memory (the feed shows at most 200 of them, after filtering). */
@@ -27,6 +30,7 @@ const enrol = new EnrolDialog(() => void loadIdentities());
 const feed = new EventFeed(byId('event-list'), store, {
   open: (event) => viewer.open(event, grid.nameOf(faceData(event).camera)),
   enrol: (event) => enrol.open(event),
+  find: (event) => router.go('search', { event: event.id }),
   cameraName: (id) => grid.nameOf(id),
 });
 const stream = new EventStream({ types: TYPES, onEvent, onControl, onState: showConnection });
@@ -66,7 +70,11 @@ function replaceOptions(select: HTMLSelectElement, options: readonly [string, st
   select.value = options.some(([value]) => value === selected) ? selected : '';
 }
 
+/** The cameras as last read, for the other views. */
+let cameraList: readonly CameraView[] = [];
+
 function updateCameraOptions(cameras: readonly CameraView[]): void {
+  cameraList = cameras;
   const wanted: [string, string][] = [['', 'All cameras'], ...cameras.map((c): [string, string] => [c.id, c.name || c.id])];
   const current = [...cameraFilter.options].map((o) => `${o.value}=${o.text}`).join('|');
   if (current === wanted.map(([v, l]) => `${v}=${l}`).join('|')) return;
@@ -167,9 +175,22 @@ function setUpTokenPrompt(): void {
   });
 }
 
+// The views behind the nav (router.ts, views.ts): this page's cameras and feed are `#/live`.
+const context: ViewContext = {
+  go: (id, params) => router.go(id, params),
+  cameras: () => cameraList,
+  cameraName: (id) => grid.nameOf(id),
+  identities: () => identities,
+  refreshIdentities: loadIdentities,
+  openFrame: (event) => viewer.open(event, grid.nameOf(faceData(event).camera)),
+  live: { show: () => undefined },
+};
+const router = new Router(VIEWS, { context, container: byId('views'), nav: byId('views-nav'), fallback: 'live' });
+
 setUpTokenPrompt();
 setUpCameraForm(byId<HTMLFormElement>('camera-form'), byId('camera-form-error'), () => void grid.refresh());
 cameraFilter.addEventListener('change', () => feed.setFilter({ ...feed.filter, camera: cameraFilter.value || null }));
 identityFilter.addEventListener('change', () => feed.setFilter({ ...feed.filter, identity: identityFilter.value || null }));
 updateIdentityOptions();
+router.start();
 void begin();

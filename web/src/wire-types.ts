@@ -151,6 +151,64 @@ export type IdentityView = {
   readonly faces: number;
   readonly negatives: number;
   readonly createdAt: string;
+  /** the newest stored event naming this identity (null: none stored; absent: the history is off) */
+  readonly lastSeen?: null | {
+    readonly time: string;
+    readonly camera: string;
+    readonly eventId: string;
+  };
+};
+
+export type IdentityFaceView = {
+  readonly id: number;
+  readonly source: string | null;
+  /** faces: sha256 of the photo it came from (null for tracks and older faces) */
+  readonly sha256?: string | null;
+  readonly createdAt: string;
+  /** sha256 of the embedding model that made its embedding */
+  readonly model: string | null;
+  /** URL of the aligned 112x112 crop it was embedded from (PNG); null when none is stored */
+  readonly crop: string | null;
+};
+
+export type FaceSearchAnswer = {
+  readonly query: {
+    readonly source: 'image' | 'event';
+    readonly eventId: string | null;
+    readonly box: null | {
+      readonly x: number;
+      readonly y: number;
+      readonly width: number;
+      readonly height: number;
+    };
+  };
+  /** stored appearances searched (those embedded by the model in use) */
+  readonly searched: number;
+  readonly minSimilarity: number;
+  /** time in the search worker (index and exact re-rank) */
+  readonly searchMs: number;
+  /** best first */
+  readonly results: readonly ({
+    readonly eventId: string;
+    readonly type: string;
+    readonly camera: string;
+    readonly time: string;
+    readonly trackId: string | null;
+    readonly similarity: number;
+    /** the stored event as published (identity, snapshots, box, quality) */
+    readonly event: Readonly<Record<string, unknown>>;
+  })[];
+};
+
+export type EventTimeline = {
+  readonly from: string;
+  readonly to: string;
+  readonly bucketMs: number;
+  readonly series: readonly ({
+    readonly camera: string;
+    readonly type: string;
+    readonly counts: readonly number[];
+  })[];
 };
 
 export type TokenView = {

@@ -1,24 +1,14 @@
 import Database from 'better-sqlite3';
 import type { Identity } from '../../src/gallery/search';
+import type { ChangeWindow, RowChange, VectorRow, VectorSource } from '../vector-index/vector-source';
 
-export interface FaceRow {
-  readonly id: number;
-  readonly embedding: Float32Array;
-}
+export type FaceRow = VectorRow;
 
 /** An embedding of one candidate identity: an enrolled face, or a negative ("not this person"). */
 export interface CandidateRow {
   readonly identityId: string;
   readonly embedding: Float32Array;
   readonly negative: boolean;
-}
-
-export interface ChangeWindow {
-  /** Oldest and newest change still in the log (null when it is empty). */
-  readonly oldest: number | null;
-  readonly newest: number | null;
-  /** The highest change number ever given (the log's AUTOINCREMENT counter; 0 before any). */
-  readonly counter: number;
 }
 
 /** Views a BLOB as float32 without copying when it is aligned (SQLite's buffers usually are). */
@@ -31,9 +21,10 @@ function floats(blob: Buffer): Float32Array {
 
 /**
  * The search worker's own read-only connection to gallery.db (WAL lets it read while the gateway
- * and the CLI write). Everything the index needs from the database, as prepared statements.
+ * and the CLI write). Everything the index needs from the database, as prepared statements: the
+ * faces table as a VectorSource, and the rows of the exact re-rank.
  */
-export class GalleryReader {
+export class GalleryReader implements VectorSource {
   readonly #db: Database.Database;
   readonly #window: Database.Statement;
   readonly #counter: Database.Statement;
@@ -50,7 +41,7 @@ export class GalleryReader {
     this.#db.pragma('busy_timeout = 5000');
     this.#window = this.#db.prepare('SELECT min(seq) AS oldest, max(seq) AS newest FROM gallery_changes');
     this.#counter = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'gallery_changes'").pluck();
-    this.#changes = this.#db.prepare('SELECT seq, face_id AS faceId, added FROM gallery_changes WHERE seq > ? ORDER BY seq');
+    this.#changes = this.#db.prepare('SELECT seq, face_id AS rowId, added FROM gallery_changes WHERE seq > ? ORDER BY seq');
     this.#facesById = this.#db.prepare('SELECT id, embedding FROM faces WHERE id IN (SELECT value FROM json_each(?))');
     this.#allFaces = this.#db.prepare('SELECT id, embedding FROM faces ORDER BY id');
     // Every face and negative of the identities owning the candidate faces: the exact re-rank.
@@ -83,11 +74,12 @@ export class GalleryReader {
     if (this.#db.inTransaction) this.#db.exec('COMMIT');
   }
 
-  faceCount(): number {
+  count(): number {
     return this.#faceCount.get() as number;
   }
 
-  galleryId(): string {
+  /** gallery_meta.gallery_id: an index file made from another gallery is never loaded. */
+  storeId(): string {
     return String(this.#galleryId.get());
   }
 
@@ -97,16 +89,16 @@ export class GalleryReader {
   }
 
   /** Face changes after `seq`, oldest first. */
-  changesSince(seq: number): { seq: number; faceId: number; added: number }[] {
-    return this.#changes.all(seq) as { seq: number; faceId: number; added: number }[];
+  changesSince(seq: number): RowChange[] {
+    return this.#changes.all(seq) as RowChange[];
   }
 
-  facesById(ids: readonly number[]): FaceRow[] {
+  rowsById(ids: readonly number[]): FaceRow[] {
     const rows = this.#facesById.all(JSON.stringify(ids)) as { id: number; embedding: Buffer }[];
     return rows.map((r) => ({ id: r.id, embedding: floats(r.embedding) }));
   }
 
-  *allFaces(): Generator<FaceRow> {
+  *allRows(): Generator<FaceRow> {
     for (const row of this.#allFaces.iterate() as Iterable<{ id: number; embedding: Buffer }>) yield { id: row.id, embedding: floats(row.embedding) };
   }
 

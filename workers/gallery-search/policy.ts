@@ -1,4 +1,3 @@
-import type { ChangeWindow } from './gallery-reader';
 import type { SearchMode } from './protocol';
 
 /** Most faces the ANN index is asked for when negatives keep leaving fewer than k identities. */
@@ -22,14 +21,4 @@ export function nextCandidateCount(previous: number, k: number, candidates: numb
   const cap = exhaustive ? size : Math.min(size, ANN_MAX_CANDIDATES);
   if (previous === 0) return Math.min(Math.max(candidates, k), cap);
   return Math.min(previous * 4, cap);
-}
-
-/**
- * Whether an index that applied changes up to `applied` cannot catch up from the log (pure): the
- * log lost changes it has not seen (pruned), or the database is older than the index (restored).
- */
-export function needsRebuild(window: ChangeWindow, applied: number): boolean {
-  if (window.counter < applied) return true;
-  if (window.oldest === null) return window.counter > applied;
-  return window.oldest > applied + 1;
 }

@@ -1,8 +1,9 @@
 /** Messages between the gallery (main thread) and its search worker. */
-import type { Candidate } from '../../src/gallery/search';
+import type { Quantization } from '../vector-index/ann-index';
+import type { IndexNotice, IndexReply } from '../vector-index/worker-protocol';
 
 export type SearchMode = 'auto' | 'exact' | 'ann';
-export type Quantization = 'i8' | 'f16' | 'f32';
+export type { Quantization };
 
 export interface GallerySearchSettings {
   /** gallery.db; the worker opens its own read-only connection. */
@@ -46,14 +47,6 @@ export type SearchRequest =
   /** Saves the index file if it changed (and persisting is on), then the worker exits. */
   | { readonly id: number; readonly type: 'close' };
 
-export type SearchReply =
-  | { readonly id: number; readonly ok: true; readonly candidates?: Candidate[]; readonly stats?: SearchStats }
-  | { readonly id: number; readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
-
-/** Sent by the worker on its own: the index is ready (after build or load), or progress while building. */
-export type SearchNotice =
-  | { readonly type: 'ready'; readonly stats: SearchStats }
-  | { readonly type: 'building'; readonly done: number; readonly total: number }
-  | { readonly type: 'warning'; readonly message: string }
-  /** The index could not be built or loaded (the database is unreadable): every search fails. */
-  | { readonly type: 'failed'; readonly message: string };
+/** Answers and notices: the shared index-worker protocol. */
+export type SearchReply = IndexReply;
+export type SearchNotice = IndexNotice<SearchStats>;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError } from '../../errors';
-import { faceInputSchema, idParams, identityCreateSchema, identityPatchSchema, identitySchema } from '../schemas';
+import { faceInputSchema, faceViewSchema, idParams, identityCreateSchema, identityPatchSchema, identitySchema } from '../schemas';
+import { identityMediaRoutes } from './identity-media';
 import type { FaceSource, IdentityControl } from '../types';
 import { listOrPageSchema, pageOf, pageQuery, wantsPage } from '../pagination';
 
@@ -130,10 +131,10 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
     {
       config: viewer,
       schema: {
-        summary: 'enrolled faces of an identity (ids, sources, sha256 of the photo), oldest first',
+        summary: 'enrolled faces of an identity (ids, sources, sha256 of the photo, model, crop URL), oldest first',
         tags,
         params: idParams,
-        response: { 200: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, source: { type: ['string', 'null'] }, sha256: { type: ['string', 'null'] }, createdAt: { type: 'string' } } } } },
+        response: { 200: { type: 'array', items: faceViewSchema } },
       },
     },
     async (request) => control().faces(request.params.id),
@@ -154,4 +155,5 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
     { config: operator, schema: { summary: '"not this person": a face or track that must never be named this identity', tags, params: idParams, body: faceBody, response: { 201: identitySchema } } },
     async (request, reply) => reply.code(201).send(await control().addNegative(request.params.id, await readFace(request, deps.maxImageBytes))),
   );
+  identityMediaRoutes(app, control);
 }

@@ -1,9 +1,10 @@
 import { Index, MetricKind, ScalarKind, exactSearch } from 'usearch';
-import type { Quantization } from './protocol';
+/** How the ANN index stores vectors; answers are re-ranked on the stored vectors. */
+export type Quantization = 'i8' | 'f16' | 'f32';
 
 /** HNSW graph degree and build breadth: usearch's usual values; recall is tuned by `expansionSearch`. */
 const CONNECTIVITY = 16;
-const EXPANSION_ADD = 128;
+export const EXPANSION_ADD = 128;
 const SCALAR: Record<Quantization, ScalarKind> = { i8: ScalarKind.I8, f16: ScalarKind.F16, f32: ScalarKind.F32 };
 
 export interface AnnOptions {
@@ -11,14 +12,17 @@ export interface AnnOptions {
   readonly quantization: Quantization;
   readonly expansionSearch: number;
   readonly buildThreads: number;
+  /** HNSW build breadth (default 128): lower builds faster, with a somewhat worse graph. */
+  readonly expansionAdd?: number;
 }
 
 /**
- * Approximate nearest faces: a usearch HNSW index keyed by face id (the faces table's rowid). The
- * one file that imports usearch. Removal frees the slot for a later add (usearch reuses it), so
- * churn does not grow memory. Vectors are L2-normalised, so inner product is cosine.
+ * Approximate nearest vectors: a usearch HNSW index keyed by row id (the gallery's faces, the
+ * history's appearances). The one file that imports usearch. Removal frees the slot for a later
+ * add (usearch reuses it), so churn does not grow memory. Vectors are L2-normalised, so inner
+ * product is cosine.
  */
-export class AnnFaces {
+export class AnnIndex {
   readonly dimensions: number;
   readonly #index: Index;
 
@@ -27,16 +31,16 @@ export class AnnFaces {
     this.dimensions = dimensions;
   }
 
-  static create(options: AnnOptions): AnnFaces {
-    return new AnnFaces(AnnFaces.#empty(options), options.dimensions);
+  static create(options: AnnOptions): AnnIndex {
+    return new AnnIndex(AnnIndex.#empty(options), options.dimensions);
   }
 
   /** Reads an index file written by `save`; throws when it is unreadable or of other dimensions. */
-  static load(path: string, options: AnnOptions): AnnFaces {
-    const index = AnnFaces.#empty(options);
+  static load(path: string, options: AnnOptions): AnnIndex {
+    const index = AnnIndex.#empty(options);
     index.load(path);
     if (index.dimensions() !== options.dimensions) throw new Error(`index file has ${index.dimensions()} dimensions, expected ${options.dimensions}`);
-    return new AnnFaces(index, options.dimensions);
+    return new AnnIndex(index, options.dimensions);
   }
 
   static #empty(options: AnnOptions): Index {
@@ -45,7 +49,7 @@ export class AnnFaces {
       metric: MetricKind.IP,
       quantization: SCALAR[options.quantization],
       connectivity: CONNECTIVITY,
-      expansion_add: EXPANSION_ADD,
+      expansion_add: options.expansionAdd ?? EXPANSION_ADD,
       expansion_search: options.expansionSearch,
       multi: false,
     });
@@ -59,7 +63,7 @@ export class AnnFaces {
     return this.#index.contains(BigInt(id)) as boolean;
   }
 
-  /** Adds faces (`vectors` holds them back to back); ids already present must be removed first. */
+  /** Adds vectors (`vectors` holds them back to back); ids already present must be removed first. */
   add(ids: readonly number[], vectors: Float32Array, threads: number): void {
     if (ids.length === 0) return;
     this.#index.add(BigUint64Array.from(ids, (id) => BigInt(id)), vectors, threads);
@@ -69,7 +73,7 @@ export class AnnFaces {
     return (this.#index.remove(BigInt(id)) as number) > 0;
   }
 
-  /** Ids of up to `n` faces nearest to `query`, nearest first. */
+  /** Ids of up to `n` vectors nearest to `query`, nearest first. */
   nearest(query: Float32Array, n: number): number[] {
     if (this.#index.size() === 0) return [];
     const matches = this.#index.search(query, n, 1);
@@ -82,11 +86,11 @@ export class AnnFaces {
 }
 
 /**
- * The exact nearest face (an index into `dataset`) for each query, by usearch's SIMD brute force:
+ * The exact nearest vector (an index into `dataset`) for each query, by usearch's SIMD brute force:
  * the benchmark's ground truth at sizes where a JavaScript scan per query would take hours.
  * Queries are copied first: usearch 2.25.3's exactSearch ignores a typed array's byteOffset.
  */
-export function exactNearestFaces(dataset: Float32Array, queries: Float32Array, dimensions: number, threads: number): Int32Array {
+export function exactNearest(dataset: Float32Array, queries: Float32Array, dimensions: number, threads: number): Int32Array {
   const count = queries.length / dimensions;
   const out = new Int32Array(count);
   const batch = 64;
@@ -96,5 +100,17 @@ export function exactNearestFaces(dataset: Float32Array, queries: Float32Array, 
     // One neighbour per query: the keys are the answers in query order, for one query or a batch.
     for (let i = 0; i < n; i++) out[start + i] = Number(result.keys[i]);
   }
+  return out;
+}
+
+/**
+ * The k nearest rows of `dataset` to one query by usearch's SIMD brute force (inner product, so
+ * cosine for unit vectors), nearest first: the exact answer and the bare limit an index is
+ * measured against (the history benchmark).
+ */
+export function exactTopK(dataset: Float32Array, query: Float32Array, dimensions: number, k: number, threads = 1): { index: number; similarity: number }[] {
+  const result = exactSearch(dataset, query.slice(), dimensions, k, MetricKind.IP, threads);
+  const out: { index: number; similarity: number }[] = [];
+  for (let i = 0; i < k && i < result.keys.length; i++) out.push({ index: Number(result.keys[i]), similarity: 1 - Number(result.distances[i]) });
   return out;
 }

@@ -1,12 +1,14 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Quantization } from './protocol';
+import type { Quantization } from './ann-index';
 
 /**
- * The persisted ANN index: `gallery-index/` next to gallery.db (mode 0700, files 0600: these are
- * biometric templates). `current.json` names the index file and what it reflects: the gallery it
- * was built from (`gallery_meta.gallery_id`), the last face change it includes and its face count.
+ * A persisted ANN index: a folder of its own (`gallery-index/` next to gallery.db,
+ * `history-index/` next to history.db; mode 0700, files 0600: these are biometric templates).
+ * `current.json` names the index file and what it reflects: the store it was built from
+ * (`galleryId`: gallery.db's `gallery_meta.gallery_id`, or the history's store id and embedding
+ * model), the last change it includes and its vector count (`faces`).
  * Writing a new index file under a fresh name and then renaming `current.json` over the old one
  * makes the switch atomic: a crash mid-save leaves the previous pair, never a mismatched one.
  * The file's size and sha256 are checked before usearch reads it: usearch crashes the process
@@ -24,9 +26,8 @@ export interface IndexFileMeta {
   readonly sha256: string;
 }
 
-export function indexDir(dbPath: string): string {
-  return join(dbPath, '..', 'gallery-index');
-}
+/** Index files are named `<prefix>-<seq>-<random>.usearch` (`faces` for the gallery). */
+const FILE_NAME = /^[a-z]+-[\w-]+\.usearch$/;
 
 /** The current index file and its meta, or null when there is none or it is not readable as such. */
 export function readIndexMeta(dir: string): (IndexFileMeta & { path: string }) | null {
@@ -34,7 +35,7 @@ export function readIndexMeta(dir: string): (IndexFileMeta & { path: string }) |
   if (!existsSync(metaPath)) return null;
   try {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexFileMeta;
-    if (meta.format !== 1 || typeof meta.file !== 'string' || !/^faces-[\w-]+\.usearch$/.test(meta.file)) return null;
+    if (meta.format !== 1 || typeof meta.file !== 'string' || !FILE_NAME.test(meta.file)) return null;
     const path = join(dir, meta.file);
     return existsSync(path) ? { ...meta, path } : null;
   } catch {
@@ -62,10 +63,10 @@ function digest(path: string): string {
 }
 
 /** Writes a new index through `save(path)`, then switches `current.json` to it and deletes older files. */
-export function writeIndex(dir: string, meta: Omit<IndexFileMeta, 'format' | 'file' | 'bytes' | 'sha256'>, save: (path: string) => void): void {
+export function writeIndex(dir: string, prefix: string, meta: Omit<IndexFileMeta, 'format' | 'file' | 'bytes' | 'sha256'>, save: (path: string) => void): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
-  const file = `faces-${meta.seq}-${randomBytes(4).toString('hex')}.usearch`;
+  const file = `${prefix}-${meta.seq}-${randomBytes(4).toString('hex')}.usearch`;
   const path = join(dir, file);
   save(path);
   chmodSync(path, 0o600);

@@ -1,9 +1,9 @@
 /**
- * Exact nearest faces: every face's vector back to back in one Float32Array, scanned in full per
- * search. For small galleries this beats the ANN index (no graph to walk) and it is exact; the
+ * Exact nearest vectors: every vector back to back in one Float32Array, scanned in full per
+ * search. For small sets this beats the ANN index (no graph to walk) and it is exact; the
  * crossover is measured by `npm run bench:gallery`.
  */
-export class ExactFaces {
+export class ExactVectors {
   readonly dimensions: number;
   #vectors: Float32Array;
   #ids: number[] = [];
@@ -23,7 +23,7 @@ export class ExactFaces {
     return this.#slotOf.has(id);
   }
 
-  /** Adds faces (`vectors` holds them back to back); an id already present is replaced. */
+  /** Adds vectors (`vectors` holds them back to back); an id already present is replaced. */
   add(ids: readonly number[], vectors: Float32Array): void {
     const d = this.dimensions;
     ids.forEach((id, i) => {
@@ -41,7 +41,7 @@ export class ExactFaces {
     });
   }
 
-  /** Removes a face by moving the last one into its slot. */
+  /** Removes a vector by moving the last one into its slot. */
   remove(id: number): boolean {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return false;
@@ -58,7 +58,7 @@ export class ExactFaces {
     return true;
   }
 
-  /** Ids of the `n` faces nearest to `query` (highest inner product), nearest first. */
+  /** Ids of the `n` vectors nearest to `query` (highest inner product), nearest first. */
   nearest(query: Float32Array, n: number): number[] {
     const d = this.dimensions;
     const count = this.#ids.length;

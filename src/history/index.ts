@@ -1,0 +1,10 @@
+export { History, type HistoryOptions, type HistoryPageAnswer } from './history';
+export { EventHistory, type EventHistoryOptions, type SnapshotFiles } from './event-history';
+export { HistoryStore, type StoredInput, type StoredEvent, type HistoryUsage } from './history-store';
+export { HistoryQueries, type Timeline, type TimelineSeries, type HistoryPage } from './history-queries';
+export { FaceSearch, type FaceSearchAnswer, type FaceSearchInput, type FaceSearchResult, type SearchModels } from './face-search';
+export { AppearanceSearch } from './appearance-search';
+export { pageQueries, mergeNewest, encodeCursor, decodeCursor, type HistoryFilter, type PagePosition } from './page-query';
+export { recordOf, packVector, unpackVector, APPEARANCE_TYPES, type EventRecord } from './event-record';
+export { retentionStep, deleteOldest, sizeChunk, RETENTION_CHUNK, type RetentionLimits } from './retention';
+export { snapshotRetention, DEFAULT_SNAPSHOT_FILES } from './snapshot-retention';
