@@ -119,7 +119,7 @@ export class EventHistory implements EventSink, Component<HistoryState> {
     this.#flushTimer ??= setTimeout(() => this.#flush(), this.#options.flushIntervalMs);
   }
 
-  /** Writes what is queued now, in batches (tests and close). */
+  /** Writes what is queued now, in batches (close, and a lookup of an event just published). */
   flushNow(): void {
     if (this.#flushTimer) clearTimeout(this.#flushTimer);
     this.#flushTimer = null;

@@ -121,9 +121,19 @@ export class History implements Component<'idle' | 'running' | 'closed'> {
   event(eventId: string): unknown {
     const store = this.events.store;
     if (!store) throw new VigilError('VIGIL_ERR_HISTORY_DISABLED');
-    const stored = store.event(eventId);
+    const stored = store.event(eventId) ?? this.#afterPendingWrites(() => store.event(eventId));
     if (!stored) throw new VigilError('VIGIL_ERR_EVENT_NOT_FOUND', `no stored event "${eventId}"`, { eventId });
     return JSON.parse(stored.json) as unknown;
+  }
+
+  /**
+   * Events are written in batches a moment after they are published, so a dashboard acting on an
+   * event it has just been sent (Find this face) could be told it does not exist: write what is
+   * pending, then look again.
+   */
+  #afterPendingWrites<T>(look: () => T): T {
+    this.events.flushNow();
+    return look();
   }
 
   timeline(request: { cameras: readonly string[] | null; types: readonly string[] | null; from: number; to: number; buckets: number }): Timeline {
@@ -133,6 +143,7 @@ export class History implements Component<'idle' | 'running' | 'closed'> {
   }
 
   search(input: FaceSearchInput): Promise<FaceSearchAnswer> {
+    if (input.eventId !== undefined && this.events.store?.event(input.eventId) == null) this.#afterPendingWrites(() => null);
     return this.faceSearch.search(input);
   }
 
