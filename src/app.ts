@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig, sectionsNeedingRestart, type Config } from './config';
 import { HttpServer, listenAddress } from './api';
 import { TokenCheck, TokenService, TokenStore, identifyRequest } from './auth';
-import { CameraRegistry, CameraRuntime, CameraStore, CapacityController, type CameraServices } from './cameras';
+import { CameraAdmission, CameraRegistry, CameraRuntime, CameraStore, CapacityController, type CameraServices } from './cameras';
 import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
@@ -12,7 +12,7 @@ import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
 import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
 import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
-import { ControlDatabase } from './storage';
+import { ControlDatabase, tightenDataDir } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
@@ -89,6 +89,8 @@ export class App {
     const brokers = config.env.kafkaBrokers;
     this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics) });
     this.bus.addSink(this.hub);
+    // Revoked, lowered or expiring tokens lose their open WebSockets at once, not at the next connect.
+    this.auth.onChange((change) => this.hub.tokenChanged(change));
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
 
@@ -97,6 +99,7 @@ export class App {
       logger,
       urlRules: { allowLocalFiles: config.gateway.allowLocalFiles, baseDir: config.baseDir },
       snapshotQuality: config.snapshots.jpegQuality,
+      ...(services.admission && { admission: services.admission }),
       create: (camera, origin) => new CameraRuntime(camera, origin, services),
     });
     metrics.setCameraHealthSource(() => this.registry.health());
@@ -118,6 +121,7 @@ export class App {
         ...this.integrations.readiness(),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
+      authFailureLimit: { perMinute: config.api.authFailuresPerMinute, burst: config.api.authFailureBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
       snapshot: (id: string) => this.snapshots.read(id),
@@ -137,6 +141,8 @@ export class App {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
     const { config, logger } = this;
+    const tightened = tightenDataDir(config.env.dataDir);
+    if (tightened.length > 0) logger.warn({ dataDir: config.env.dataDir, count: tightened.length, paths: tightened.slice(0, 10) }, 'data directory: tightened looser file modes to 0700 (folders) / 0600 (files)');
     this.control = ControlDatabase.open(config.env.dataDir);
     this.cameraStore = new CameraStore(this.control.db);
     this.tokenStore = new TokenStore(this.control.db);
@@ -240,9 +246,16 @@ export class App {
   /** What every camera shares: the detector, recognition's services, the event bus, telemetry. */
   #cameraServices(): CameraServices {
     const { config } = this;
+    const backend = decoderBackend(config);
     return {
       config,
-      backend: decoderBackend(config),
+      backend,
+      admission: new CameraAdmission({
+        decoder: backend.name,
+        ffmpegCredentialsOnCommandLine: config.ingest.ffmpegCredentialsOnCommandLine,
+        cameraNetworks: config.gateway.cameraNetworks,
+        listener: () => (this.http.state === 'listening' ? this.http.address : null),
+      }),
       detector: this.pool,
       recognition: {
         settings: config.recognition,

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { cameraSchema, type CameraConfig } from '../config';
 import { VigilError } from '../errors';
+import { CameraUrl } from '../ingest';
+import type { CameraAdmission } from './camera-admission';
 import { recordFromCreate, recordFromPatch, validateCamera, type CameraRecord } from './camera-input';
 import { desiredCameras, planCameras, type CameraOrigin, type DesiredCamera } from './camera-plan';
 import type { CameraRuntime } from './camera-runtime';
@@ -13,6 +15,8 @@ export interface CameraRegistryOptions {
   readonly create: (camera: CameraConfig, origin: CameraOrigin) => CameraRuntime;
   readonly urlRules: { allowLocalFiles: boolean; baseDir: string };
   readonly snapshotQuality: number;
+  /** Credentials and address rules for the URLs the API adds (400 when refused). */
+  readonly admission?: CameraAdmission;
 }
 
 interface Running extends DesiredCamera {
@@ -74,6 +78,7 @@ export class CameraRegistry {
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       }
       validateCamera(record, this.#apiUrlRules());
+      await this.#admit(record);
       if (!store.insert(record.id, record)) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       this.#options.logger.info({ camera: record.id }, 'camera added through the API');
       await this.#reconcile();
@@ -86,6 +91,7 @@ export class CameraRegistry {
       const stored = this.#requireApiCamera(id);
       const record = recordFromPatch(stored, patch);
       validateCamera(record, this.#apiUrlRules());
+      await this.#admit(record);
       this.#requireStore().update(id, record);
       this.#options.logger.info({ camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') }, 'camera changed through the API');
       await this.#reconcile();
@@ -133,6 +139,10 @@ export class CameraRegistry {
   /** The API never opens local files, whatever streams.yaml allows: a request must not make the gateway read a path. */
   #apiUrlRules(): { allowLocalFiles: boolean; baseDir: string } {
     return { ...this.#options.urlRules, allowLocalFiles: false };
+  }
+
+  async #admit(record: CameraRecord): Promise<void> {
+    await this.#options.admission?.checkHost(CameraUrl.parse(record.url, this.#apiUrlRules()));
   }
 
   #require(id: string): Running {

@@ -10,3 +10,5 @@ export { planCapacity, lowerMode, higherMode, INITIAL_CAPACITY, type CameraSampl
 export { nextActivity, activeSince, type Activity, type ActivityEvent, type IdleSettings } from './activity';
 export type { CameraStatus } from './camera-status';
 export type { CameraView } from './camera-view';
+export { CameraAdmission, type CameraAdmissionOptions } from './camera-admission';
+export { judgeCameraTarget, networksOf, type Listener, type TargetRules, type TargetVerdict } from './camera-target';

@@ -7,3 +7,5 @@ export { webhookSchema, mqttSchema, webhookIdFor, type WebhookConfig, type MqttC
 export { Secret } from './secret';
 export { streamsJsonSchema, streamsJsonSchemaText } from './json-schema';
 export { expand, SubstitutionError } from './substitute';
+export { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_RULE, unsafeCharacter, unsafeMetadataKey, visibleText } from './display-text';
+export { isCidr } from './cidr';

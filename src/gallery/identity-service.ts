@@ -3,6 +3,7 @@ import { VigilError, isVigilError } from '../errors';
 import { decodeUpload } from '../imaging';
 import type { DetectedFace, DetectResult, EmbedResult, Point } from '../inference';
 import { enrolmentProblem } from './enrolment';
+import { checkIdentityText } from './identity-text';
 import type { Gallery, IdentitySummary } from './store';
 
 /** An identity as operators see it (`GET /v1/identities`). */
@@ -57,6 +58,8 @@ export class IdentityService {
 
   async create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView> {
     const gallery = this.#gallery();
+    // Before the (costly) embeddings: a name that would spoof the dashboard is refused at once.
+    checkIdentityText(input);
     if (gallery.identity(input.name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${input.name}" exists`, { name: input.name });
     const embeddings: { embedding: Float32Array; source: string; sha256?: string }[] = [];
     for (const [index, face] of input.faces.entries()) embeddings.push(await this.#embed(face, `images[${index}]`));

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../errors';
 import { openDatabase, type Database } from '../storage';
+import { checkIdentityText } from './identity-text';
 import { topK, type Candidate, type Identity, type IndexedIdentity } from './search';
 
 const SCHEMA = `
@@ -133,6 +134,7 @@ export class Gallery {
 
   /** Adds faces to the identity called `name`, creating it if needed. */
   enroll(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): Identity {
+    checkIdentityText({ name, ...options });
     const now = Date.now();
     const tx = this.#db.transaction(() => {
       let row = this.#db.prepare('SELECT id FROM identities WHERE name = ?').get(name) as { id: string } | undefined;
@@ -156,6 +158,7 @@ export class Gallery {
 
   /** Creates a new identity with its faces in one transaction; VIGIL_ERR_IDENTITY_EXISTS when the name is taken. */
   create(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): IdentitySummary {
+    checkIdentityText({ name, ...options });
     const id = randomUUID();
     const now = Date.now();
     const tx = this.#db.transaction(() => {
@@ -173,6 +176,7 @@ export class Gallery {
 
   /** Changes name, external id or metadata (null clears); VIGIL_ERR_IDENTITY_EXISTS when renaming onto another's name. */
   update(ref: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentitySummary {
+    checkIdentityText(patch);
     const found = this.#require(ref);
     const tx = this.#db.transaction(() => {
       if (patch.name !== undefined && patch.name !== found.name) {

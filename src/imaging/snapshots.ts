@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { VigilError } from '../errors';
+import { ensurePrivateDir, writePrivateFile } from '../storage';
 
 export interface SnapshotBox {
   readonly x: number;
@@ -27,7 +28,8 @@ export class SnapshotStore {
 
   constructor(dataDir: string, options: { maxFiles: number; jpegQuality: number }) {
     this.dir = join(dataDir, 'snapshots');
-    mkdirSync(this.dir, { recursive: true });
+    // Face crops are biometric data: owner only, the data directory included if this creates it.
+    ensurePrivateDir(this.dir);
     this.#maxFiles = options.maxFiles;
     this.#quality = options.jpegQuality;
     this.#files = readdirSync(this.dir)
@@ -58,7 +60,7 @@ export class SnapshotStore {
 
   #write(jpeg: Buffer): string {
     const id = randomUUID();
-    writeFileSync(join(this.dir, `${id}.jpg`), jpeg);
+    writePrivateFile(join(this.dir, `${id}.jpg`), jpeg);
     this.#files.push(id);
     while (this.#files.length > this.#maxFiles) {
       const old = this.#files.shift() as string;

@@ -68,6 +68,7 @@ export class Metrics {
   readonly mqttJournalBytes: Gauge;
   readonly mqttConnected: Gauge;
   readonly mqttConnectFailures: Counter;
+  readonly authFailures: Counter<'result'>;
 
   constructor() {
     const registers = [this.registry];
@@ -189,6 +190,12 @@ export class Metrics {
     this.mqttJournalBytes = new Gauge({ name: 'vigil_mqtt_journal_bytes', help: 'Bytes of the MQTT journal segment files', registers });
     this.mqttConnected = new Gauge({ name: 'vigil_mqtt_connected', help: '1 while connected to the MQTT broker', registers });
     this.mqttConnectFailures = new Counter({ name: 'vigil_mqtt_connect_failures_total', help: 'Connection attempts to the MQTT broker that failed (retried with backoff)', registers });
+    this.authFailures = new Counter({
+      name: 'vigil_auth_failures_total',
+      help: 'Wrong tokens presented (result=refused, 401) and requests refused because their address presented too many (result=throttled, 429)',
+      labelNames: ['result'],
+      registers,
+    });
   }
 
   /** Where the sliding-hour camera gauges read from at scrape time. */
