@@ -9,7 +9,12 @@ import { enrolReference, streamsYaml, type GatewayConfigOptions } from './gatewa
 import { onCleanup, signal, signalGroup } from './cleanup';
 import { isAlive, readTree, type ProcSample } from './proc-stats';
 
-export type GatewayOptions = GatewayConfigOptions;
+export type GatewayOptions = GatewayConfigOptions & {
+  /** A streams file of its own (the soak and chaos runs' RTSP cameras) instead of the bench's file cameras. */
+  readonly yaml?: string;
+  /** More environment for the gateway (Kafka brokers, tokens, NODE_OPTIONS). */
+  readonly env?: NodeJS.ProcessEnv;
+};
 
 export interface GatewayExit {
   readonly code: number | null;
@@ -61,7 +66,7 @@ export class GatewayProcess {
   static async start(options: GatewayOptions): Promise<GatewayProcess> {
     const tempDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
     const configPath = join(tempDir, 'streams.yaml');
-    writeFileSync(configPath, streamsYaml(options));
+    writeFileSync(configPath, options.yaml ?? streamsYaml(options));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       VIGIL_CONFIG: configPath,
@@ -73,6 +78,7 @@ export class GatewayProcess {
       // No tokens: the bench binds 127.0.0.1 and its own clients carry none.
       VIGIL_TOKENS: '',
       VIGIL_TOKENS_FILE: '',
+      ...options.env,
     };
     try {
       if (options.recognition) await enrolReference(env);
@@ -92,6 +98,10 @@ export class GatewayProcess {
 
   get pid(): number | undefined {
     return this.#child.pid;
+  }
+
+  get dataDir(): string {
+    return join(this.#tempDir, 'data');
   }
 
   get baseUrl(): string {

@@ -23,7 +23,7 @@ export function ffmpegPath(): string {
 }
 
 /** Runs ffmpeg to completion; rejects with the end of its stderr when it fails. */
-function runFfmpeg(args: readonly string[]): Promise<Buffer> {
+export function runFfmpeg(args: readonly string[]): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const forget = onCleanup(() => signal(child.pid, 'SIGKILL'));

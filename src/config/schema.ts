@@ -164,6 +164,8 @@ export const configSchema = z
       .object({
         /** Most snapshot files kept under VIGIL_DATA_DIR/snapshots; the oldest are deleted beyond. */
         maxFiles: z.number().int().min(2).max(10_000_000).default(10_000),
+        /** ... and at most this many bytes of them (1 GiB); the oldest are deleted beyond either bound. */
+        maxBytes: z.number().int().min(1024 * 1024).max(1024 ** 4).default(1024 ** 3),
         jpegQuality: z.number().int().min(1).max(100).default(85),
       })
       .strict()

@@ -7,6 +7,7 @@ import type { EventSink, PublishedEvent } from './event-bus';
 import { buildFilter, describeFilter, filterFromQuery, matches, type EventFilter } from './event-filter';
 import type { CloudEvent } from './cloud-event';
 import { HistoryRing } from './history-ring';
+import { historyBytes, historyItem } from './history-item';
 import { ClientSession, type SessionDrop, type SessionLimits } from './ws-session';
 import { TOKEN_PROTOCOL_PREFIX, redactedUrl, type Caller, type TokenChange } from '../auth';
 import { accessEnd, expiryDelay, type AccessEnd } from './ws-access';
@@ -100,9 +101,10 @@ export class WebSocketHub implements Component<HubState>, EventSink {
   }
 
   publish(published: PublishedEvent): void {
-    const { event, json } = published;
+    const { event } = published;
     this.#latest = event.sequence;
-    this.#history.push(event.sequence, json.length, published);
+    const item = historyItem(published);
+    this.#history.push(event.sequence, historyBytes(item), item);
     for (const session of this.#sessions.values()) session.offerEvent(published);
   }
 
@@ -113,12 +115,15 @@ export class WebSocketHub implements Component<HubState>, EventSink {
   recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string } {
     const { entries } = this.#history.since(options.sinceSequence ?? 0, this.#latest);
     const events: CloudEvent[] = [];
+    const matched: string[] = [];
     for (const entry of entries) {
       const event = entry.item.event;
       if (options.sinceTime !== undefined && Date.parse(event.time) < options.sinceTime) continue;
-      if (matches(filter, event)) events.push(event);
+      if (matches(filter, event)) matched.push(entry.item.json);
     }
-    return { events: events.slice(-options.limit), sequence: this.#latest, run: this.#options.run };
+    // The history keeps JSON only: parse just the events answered.
+    for (const json of matched.slice(-options.limit)) events.push(JSON.parse(json) as CloudEvent);
+    return { events, sequence: this.#latest, run: this.#options.run };
   }
 
   /**

@@ -22,21 +22,34 @@ const ID = /^[0-9a-f-]{36}$/;
 export class SnapshotStore {
   readonly dir: string;
   readonly #maxFiles: number;
+  readonly #maxBytes: number;
   readonly #quality: number;
-  /** Oldest first; rebuilt from the folder at start so retention survives restarts. */
-  readonly #files: string[];
+  /** Oldest first, with their sizes; rebuilt from the folder at start so retention survives restarts. */
+  readonly #files: { id: string; bytes: number }[];
+  #bytes = 0;
 
-  constructor(dataDir: string, options: { maxFiles: number; jpegQuality: number }) {
+  constructor(dataDir: string, options: { maxFiles: number; maxBytes?: number; jpegQuality: number }) {
     this.dir = join(dataDir, 'snapshots');
     // Face crops are biometric data: owner only, the data directory included if this creates it.
     ensurePrivateDir(this.dir);
     this.#maxFiles = options.maxFiles;
+    this.#maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
     this.#quality = options.jpegQuality;
     this.#files = readdirSync(this.dir)
       .filter((f) => f.endsWith('.jpg'))
-      .map((f) => ({ f, t: statSync(join(this.dir, f)).mtimeMs }))
+      .map((f) => {
+        const stat = statSync(join(this.dir, f));
+        return { id: f.slice(0, -4), bytes: stat.size, t: stat.mtimeMs };
+      })
       .sort((a, b) => a.t - b.t)
-      .map((e) => e.f.slice(0, -4));
+      .map(({ id, bytes }) => ({ id, bytes }));
+    for (const file of this.#files) this.#bytes += file.bytes;
+    this.#prune();
+  }
+
+  /** Bytes of the snapshots kept. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   get count(): number {
@@ -61,12 +74,19 @@ export class SnapshotStore {
   #write(jpeg: Buffer): string {
     const id = randomUUID();
     writePrivateFile(join(this.dir, `${id}.jpg`), jpeg);
-    this.#files.push(id);
-    while (this.#files.length > this.#maxFiles) {
-      const old = this.#files.shift() as string;
-      rmSync(join(this.dir, `${old}.jpg`), { force: true });
-    }
+    this.#files.push({ id, bytes: jpeg.length });
+    this.#bytes += jpeg.length;
+    this.#prune();
     return id;
+  }
+
+  /** Deletes the oldest snapshots beyond either bound (count, bytes); the newest is always kept. */
+  #prune(): void {
+    while (this.#files.length > 1 && (this.#files.length > this.#maxFiles || this.#bytes > this.#maxBytes)) {
+      const old = this.#files.shift() as { id: string; bytes: number };
+      this.#bytes -= old.bytes;
+      rmSync(join(this.dir, `${old.id}.jpg`), { force: true });
+    }
   }
 
   /** The JPEG bytes of a snapshot, or a not-found error. */
