@@ -13,6 +13,8 @@ export interface MemorySample {
   readonly childrenPssMb: number;
   readonly children: number;
   readonly heapUsedMb: number;
+  /** What V8 has committed for its heap (used or not). */
+  readonly heapTotalMb: number;
   readonly externalMb: number;
   readonly tracks: number;
   readonly framesAnalyzed: number;
@@ -56,6 +58,7 @@ export class MemorySampler {
       childrenPssMb: tree.filter((p) => p.pid !== this.#pid).reduce((sum, p) => sum + pssKib(p.pid), 0) / 1024,
       children: tree.length - 1,
       heapUsedMb: value('vigil_nodejs_heap_size_used_bytes') / MB,
+      heapTotalMb: value('vigil_nodejs_heap_size_total_bytes') / MB,
       externalMb: value('vigil_nodejs_external_memory_bytes') / MB,
       tracks: value('vigil_face_tracks_total'),
       framesAnalyzed: value('vigil_frames_analyzed_total'),
