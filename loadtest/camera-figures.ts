@@ -4,6 +4,8 @@ import { counterDelta, sumBy, total as sumOf, type PromSample } from './promethe
 /** Every reason the gateway counts a dropped frame under (src/ingest, src/camera-runtime.ts). */
 export const DROP_REASONS = ['ring_full', 'stale', 'inference_error', 'stopped'] as const;
 const AGE_METRIC = 'vigil_frame_age_at_analysis_seconds';
+const LAG_METRIC = 'vigil_analysis_lag_seconds';
+const WAKE_METRIC = 'vigil_camera_wake_seconds';
 
 /** Frame age at analysis, bucket-interpolated from the histogram's growth over the window. */
 export interface FrameAge {
@@ -20,10 +22,16 @@ export interface CameraFigures {
   /** Counts over the window, every reason listed (0 when it did not happen). */
   readonly dropped: Readonly<Record<string, number>>;
   readonly frameAge: FrameAge;
-  /** CPU of the camera's ffmpeg processes (100 = one core); for the total, all ffmpeg. */
+  /** From a frame leaving the decoder to its analysis being done (what the capacity controller watches). */
+  readonly lag: FrameAge;
+  /** Idle cameras woken by motion: from the waking packet's arrival to the first frame after it analysed. */
+  readonly wake: FrameAge;
+  /** CPU of the camera's decoder process (100 = one core), from vigil_camera_decode_cpu_seconds_total; for the total, all of them. */
   readonly decodeCpuPercent: number;
   /** The mode at the end of the window; for the total, how many cameras are in each. */
   readonly decodeMode: string;
+  /** Once a second over the window: F full, H half-fps, K keyframes, lower case while idle, - not streaming. */
+  readonly timeline: string;
 }
 
 export interface CamerasFigures {
@@ -58,10 +66,12 @@ export function cameraFigures(
   after: readonly PromSample[],
   seconds: number,
   ids: readonly string[],
-  decodeCpu: (camera: string | undefined) => number,
+  timelines: ReadonlyMap<string, string>,
 ): CamerasFigures {
   const analysed = counterDelta(before, after, 'vigil_frames_analyzed_total', 'camera');
   const decoded = counterDelta(before, after, 'vigil_frames_decoded_total', 'camera');
+  const cpu = counterDelta(before, after, 'vigil_camera_decode_cpu_seconds_total', 'camera');
+  const decodeCpu = (camera: string | undefined): number => ((camera === undefined ? sumOf(cpu) : (cpu.get(camera) ?? 0)) / seconds) * 100;
   const perCamera: Record<string, CameraFigures> = {};
   for (const id of ids) {
     perCamera[id] = {
@@ -69,8 +79,11 @@ export function cameraFigures(
       decodedFps: (decoded.get(id) ?? 0) / seconds,
       dropped: droppedOf(before, after, id),
       frameAge: frameAge(histogramDelta(before, after, AGE_METRIC, (l) => l.camera === id)),
+      lag: frameAge(histogramDelta(before, after, LAG_METRIC, (l) => l.camera === id)),
+      wake: frameAge(histogramDelta(before, after, WAKE_METRIC, (l) => l.camera === id)),
       decodeCpuPercent: decodeCpu(id),
       decodeMode: modeOf(after, id),
+      timeline: timelines.get(id) ?? '',
     };
   }
   const modes = new Map<string, number>();
@@ -80,8 +93,11 @@ export function cameraFigures(
     decodedFps: sumOf(decoded) / seconds,
     dropped: droppedOf(before, after, undefined),
     frameAge: frameAge(histogramDelta(before, after, AGE_METRIC)),
+    lag: frameAge(histogramDelta(before, after, LAG_METRIC)),
+    wake: frameAge(histogramDelta(before, after, WAKE_METRIC)),
     decodeCpuPercent: decodeCpu(undefined),
     decodeMode: [...modes].map(([mode, n]) => `${mode} x${n}`).join(', '),
+    timeline: '',
   };
   return { perCamera, total };
 }

@@ -7,8 +7,13 @@ export const CAMS_DIR = join(CACHE_DIR, 'cams');
 
 export interface BenchCamera {
   readonly id: string;
-  /** A symlink to the shared clip, unique to this camera. */
-  readonly path: string;
+  /** `file:` a symlink to the clip unique to this camera, or the live RTSP camera's URL. */
+  readonly url: string;
+}
+
+/** N cameras on the same live RTSP server (each its own session, from the clip's start). */
+export function rtspCameras(url: string, count: number): BenchCamera[] {
+  return cameraIds(count).map((id) => ({ id, url }));
 }
 
 export function cameraIds(count: number): string[] {
@@ -26,7 +31,7 @@ export function linkCameraClips(clip: string, count: number): BenchCamera[] {
     const path = join(CAMS_DIR, `${id}.mp4`);
     rmSync(path, { force: true });
     symlinkSync(clip, path);
-    return { id, path };
+    return { id, url: `file:${path}` };
   });
 }
 

@@ -90,6 +90,7 @@ export async function runChaos(args: ChaosArgs): Promise<number> {
     cameras: [],
     workers: 1,
     recognition: true,
+    idle: true,
     yaml: rtspStreamsYaml(sources, args.fps, { kafka: { idempotent: false } }),
     env: { KAFKA_BROKERS: kafka.bootstrap, VIGIL_KAFKA_TOPIC: TOPIC },
   });

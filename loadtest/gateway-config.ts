@@ -10,11 +10,17 @@ export type BenchDegradeTo = 'keyframes' | 'off';
 
 export interface GatewayConfigOptions {
   readonly cameras: readonly BenchCamera[];
-  readonly workers: number;
+  readonly workers: number | 'auto';
+  /** More `inference` settings (provider, batch limits) for the GPU bench. */
+  readonly inference?: Readonly<Record<string, unknown>>;
   /** Per camera: tracking, landmarks, quality, liveness, embeddings, gallery (the product default is on). */
   readonly recognition: boolean;
   /** `ingest.degradeTo`; undefined leaves the product default (keyframes). */
   readonly degradeTo?: BenchDegradeTo;
+  /** `ingest.idle.mode`: idle cameras on key frames (the product default) or never idle. */
+  readonly idle: boolean;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT for the gateway (`--tracing on`); undefined: tracing off. */
+  readonly otlpEndpoint?: string;
 }
 
 /** The person enrolled before the gateway starts, so recognition latency has tracks to name. */
@@ -24,16 +30,17 @@ const ENROL_TIMEOUT_MS = 60_000;
 export function streamsYaml(options: GatewayConfigOptions): string {
   const cameras = options.cameras.map((c) => ({
     id: c.id,
-    url: `file:${c.path}`,
+    url: c.url,
     ...ANALYSIS,
     recognition: options.recognition,
     // Per-frame events are off by default since recognition; the latency figure is measured on them.
     detectedEvents: true,
   }));
+  const ingest = { ...(options.degradeTo !== undefined && { degradeTo: options.degradeTo }), ...(!options.idle && { idle: { mode: 'off' } }) };
   return stringify({
     gateway: { allowLocalFiles: true },
-    ...(options.degradeTo !== undefined && { ingest: { degradeTo: options.degradeTo } }),
-    inference: { workers: options.workers },
+    ...(Object.keys(ingest).length > 0 && { ingest }),
+    inference: { workers: options.workers, ...options.inference },
     cameras,
   });
 }

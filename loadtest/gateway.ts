@@ -78,6 +78,9 @@ export class GatewayProcess {
       // No tokens: the bench binds 127.0.0.1 and its own clients carry none.
       VIGIL_TOKENS: '',
       VIGIL_TOKENS_FILE: '',
+      // Span export only with --tracing on (a loopback receiver), never from the caller's shell.
+      OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? '',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
       ...options.env,
     };
     try {

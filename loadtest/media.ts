@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/config';
-import { CameraUrl, buildFfmpegArgs, resolveFfmpegPath, type DecodeSpec } from '../src/ingest';
+import { CameraUrl, LEGACY_FFMPEG, buildFfmpegArgs, probeFfmpeg, resolveFfmpegPath, type DecodeSpec, type FfmpegCapabilities } from '../src/ingest';
 import { onCleanup, signal } from './cleanup';
 
 export const SOURCE_CLIP = join(PROJECT_ROOT, 'test', 'fixtures', 'media', 'hamilton_clip.mp4');
@@ -20,6 +20,19 @@ export interface Resolution {
 /** The same ffmpeg the gateway uses (FFMPEG_PATH, else the bundled binary). */
 export function ffmpegPath(): string {
   return resolveFfmpegPath(process.env.FFMPEG_PATH || undefined);
+}
+
+let probed: FfmpegCapabilities | null = null;
+/** What that ffmpeg is (its arguments depend on its version), probed once. */
+function capabilities(): FfmpegCapabilities {
+  if (!probed) {
+    try {
+      probed = probeFfmpeg(ffmpegPath());
+    } catch {
+      probed = LEGACY_FFMPEG;
+    }
+  }
+  return probed;
 }
 
 /** Runs ffmpeg to completion; rejects with the end of its stderr when it fails. */
@@ -65,7 +78,7 @@ export async function prepareClip(resolution: Resolution): Promise<string> {
 /** The decode spec of a bench camera, exactly as the gateway builds it for a `file:` URL. */
 export function decodeSpec(clip: string, loop: boolean): DecodeSpec {
   const url = CameraUrl.parse(`file:${clip}`, { allowLocalFiles: true, baseDir: PROJECT_ROOT });
-  return { url, ...ANALYSIS, rtspTransport: 'tcp', loop };
+  return { url, ...ANALYSIS, rtspTransport: 'tcp', loop, ffmpeg: capabilities() };
 }
 
 /** The gateway's ffmpeg arguments without real-time pacing, so ffmpeg decodes as fast as it can. */

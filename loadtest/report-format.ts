@@ -26,7 +26,7 @@ export function table(rows: readonly (readonly string[])[], indent = '  '): stri
 }
 
 export function cameraRow(label: string, c: CameraFigures): string[] {
-  return [label, f2(c.analysedFps), f1(c.decodeCpuPercent), age(c.frameAge), c.decodeMode, drops(c.dropped)];
+  return [label, f2(c.analysedFps), f1(c.decodeCpuPercent), age(c.frameAge), age(c.lag), c.decodeMode, drops(c.dropped)];
 }
 
-export const CAMERA_HEADER = ['camera', 'analysed fps', 'decode CPU %', 'frame age p50 / p99 ms', 'decode mode at end', 'dropped (by reason)'];
+export const CAMERA_HEADER = ['camera', 'analysed fps', 'decode CPU %', 'frame age p50 / p99 ms', 'lag p50 / p99 ms', 'decode mode at end', 'dropped (by reason)'];

@@ -20,15 +20,23 @@ export function formatPhase(p: PhaseFigures, demandFps: number): string[] {
     `  analysed fps           ${f2(t.analysedFps)} of ${demandFps} configured   (decoded ${f2(t.decodedFps)})`,
     `  dropped in window      ${drops(t.dropped)}`,
     `  frame age at analysis  p50 ${f1(t.frameAge.p50Ms)} ms   p99 ${t.frameAge.p99AboveTopBucket ? '>' : ''}${f1(t.frameAge.p99Ms)} ms   (bucket-interpolated from vigil_frame_age_at_analysis_seconds, ${t.frameAge.frames} frames)`,
+    `  analysis lag           p50 ${f1(t.lag.p50Ms)} ms   p99 ${t.lag.p99AboveTopBucket ? '>' : ''}${f1(t.lag.p99Ms)} ms   (frame off the decoder -> analysis done, vigil_analysis_lag_seconds)`,
+    t.wake.frames === 0
+      ? '  wake-up                no camera woke on motion in the window'
+      : `  wake-up                ${t.wake.frames} wake(s) on motion: p50 ${f1(t.wake.p50Ms)} ms, p99 ${t.wake.p99AboveTopBucket ? '>' : ''}${f1(t.wake.p99Ms)} ms (packet that woke the camera -> first frame after it analysed)`,
+    `  event-loop lag p99     ${p.eventLoopLagP99Ms === null ? 'n/a' : `${f1(p.eventLoopLagP99Ms)} ms`} (gateway, at the end of the window)`,
     `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} vigil.face.detected events; only frames with a face make one)`,
+    ...Object.entries(p.frameToEvent).map(([type, f]) => `  decoded -> published    ${type}: p50 ${f1(f.p50Ms)} ms   p99 ${f.p99AboveTopBucket ? '>' : ''}${f1(f.p99Ms)} ms   mean ${f1(f.meanMs)} ms   (bucket-interpolated from vigil_frame_to_event_seconds, ${f.events} events)`),
     ...recognitionLines(p),
     usage('gateway (node)', p.gateway),
-    usage('ffmpeg (all children)', p.ffmpeg),
+    usage('decoders (all)', p.decoders),
     usage('total', p.total),
     `  bench client CPU       ${f1(p.benchClientCpuPercent)} %   (WebSocket client + scrapes, not in the totals)`,
     '',
-    '  Per camera (frame age bucket-interpolated; decode CPU = that camera\'s ffmpeg, found by its clip link in /proc/PID/cmdline):',
+    "  Per camera (ages bucket-interpolated; decode CPU = that camera's decoder process, vigil_camera_decode_cpu_seconds_total):",
     ...table([CAMERA_HEADER, ...Object.entries(p.cameras.perCamera).map(([id, c]) => cameraRow(id, c)), cameraRow('total', t)], '    '),
+    '  Work per camera once a second (F full, H half-fps, K key frames only; lower case: idle; -: not streaming):',
+    ...Object.entries(p.cameras.perCamera).map(([id, c]) => `    ${id.padEnd(10)} ${c.timeline}`),
   ];
 }
 
@@ -46,8 +54,8 @@ export function formatCompare(off: PhaseFigures, adaptive: PhaseFigures): string
       row('dropped inference_error', (p) => String(p.cameras.total.dropped.inference_error ?? 0)),
       row('dropped stopped', (p) => String(p.cameras.total.dropped.stopped ?? 0)),
       row('frame age p50 / p99 ms', (p) => age(p.cameras.total.frameAge)),
-      row('decode CPU % (all ffmpeg)', (p) => f1(p.cameras.total.decodeCpuPercent)),
-      row('total CPU % (gateway + ffmpeg)', (p) => f1(p.total.cpuPercent)),
+      row('decode CPU % (all decoders)', (p) => f1(p.cameras.total.decodeCpuPercent)),
+      row('total CPU % (gateway + decoders)', (p) => f1(p.total.cpuPercent)),
       row('decode modes at end', (p) => p.cameras.total.decodeMode),
       row('other processes CPU %', (p) => f1(p.otherCpuPercent)),
     ]),

@@ -5,6 +5,8 @@ import type { PhaseFigures } from './gateway-phase';
 import type { DecodeLimit, DetectorLimit } from './limits';
 import { f1, f2 } from './report-format';
 import { formatCompare, formatPhase } from './report-phase';
+import type { InferenceSuiteResult } from './inference-suite';
+import { formatInferenceSuite } from './inference-report';
 
 export type BoundBy = 'decode' | 'detector' | 'demand';
 
@@ -27,12 +29,16 @@ export interface BenchResult {
   readonly cameras: number;
   readonly resolution: string;
   readonly seconds: number;
-  readonly workers: number;
+  readonly workers: number | 'auto';
   readonly cores: number;
   readonly recognition: boolean;
   readonly suite: Suite;
+  readonly source: 'rtsp' | 'file';
+  readonly scene: string;
+  readonly idle: boolean;
   readonly cameraSuite?: CameraSuiteResult;
   readonly events?: EventsSuiteResult;
+  readonly inference?: InferenceSuiteResult;
 }
 
 /** Above this much CPU used by others (100 = one core), the figures are not trustworthy. */
@@ -68,7 +74,7 @@ function formatCameraSuite(r: BenchResult, c: CameraSuiteResult): string[] {
     '  1.00 means the gateway analyses as many frames as the tightest limit allows: no overhead of its own.',
     '  Below 1.00 is frames lost to the gateway: its own overhead (recognition included when on), or decode and',
     '  detection competing for the same cores (each limit above had the machine to itself).',
-    `  share of the machine   ${f1(c.machineCpuPercent)} % of ${r.cores} cores (gateway + ffmpeg)`,
+    `  share of the machine   ${f1(c.machineCpuPercent)} % of ${r.cores} cores (gateway + decoders)`,
     '',
     backgroundLine(c),
     ...c.phases.map((p) => `Gateway (degradeTo ${p.degradeTo}) exit code ${p.gatewayExitCode ?? 'none (killed)'}; leftover processes: ${p.leftovers.length === 0 ? 'none' : p.leftovers.join(', ')}`),
@@ -80,10 +86,11 @@ export function formatReport(r: BenchResult): string {
   return [
     '',
     r.cameraSuite
-      ? `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s), source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`
+      ? `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s) ${r.source === 'rtsp' ? 'live over RTSP/TCP' : 'from files'}, scene ${r.scene}, source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, idle ${r.idle ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`
       : `=== Vigil bench: suite ${r.suite}, ${r.cores} cores ===`,
     ...(r.cameraSuite ? formatCameraSuite(r, r.cameraSuite) : []),
     ...(r.events ? ['', ...formatEventsSuite(r.events)] : []),
+    ...(r.inference ? ['', ...formatInferenceSuite(r.inference)] : []),
     '',
   ].join('\n');
 }

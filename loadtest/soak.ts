@@ -60,7 +60,7 @@ export async function runSoak(args: SoakArgs): Promise<void> {
   const heapDir = join(CACHE_DIR, 'heap');
   if (args.heapSnapshots) mkdirSync(heapDir, { recursive: true });
   const env = args.heapSnapshots ? { NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${heapDir}` } : {};
-  const gateway = await GatewayProcess.start({ cameras: [], workers: 1, recognition: true, yaml: rtspStreamsYaml(sources, args.fps), env });
+  const gateway = await GatewayProcess.start({ cameras: [], workers: 1, recognition: true, idle: true, yaml: rtspStreamsYaml(sources, args.fps), env });
   log(`Gateway listening on ${gateway.baseUrl} (log: ${GATEWAY_LOG}); soaking ${args.minutes} min`);
   // A subscriber, as a dashboard would be: the hub's history and sessions do their real work.
   const socket = new WebSocket(`ws://127.0.0.1:${gateway.port}/v1/events`);

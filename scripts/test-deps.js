@@ -9,6 +9,9 @@ const REQUIRED = [
   // The MQTT tests start their own broker (mosquitto) and subscribe with an independent client (mosquitto_sub).
   { command: 'mosquitto', check: () => has('mosquitto') || spawnSync('test', ['-x', '/usr/sbin/mosquitto']).status === 0, aptPackage: 'mosquitto', why: 'a real MQTT broker for the MQTT sink tests' },
   { command: 'mosquitto_sub', aptPackage: 'mosquitto-clients', why: 'an independent MQTT subscriber (and publisher) for the MQTT sink tests' },
+  // Debian's own ffmpeg (5.1 on Debian 12), checked at its path: the ffmpeg backend's tests run a
+  // current system ffmpeg next to the bundled 4.1 (RTSP arguments differ between them).
+  { command: '/usr/bin/ffmpeg', check: () => spawnSync('test', ['-x', '/usr/bin/ffmpeg']).status === 0, aptPackage: 'ffmpeg', why: "Debian's ffmpeg for the ffmpeg decoder backend tests (FFmpeg >= 5 arguments)" },
   // playwright-core drives it; it never downloads a browser of its own.
   { command: 'chromium', aptPackage: 'chromium', why: 'the dashboard end-to-end test in a real browser (playwright-core)' },
   // util-linux's script(1) (Debian: bsdutils, an essential package, so normally present).

@@ -10,27 +10,15 @@ import { Gallery, GalleryRefresher, IdentityService } from './gallery';
 import { Integrations } from './integrations';
 import { SnapshotStore } from './imaging';
 import { DetectorPool } from './inference';
-import { ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend } from './ingest';
-import { Metrics, busMetrics, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics } from './observability';
+import { chooseDecoderBackend, type DecoderBackend } from './ingest';
+import { ClusterCameras, ClusterIdentities, ClusterNode, ClusterTokens, clusterSnapshots, feedEvent } from './cluster';
+import { hostname } from 'node:os';
+import { Metrics, busMetrics, createTracer, inferenceMetrics, kafkaMetrics, readiness, websocketMetrics, type Tracer } from './observability';
 import { ControlDatabase, tightenDataDir } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
 
-/** The native decoder by default; ffmpeg when asked for, or when FFMPEG_PATH names one (`auto`). */
-function decoderBackend(config: Config): DecoderBackend {
-  const { decoder, idle } = config.ingest;
-  const ffmpegPath = config.env.ffmpegPath;
-  if (decoder === 'ffmpeg' || (decoder === 'auto' && ffmpegPath !== undefined)) {
-    // The bundled static ffmpeg crashes resolving host names; a system one resolves them itself.
-    return ffmpegBackend(resolveFfmpegPath(ffmpegPath), ffmpegPath === undefined);
-  }
-  return nativeBackend({
-    motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets },
-    maxCatchUpPackets: idle.maxCatchUpPackets,
-    maxCatchUpBytes: idle.maxCatchUpBytes,
-  });
-}
 /** The whole graceful stop, shared out among the components in reverse order of start. */
 const CLOSE_TIMEOUT_MS = 12_000;
 
@@ -57,19 +45,26 @@ export class App {
   /** streams.yaml cameras and API cameras, one registry. */
   readonly registry: CameraRegistry;
   readonly capacity: CapacityController;
+  /** Frame traces; spans exported over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  readonly tracer: Tracer;
+  /** Cluster mode (VIGIL_CLUSTER=1): this gateway's membership; null on a single gateway. */
+  readonly cluster: ClusterNode | null;
   /** Opened at start (they touch the data directory). */
   gallery: Gallery | null = null;
   control: ControlDatabase | null = null;
   cameraStore: CameraStore | null = null;
   tokenStore: TokenStore | null = null;
   #galleryRefresher: GalleryRefresher | null = null;
+  #tokens: TokenService;
   #watcher: ConfigWatcher | null = null;
   #state: AppState = 'idle';
+  #backend: DecoderBackend | null = null;
 
   constructor(config: Config, logger: Logger) {
     this.config = config;
     this.logger = logger;
     const { metrics } = this;
+    this.tracer = createTracer({ settings: config.env.tracing, instanceId: config.instanceId, version: VERSION, logger: logger.child({ component: 'tracing' }) });
     // Always with the analysis models: enrolment through the API and cameras added at run time need them.
     this.pool = new DetectorPool({ ...config.inference, ...config.detection, analysis: true, logger: logger.child({ component: 'inference' }), ...inferenceMetrics(metrics) });
     this.snapshots = new SnapshotStore(config.env.dataDir, config.snapshots);
@@ -87,8 +82,22 @@ export class App {
       ...websocketMetrics(metrics),
     });
     const brokers = config.env.kafkaBrokers;
-    this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics) });
-    this.bus.addSink(this.hub);
+    const saslPassword = config.env.kafkaSaslPassword;
+    this.kafka = brokers.length === 0 ? null : new KafkaSink({ ...config.kafka, brokers, saslPassword, topic: config.env.kafkaTopic, dataDir: config.env.dataDir, logger, ...kafkaMetrics(metrics, config.kafka.journal.maxBytes) });
+    // --- cluster: the hub is fed from the events topic (every gateway's events), not from this bus.
+    this.cluster = config.env.cluster
+      ? new ClusterNode({
+          instanceId: config.instanceId,
+          advertiseUrl: () => config.env.advertiseUrl ?? `http://${config.env.host === '0.0.0.0' ? hostname() : this.http.address.host}:${this.http.address.port}`,
+          kafka: { ...config.kafka, brokers, saslPassword },
+          settings: config.cluster,
+          eventsTopic: config.env.kafkaTopic,
+          logger,
+          run: this.bus.run,
+        })
+      : null;
+    if (!this.cluster) this.bus.addSink(this.hub);
+    // --- end cluster
     // Revoked, lowered or expiring tokens lose their open WebSockets at once, not at the next connect.
     this.auth.onChange((change) => this.hub.tokenChanged(change));
     if (this.kafka) this.bus.addSink(this.kafka);
@@ -101,10 +110,16 @@ export class App {
       snapshotQuality: config.snapshots.jpegQuality,
       ...(services.admission && { admission: services.admission }),
       create: (camera, origin) => new CameraRuntime(camera, origin, services),
+      ...(this.cluster && { owns: (id: string) => this.cluster?.owns(id) ?? false, elsewhere: (id: string) => clusterCameras?.elsewhere(id) ?? null }),
     });
+    const cluster = this.cluster;
+    const clusterCameras = cluster ? new ClusterCameras(this.registry, cluster, config.ingest.hwaccel) : null;
+    const identities = new IdentityService({ gallery: () => this.gallery, pool: this.pool });
+    const tokens = new TokenService(this.auth, () => this.tokenStore);
+    const snapshot = (id: string): Buffer => this.snapshots.read(id);
     metrics.setCameraHealthSource(() => this.registry.health());
-    const { healthyLagMs, degradeLagMs, degradeAfterChecks, restoreAfterChecks } = config.ingest;
-    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, degradeAfterChecks, restoreAfterChecks }, logger, metrics });
+    const { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks } = config.ingest;
+    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks }, logger, metrics });
     this.http = new HttpServer({
       host: () => listenAddress(config.env.host, this.auth.enabled).host,
       port: config.env.port,
@@ -112,20 +127,22 @@ export class App {
       metrics,
       hub: this.hub,
       auth: this.auth,
-      cameras: this.registry,
-      identities: new IdentityService({ gallery: () => this.gallery, pool: this.pool }),
-      tokens: new TokenService(this.auth, () => this.tokenStore),
+      cameras: clusterCameras ?? this.registry,
+      identities: cluster ? new ClusterIdentities(identities, () => this.gallery, cluster) : identities,
+      tokens: cluster ? new ClusterTokens(tokens, cluster) : tokens,
       webhooks: this.integrations.webhookControl,
       readiness: async () => ({
-        ...readiness({ poolState: this.pool.state, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafkaState: this.kafka?.state ?? null }),
+        ...readiness({ poolState: this.pool.state, inference: { ...this.pool.describe() }, dataDir: config.env.dataDir, storeWritable: this.control ? () => this.control?.writable() ?? false : null, galleryOpen: this.gallery !== null, kafka: this.kafka && { state: this.kafka.state, queued: this.kafka.queued, journalBytes: this.kafka.journalBytes, journalFull: this.kafka.journalFull, journalWritable: this.kafka.journalWritable } }),
         ...this.integrations.readiness(),
+        ...(cluster && { cluster: { ready: cluster.state === 'ready', state: cluster.state } }),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
       authFailureLimit: { perMinute: config.api.authFailuresPerMinute, burst: config.api.authFailureBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
-      snapshot: (id: string) => this.snapshots.read(id),
+      snapshot: cluster ? clusterSnapshots(snapshot, cluster) : snapshot,
     });
+    this.#tokens = tokens;
   }
 
   /** Runtimes of the running cameras. */
@@ -143,11 +160,13 @@ export class App {
     const { config, logger } = this;
     const tightened = tightenDataDir(config.env.dataDir);
     if (tightened.length > 0) logger.warn({ dataDir: config.env.dataDir, count: tightened.length, paths: tightened.slice(0, 10) }, 'data directory: tightened looser file modes to 0700 (folders) / 0600 (files)');
+    const backend = this.#backend;
+    if (backend) this.metrics.setBuildInfo({ version: VERSION, node: process.version, decoder: backend.name, ffmpeg: await backend.ffmpegVersion() });
     this.control = ControlDatabase.open(config.env.dataDir);
     this.cameraStore = new CameraStore(this.control.db);
     this.tokenStore = new TokenStore(this.control.db);
     for (const entry of this.tokenStore.tokens()) this.auth.add(entry);
-    this.gallery = Gallery.open(config.env.dataDir);
+    this.gallery = Gallery.open(config.env.dataDir, { search: config.recognition.gallerySearch, logger: logger.child({ component: 'gallery-search' }) });
     this.#galleryRefresher = new GalleryRefresher(this.gallery, { intervalMs: config.recognition.galleryPollMs, logger, onSize: (n) => this.metrics.galleryIdentities.set(n) });
     await this.#galleryRefresher.start();
     await this.pool.start();
@@ -157,7 +176,8 @@ export class App {
     await this.http.start();
     const { warning } = listenAddress(config.env.host, this.auth.enabled);
     if (warning) logger.warn(config.env.host === '127.0.0.1' ? {} : { requestedHost: config.env.host }, warning);
-    await this.registry.start(this.cameraStore, config.cameras);
+    if (this.cluster) await this.#joinCluster(this.cluster);
+    else await this.registry.start(this.cameraStore, config.cameras);
     await this.capacity.start();
     if (config.api.watchConfig) {
       this.#watcher = new ConfigWatcher(config.env.configPath, () => void this.reloadConfig('file changed'), {
@@ -212,13 +232,18 @@ export class App {
     const httpClosed = this.http.close(left(timeoutMs)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'http close failed'));
     await this.capacity.close();
     await this.registry.close(left(3000));
+    // Leaving the group hands this gateway's cameras to the others at once (they are stopped already).
+    await this.cluster?.close();
     await this.pool.close(left(5000));
     await this.kafka?.close(left(5000));
     await this.integrations.close(left(5000));
+    await this.tracer.close(left(2000));
     await this.hub.close(left(2000));
     await httpClosed;
     await this.#galleryRefresher?.close();
-    this.#closeStores();
+    // The gallery's search worker saves its index file (large galleries) before the database closes.
+    await this.gallery?.close(left(10_000)).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'gallery close failed'));
+    this.control?.close();
     this.#state = 'stopped';
     this.logger.info('Vigil stopped');
   }
@@ -228,25 +253,49 @@ export class App {
     this.#watcher?.close();
     this.capacity.destroy();
     this.registry.destroy();
+    this.cluster?.destroy();
     this.pool.destroy();
     this.kafka?.destroy();
     this.integrations.destroy();
+    void this.tracer.close(0);
     this.hub.destroy();
     this.http.destroy();
     this.#galleryRefresher?.destroy();
-    this.#closeStores();
+    this.gallery?.destroy();
+    this.control?.close();
     this.#state = 'stopped';
   }
 
-  #closeStores(): void {
-    this.gallery?.close();
-    this.control?.close();
+  /** Cluster mode: cameras come from the cameras topic and run where the group puts them; state topics feed the local stores. */
+  async #joinCluster(cluster: ClusterNode): Promise<void> {
+    await this.registry.start(cluster.catalog, this.config.cameras);
+    let delivered = 0;
+    await cluster.start({
+      refreshCameras: () => this.registry.refresh(),
+      localViews: () => this.registry.list().map((v) => ({ ...v, gateway: cluster.instanceId })),
+      applyIdentity: (id, record) => this.gallery?.applyIdentity(id, record),
+      localIdentityIds: () => this.gallery?.identityIds() ?? [],
+      applyToken: (id, entry) => this.#tokens.apply(id, entry),
+      applyTrack: (trackId, camera, embedding) => this.gallery?.recordTrack(trackId, camera, embedding),
+      deliverEvent: (record) => {
+        const published = feedEvent(record, delivered + 1);
+        if (!published) return this.logger.warn({ partition: record.partition, offset: record.offset }, 'unreadable record on the events topic skipped');
+        delivered += 1;
+        this.hub.publish(published);
+      },
+    });
   }
 
   /** What every camera shares: the detector, recognition's services, the event bus, telemetry. */
   #cameraServices(): CameraServices {
     const { config } = this;
-    const backend = decoderBackend(config);
+    const { idle } = config.ingest;
+    const backend = (this.#backend = chooseDecoderBackend({
+      decoder: config.ingest.decoder,
+      ffmpegPath: config.env.ffmpegPath,
+      native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode },
+      logger: this.logger.child({ component: 'ingest' }),
+    }).backend);
     return {
       config,
       backend,
@@ -260,17 +309,24 @@ export class App {
       recognition: {
         settings: config.recognition,
         embed: (pixels, width, height, faces) => this.pool.embed(pixels, width, height, faces),
-        search: (embedding, k) => this.gallery?.search(embedding, k) ?? [],
-        recordTrack: (trackId, camera, embedding) => this.gallery?.recordTrack(trackId, camera, embedding),
+        search: async (embedding, k) => (await this.gallery?.search(embedding, k)) ?? [],
+        recordTrack: (trackId, camera, embedding) => {
+          const cluster = this.cluster;
+          if (!cluster) return this.gallery?.recordTrack(trackId, camera, embedding);
+          const value = { camera, embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('base64') };
+          cluster.publish('tracks', trackId, value).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'track not published to the cluster'));
+        },
         saveSnapshots: async (frame, box) => {
           const ids = await this.snapshots.save(frame, box);
           return { face: `/v1/snapshots/${ids.face}`, frame: `/v1/snapshots/${ids.frame}` };
         },
       },
-      publisher: this.bus,
+      // Cluster mode marks answers given soon after a camera moved here (`data.handover`).
+      publisher: this.cluster ? { publish: (draft) => this.bus.publish(this.cluster?.handovers.mark(draft) ?? draft) } : this.bus,
       eventSource: eventSource(config.instanceId),
       metrics: this.metrics,
       logger: this.logger,
+      tracer: this.tracer,
     };
   }
 }

@@ -1,81 +1,134 @@
 import { workerData } from 'node:worker_threads';
 import { move } from 'piscina';
 import { performance } from 'node:perf_hooks';
-import { openSession, ort } from './onnx-session';
-import { DETECTOR_HEIGHT, DETECTOR_WIDTH, toDetectorInput } from './face-detection/preprocess';
-import { decodeDetections, nonMaxSuppression } from './face-detection/nms';
-import { copyRegion, tileRegions } from './face-detection/tiles';
+import { openSession, ProviderUnavailable, type OpenedSession } from './onnx-session';
+import { FaceDetector, type DetectClock } from './face-detection/detector';
 import { FaceAnalyzer } from './face-analysis/analyzer';
-import type { DetectResult, DetectTask, DetectedFace, DetectorSettings, EmbedResult, EmbedTask, WorkerInfo, WorkerInfoTask } from './protocol';
+import { newClock } from './model-runner';
+import { RunGate } from './run-gate';
+import type {
+  BatchTimings, DetectBatchResult, DetectBatchTask, DetectFrame, DetectOutcome, DetectedFace, DetectorSettings, EmbedBatchResult, EmbedBatchTask,
+  EmbedFrame, EmbedOutcome, WorkerInfo, WorkerTask,
+} from './protocol';
 
 /** Piscina's markers for a return value whose buffers are moved back instead of cloned. */
 const kTransferable = Symbol.for('Piscina.transferable');
 const kValue = Symbol.for('Piscina.valueOf');
 
-function moveBack(result: DetectResult | EmbedResult): unknown {
-  return move({ [kTransferable]: [result.pixels], [kValue]: result } as never);
+function moveBack(result: DetectBatchResult | EmbedBatchResult): unknown {
+  return move({ [kTransferable]: result.pixels, [kValue]: result } as never);
 }
 
-/** Tiles only pay off when a tile still has more pixels than the detector input. */
-const TILE_MIN_WIDTH = DETECTOR_WIDTH * 2;
+/** Why one frame of a batch cannot be used, or null: checked before any of it is read. */
+function badFrame(frame: DetectFrame | EmbedFrame): string | null {
+  const { width, height, pixels } = frame;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return `frame size ${width}x${height} is not a positive whole size`;
+  if (!(pixels instanceof ArrayBuffer) || pixels.byteLength < width * height * 3) return `frame has ${pixels?.byteLength ?? 0} bytes, expected ${width * height * 3}`;
+  return null;
+}
 
-/** Loads the models once per worker thread, then answers tasks. Piscina awaits this before the first task. */
-async function init(): Promise<(task: DetectTask | EmbedTask | WorkerInfoTask) => Promise<unknown>> {
+function timings(started: number, clock: DetectClock, analysisMs: number): BatchTimings {
+  return {
+    preprocessMs: clock.preprocessMs,
+    gateWaitMs: clock.gateWaitMs,
+    modelMs: clock.modelMs,
+    decodeMs: clock.decodeMs,
+    analysisMs,
+    totalMs: performance.now() - started,
+    runs: clock.runs,
+    items: clock.items,
+  };
+}
+
+type Handler = (task: WorkerTask) => Promise<unknown>;
+
+/** Loads the models once per worker thread, then answers batches. Piscina awaits this before the first task. */
+async function init(): Promise<Handler> {
   const settings = workerData as DetectorSettings;
-  const { session, provider, fallbackReason } = await openSession(settings.modelPath, settings.executionProviders, settings.intraOpThreads);
-  const open = async (path: string | undefined): Promise<ort.InferenceSession | undefined> =>
-    path === undefined ? undefined : (await openSession(path, settings.executionProviders, settings.intraOpThreads)).session;
-  const [landmarks, embedding, liveness] = await Promise.all([open(settings.landmarksPath), open(settings.embeddingPath), open(settings.livenessPath)]);
-  const analyzer = new FaceAnalyzer({ ...(landmarks && { landmarks }), ...(embedding && { embedding }), ...(liveness && { liveness }) });
-  const inputName = session.inputNames[0] ?? 'input';
-  const input = new Float32Array(3 * DETECTOR_HEIGHT * DETECTOR_WIDTH);
-  const tensor = new ort.Tensor('float32', input, [1, 3, DETECTOR_HEIGHT, DETECTOR_WIDTH]);
-  let tileBuffer = new Uint8Array(0);
+  const open = (path: string): Promise<OpenedSession> => openSession(path, settings.provider, settings.intraOpThreads);
+  let detectorSession: OpenedSession;
+  let analysis: (OpenedSession | undefined)[];
+  try {
+    detectorSession = await open(settings.modelPath);
+    // Analysis models follow the detector's provider: a fallback there already happened.
+    analysis = await Promise.all([settings.landmarksPath, settings.embeddingPath, settings.livenessPath].map((p) => (p === undefined ? undefined : open(p))));
+  } catch (error) {
+    // Not thrown from here: piscina would fail every task with it. The pool asks for info first and refuses to start.
+    if (!(error instanceof ProviderUnavailable)) throw error;
+    const info: WorkerInfo = { executionProvider: settings.provider.chain[0] ?? 'cpu', inputName: '', models: [], batchedDetector: false, batchedEmbedding: false, providerError: error.message };
+    return async (task) => {
+      if (task.kind === 'info') return info;
+      throw new Error(`execution provider unavailable: ${error.message}`);
+    };
+  }
+  const [landmarks, embedding, liveness] = analysis.map((s) => s?.session);
+  const provider = detectorSession.provider;
+  const gate = provider !== 'cpu' && settings.runGate ? new RunGate(settings.runGate) : null;
+  const detector = new FaceDetector(detectorSession.session, settings.maxBatchFrames, gate, { ...settings, tiles: settings.tiles ?? false });
+  const analyzer = new FaceAnalyzer({ ...(landmarks && { landmarks }), ...(embedding && { embedding }), ...(liveness && { liveness }) }, settings.maxBatchFaces, gate);
   const models = ['detector', ...(landmarks ? ['landmarks'] : []), ...(embedding ? ['embedding'] : []), ...(liveness ? ['liveness'] : [])];
-  const info: WorkerInfo & { fallbackReason?: string } =
-    fallbackReason === undefined ? { executionProvider: provider, inputName, models } : { executionProvider: provider, inputName, models, fallbackReason };
-
-  const detectIn = async (rgb: Uint8Array, width: number, height: number): Promise<DetectedFace[]> => {
-    const box = toDetectorInput(rgb, width, height, input);
-    const outputs = await session.run({ [inputName]: tensor });
-    const scores = outputs.scores?.data as Float32Array | undefined;
-    const boxes = outputs.boxes?.data as Float32Array | undefined;
-    if (!scores || !boxes) throw new Error('detector returned no "scores"/"boxes" outputs');
-    return decodeDetections(scores, boxes, box, settings);
+  const info: WorkerInfo = {
+    executionProvider: provider,
+    inputName: detectorSession.session.inputNames[0] ?? 'input',
+    models,
+    batchedDetector: detector.batched,
+    batchedEmbedding: analyzer.batchedEmbedding,
+    ...(detectorSession.fallbackReason !== undefined && { fallbackReason: detectorSession.fallbackReason }),
   };
 
-  const detect = async (rgb: Uint8Array, width: number, height: number): Promise<DetectedFace[]> => {
-    const faces = await detectIn(rgb, width, height);
-    if (!settings.tiles || width < TILE_MIN_WIDTH) return faces;
-    const all = [...faces];
-    for (const region of tileRegions(width, height)) {
-      const bytes = region.width * region.height * 3;
-      if (tileBuffer.length < bytes) tileBuffer = new Uint8Array(bytes);
-      copyRegion(rgb, width, region, tileBuffer);
-      for (const f of await detectIn(tileBuffer.subarray(0, bytes), region.width, region.height)) {
-        all.push({ ...f, box: { ...f.box, x: f.box.x + region.x, y: f.box.y + region.y } });
+  const detect = async (task: DetectBatchTask): Promise<DetectBatchResult> => {
+    const started = performance.now();
+    const clock: DetectClock = { ...newClock(), preprocessMs: 0, decodeMs: 0 };
+    const outcomes: DetectOutcome[] = task.frames.map((f) => {
+      const bad = badFrame(f);
+      return bad === null ? { faces: [] } : { error: bad };
+    });
+    const good = task.frames.map((f, i) => ({ f, i })).filter(({ i }) => !('error' in (outcomes[i] as DetectOutcome)));
+    const views = good.map(({ f }) => ({ rgb: new Uint8Array(f.pixels, 0, f.width * f.height * 3), width: f.width, height: f.height }));
+    let analysisMs = 0;
+    try {
+      const found = await detector.detectAll(views, clock);
+      const toAnalyse = good.map((g, k) => ({ k, analyze: g.f.analyze === true })).filter((x) => x.analyze);
+      if (toAnalyse.length > 0) {
+        const analysisStarted = performance.now();
+        const analysed = await analyzer.analyzeAll(toAnalyse.map(({ k }) => ({ ...(views[k] as (typeof views)[number]), faces: found[k] as DetectedFace[] })), newClock());
+        toAnalyse.forEach(({ k }, j) => (found[k] = analysed[j] as DetectedFace[]));
+        analysisMs = performance.now() - analysisStarted;
       }
+      good.forEach(({ i }, k) => (outcomes[i] = { faces: found[k] as DetectedFace[] }));
+    } catch (error) {
+      // The buffers still go back; every frame of the batch reports the failure.
+      const message = (error as Error).message;
+      good.forEach(({ i }) => (outcomes[i] = { error: message }));
     }
-    return nonMaxSuppression(all, settings.iouThreshold, settings.maxFaces);
+    return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: timings(started, clock, analysisMs) };
+  };
+
+  const embed = async (task: EmbedBatchTask): Promise<EmbedBatchResult> => {
+    const started = performance.now();
+    const clock: DetectClock = { ...newClock(), preprocessMs: 0, decodeMs: 0 };
+    const outcomes: EmbedOutcome[] = task.frames.map((f) => {
+      const bad = badFrame(f);
+      return bad === null ? { embeddings: [] } : { error: bad };
+    });
+    const good = task.frames.map((f, i) => ({ f, i })).filter(({ i }) => !('error' in (outcomes[i] as EmbedOutcome)));
+    try {
+      const work = good.map(({ f }) => ({ rgb: new Uint8Array(f.pixels, 0, f.width * f.height * 3), width: f.width, height: f.height, faces: f.faces }));
+      const embeddings = await analyzer.embedAll(work, clock);
+      good.forEach(({ i }, k) => (outcomes[i] = { embeddings: embeddings[k] as Float32Array[] }));
+    } catch (error) {
+      const message = (error as Error).message;
+      good.forEach(({ i }) => (outcomes[i] = { error: message }));
+    }
+    const figures = timings(started, clock, 0);
+    // Alignment is the embedding's preprocessing: whatever the worker did besides the model.
+    return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: { ...figures, preprocessMs: figures.totalMs - figures.modelMs - figures.gateWaitMs } };
   };
 
   return async (task) => {
     if (task.kind === 'info') return info;
-    const started = performance.now();
-    const rgb = new Uint8Array(task.pixels, 0, task.width * task.height * 3);
-    if (task.kind === 'embed') {
-      const embeddings: Float32Array[] = [];
-      for (const face of task.faces) embeddings.push(await analyzer.embed(rgb, task.width, task.height, face.landmarks));
-      return moveBack({ embeddings, pixels: task.pixels, inferenceMs: performance.now() - started });
-    }
-    if (task.notAfter !== undefined && Date.now() > task.notAfter) return moveBack({ faces: [], pixels: task.pixels, inferenceMs: 0, late: true });
-    let faces = await detect(rgb, task.width, task.height);
-    if (task.analyze) {
-      const analysed: DetectedFace[] = [];
-      for (const face of faces) analysed.push(await analyzer.analyze(rgb, task.width, task.height, face));
-      faces = analysed;
-    }
-    return moveBack({ faces, pixels: task.pixels, inferenceMs: performance.now() - started });
+    if (task.kind === 'embed') return moveBack(await embed(task));
+    return moveBack(await detect(task));
   };
 }
 

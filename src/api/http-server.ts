@@ -19,6 +19,7 @@ import { tokenRoutes } from './routes/tokens';
 import { webhookRoutes } from './routes/webhooks';
 import type { CameraControl, IdentityControl, Readiness, TokenControl, WebhookControl } from './types';
 import { registerDashboardRoute } from './dashboard-route';
+import { registerApiDocs } from './docs-route';
 
 export interface HttpServerOptions {
   /** Address to bind, or a function asked at start (the choice may depend on tokens loaded by then). */
@@ -28,7 +29,7 @@ export interface HttpServerOptions {
   readonly metrics: Metrics;
   readonly hub: WebSocketHub;
   /** JPEG bytes of a snapshot; throws a VigilError (VIGIL_ERR_SNAPSHOT_NOT_FOUND) when there is none. */
-  readonly snapshot?: (id: string) => Buffer;
+  readonly snapshot?: (id: string, via: { authorization?: string | undefined; peer?: boolean }) => Buffer | Promise<Buffer>;
   /** Token checks for the HTTP routes (the same instance the hub uses); absent: everyone is `anonymous`. */
   readonly auth?: TokenCheck;
   readonly cameras?: CameraControl;
@@ -54,7 +55,7 @@ const DEFAULT_IMAGE_BYTES = 8 * 1024 * 1024;
 const ENROL_BODY_LIMIT = (imageBytes: number): number => Math.ceil(imageBytes * 10 * 1.4) + JSON_BODY_LIMIT;
 
 /**
- * The one HTTP port: health, metrics, OpenAPI, the control plane (cameras, identities, tokens),
+ * The one HTTP port: health, metrics, OpenAPI (and its browsable UI at /docs), the control plane (cameras, identities, tokens),
  * recent events, and the /v1/events WebSocket upgrade. Every route has a JSON schema; every error
  * is `{ "error": { "code", "message", "details" } }` with the catalog's status.
  */
@@ -102,6 +103,8 @@ export class HttpServer implements Component<HttpState> {
       // The page itself holds no data and must load before it can ask for a token: no role.
       registerDashboardRoute(scoped);
       scoped.get('/openapi.json', { schema: { summary: 'this document', tags: ['health'] } }, async () => openApiDocument(routes, options.version ?? '0.0.0'));
+      // Swagger UI at /docs, over the same document.
+      await registerApiDocs(scoped, () => openApiDocument(routes, options.version ?? '0.0.0'));
     });
     app.server.on('upgrade', (request, socket, head) => {
       const path = (request.url ?? '').split('?')[0];

@@ -60,7 +60,8 @@ function responses(schema: Record<string, unknown>, role: string | undefined): R
 export function openApiDocument(routes: readonly CollectedRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    if (route.url === '/openapi.json' || route.url.includes('*')) continue;
+    // The document itself, wildcard file routes and the documentation UI's own files are not API.
+    if (route.url === '/openapi.json' || route.url.includes('*') || route.schema.hide === true) continue;
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
     const operation: Record<string, unknown> = {
       summary: route.schema.summary,

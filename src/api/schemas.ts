@@ -22,7 +22,7 @@ export const idParams = {
 
 export const cameraViewSchema = {
   type: 'object',
-  required: ['id', 'name', 'url', 'origin', 'enabled', 'state', 'stateReason', 'lastError', 'fps', 'width', 'height', 'framesDecoded', 'framesAnalyzed', 'framesDropped', 'mode', 'idle', 'attempt', 'reconnectsLastHour', 'stallsLastHour'],
+  required: ['id', 'name', 'url', 'origin', 'enabled', 'state', 'stateReason', 'lastError', 'fps', 'width', 'height', 'framesDecoded', 'framesAnalyzed', 'framesDropped', 'mode', 'idle', 'attempt', 'reconnectsLastHour', 'stallsLastHour', 'hwaccel'],
   properties: {
     id: { type: 'string' },
     name: { type: ['string', 'null'] },
@@ -45,6 +45,17 @@ export const cameraViewSchema = {
     attempt: { type: 'integer', description: 'reconnect attempts since the stream was last healthy' },
     reconnectsLastHour: { type: 'integer' },
     stallsLastHour: { type: 'integer' },
+    hwaccel: {
+      type: 'object',
+      description: 'hardware decoding: asked for, in use (none: software; null before the decoder opened the stream), and why it is not what was asked',
+      required: ['requested', 'active', 'reason'],
+      properties: {
+        requested: { type: 'string', description: 'none, auto, cuda, vaapi, qsv or vulkan' },
+        active: { type: ['string', 'null'] },
+        reason: { type: ['string', 'null'] },
+      },
+    },
+    gateway: { type: ['string', 'null'], description: 'cluster mode only: the gateway (instance id) running the camera, null while none does' },
   },
 } as const;
 

@@ -17,30 +17,30 @@ export interface CameraControl {
   add(input: Record<string, unknown>): Promise<CameraView>;
   update(id: string, patch: Record<string, unknown>): Promise<CameraView>;
   remove(id: string): Promise<void>;
-  /** JPEG of the latest decoded frame. */
-  snapshot(id: string): Promise<Buffer>;
+  /** JPEG of the latest decoded frame; `via` carries the caller's credentials where the camera runs on another gateway. */
+  snapshot(id: string, via?: { authorization?: string | undefined; peer?: boolean }): Promise<Buffer>;
 }
 
 export interface IdentityControl {
   list(): IdentityView[];
   get(id: string): IdentityView;
   create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView>;
-  update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView;
-  remove(id: string): void;
+  update(id: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentityView | Promise<IdentityView>;
+  remove(id: string): void | Promise<void>;
   addFace(id: string, face: FaceSource): Promise<{ faceId: number }>;
   /** The identity's enrolled faces (ids to remove one), oldest first; `sha256` of the photo each came from (null for tracks and older faces). */
   faces(id: string): { id: number; source: string | null; sha256: string | null; createdAt: string }[];
-  removeFace(id: string, faceId: number): void;
+  removeFace(id: string, faceId: number): void | Promise<void>;
   addNegative(id: string, face: FaceSource): Promise<IdentityView>;
 }
 
 export interface TokenControl {
   list(): TokenView[];
   /** Creates a token; the secret is in the answer once and never again. */
-  create(input: { role: string; name?: string | null; expiresAt?: string | null }): TokenView & { token: string };
+  create(input: { role: string; name?: string | null; expiresAt?: string | null }): (TokenView & { token: string }) | Promise<TokenView & { token: string }>;
   /** Role, name or expiry of a stored token; a lower role or an earlier expiry ends its open WebSockets. */
-  update(id: string, patch: { role?: string; name?: string | null; expiresAt?: string | null }): TokenView;
-  remove(id: string): void;
+  update(id: string, patch: { role?: string; name?: string | null; expiresAt?: string | null }): TokenView | Promise<TokenView>;
+  remove(id: string): void | Promise<void>;
 }
 
 /** Webhooks from the API (admin); every method throws a VigilError with the right code. */

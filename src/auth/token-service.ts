@@ -36,6 +36,29 @@ export class TokenService {
     return this.#check.list();
   }
 
+  /** A held token's entry (digest included) by id, for replication; null when there is none. */
+  entry(id: string): TokenEntry | null {
+    return this.#check.has(id);
+  }
+
+  /**
+   * A token created, changed or revoked on another gateway (cluster mode): held and cached in
+   * control.db like one made here. A changed one (role, name, expiry) replaces the held entry, so a
+   * lower role or an earlier expiry closes its open sockets here too.
+   */
+  apply(id: string, entry: TokenEntry | null): void {
+    const store = this.#store();
+    if (entry === null) {
+      store?.delete(id);
+      this.#check.remove(id);
+      return;
+    }
+    const held = this.#check.has(id);
+    if (held && sameEntry(held, entry)) return;
+    if (store && !(held && store.update(entry))) store.insert(entry);
+    this.#check.add(entry);
+  }
+
   create(input: TokenInput & { role: string }): TokenView & { token: string } {
     const store = this.#requireStore();
     const token = `vgl_${randomBytes(32).toString('base64url')}`;
@@ -101,4 +124,8 @@ export class TokenService {
     if (!store) throw new VigilError('VIGIL_ERR_NOT_READY', 'the control database is not open yet');
     return store;
   }
+}
+
+function sameEntry(a: TokenEntry, b: TokenEntry): boolean {
+  return a.role === b.role && a.name === b.name && a.digest === b.digest && a.expiresAt === b.expiresAt && a.source === b.source;
 }

@@ -20,17 +20,22 @@ export class CameraLoad {
   }
 
   /** The 90th percentile lag and the cost (cores) since the last call; starts the next period. */
-  take(decoderPid: number | undefined, now: number): { lagMs: number | null; cost: number } {
+  take(decoderPid: number | undefined, now: number): { lagMs: number | null; cost: number; decoderCpuSeconds: number } {
     const lags = this.#lags.sort((a, b) => a - b);
     const lagMs = lags.length === 0 ? null : (lags[Math.min(lags.length - 1, Math.ceil(lags.length * 0.9) - 1)] as number);
     const seconds = processCpuSeconds(decoderPid);
     let decoder = 0;
-    if (seconds !== null && this.#cpu && now > this.#cpu.at) decoder = Math.max(0, (seconds - this.#cpu.seconds) / ((now - this.#cpu.at) / 1000));
+    let decoderCpuSeconds = 0;
+    if (seconds !== null && this.#cpu && now > this.#cpu.at) {
+      // A new decoder process (a reconnect) starts its count from zero.
+      decoderCpuSeconds = seconds >= this.#cpu.seconds ? seconds - this.#cpu.seconds : seconds;
+      decoder = decoderCpuSeconds / ((now - this.#cpu.at) / 1000);
+    }
     const elapsedMs = this.#cpu ? Math.max(1, now - this.#cpu.at) : 1000;
     const inference = this.#inferenceMs / elapsedMs;
     this.#cpu = seconds === null ? null : { seconds, at: now };
     this.#lags = [];
     this.#inferenceMs = 0;
-    return { lagMs, cost: decoder + inference };
+    return { lagMs, cost: decoder + inference, decoderCpuSeconds };
   }
 }

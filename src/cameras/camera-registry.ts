@@ -6,7 +6,7 @@ import type { CameraAdmission } from './camera-admission';
 import { recordFromCreate, recordFromPatch, validateCamera, type CameraRecord } from './camera-input';
 import { desiredCameras, planCameras, type CameraOrigin, type DesiredCamera } from './camera-plan';
 import type { CameraRuntime } from './camera-runtime';
-import type { CameraStore } from './camera-store';
+import type { ApiCameraStore } from './camera-store';
 import type { CameraView } from './camera-view';
 
 export interface CameraRegistryOptions {
@@ -17,6 +17,10 @@ export interface CameraRegistryOptions {
   readonly snapshotQuality: number;
   /** Credentials and address rules for the URLs the API adds (400 when refused). */
   readonly admission?: CameraAdmission;
+  /** Cluster mode: whether this gateway runs the camera (absent: every camera runs here). */
+  readonly owns?: (id: string) => boolean;
+  /** Cluster mode: the view of a camera that runs (or will run) on another gateway. */
+  readonly elsewhere?: (id: string) => CameraView | null;
 }
 
 interface Running extends DesiredCamera {
@@ -32,7 +36,7 @@ export class CameraRegistry {
   readonly #options: CameraRegistryOptions;
   readonly #running = new Map<string, Running>();
   #fileCameras: readonly CameraConfig[] = [];
-  #store: CameraStore | null = null;
+  #store: ApiCameraStore | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -45,7 +49,7 @@ export class CameraRegistry {
     return [...this.#running.values()].map((r) => r.runtime);
   }
 
-  async start(store: CameraStore, fileCameras: readonly CameraConfig[]): Promise<void> {
+  async start(store: ApiCameraStore, fileCameras: readonly CameraConfig[]): Promise<void> {
     this.#store = store;
     await this.applyFile(fileCameras);
   }
@@ -56,6 +60,21 @@ export class CameraRegistry {
       this.#fileCameras = fileCameras;
       await this.#reconcile();
     });
+  }
+
+  /** Ownership or the stored cameras changed (cluster mode): reconcile what runs here. */
+  refresh(): Promise<void> {
+    return this.#serial(() => this.#reconcile());
+  }
+
+  /** Every camera that should run somewhere (file and API), whichever gateway runs it. */
+  configured(): { config: CameraConfig; origin: CameraOrigin }[] {
+    return desiredCameras(this.#fileCameras, this.#apiCameras(true)).cameras;
+  }
+
+  /** Whether the camera runs on this gateway. */
+  has(id: string): boolean {
+    return this.#running.has(id);
   }
 
   list(): CameraView[] {
@@ -74,15 +93,15 @@ export class CameraRegistry {
     return this.#serial(async () => {
       const record = recordFromCreate(input);
       const store = this.#requireStore();
-      if (this.#running.has(record.id) || store.camera(record.id)) {
+      if (this.#running.has(record.id) || this.#fileCameras.some((c) => c.id === record.id) || store.camera(record.id)) {
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       }
       validateCamera(record, this.#apiUrlRules());
       await this.#admit(record);
-      if (!store.insert(record.id, record)) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
+      if (!(await store.insert(record.id, record))) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       this.#options.logger.info({ camera: record.id }, 'camera added through the API');
       await this.#reconcile();
-      return this.get(record.id);
+      return this.#viewAfterChange(record.id);
     });
   }
 
@@ -92,17 +111,17 @@ export class CameraRegistry {
       const record = recordFromPatch(stored, patch);
       validateCamera(record, this.#apiUrlRules());
       await this.#admit(record);
-      this.#requireStore().update(id, record);
+      await this.#requireStore().update(id, record);
       this.#options.logger.info({ camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') }, 'camera changed through the API');
       await this.#reconcile();
-      return this.get(id);
+      return this.#viewAfterChange(id);
     });
   }
 
   remove(id: string): Promise<void> {
     return this.#serial(async () => {
       this.#requireApiCamera(id);
-      this.#requireStore().delete(id);
+      await this.#requireStore().delete(id);
       this.#options.logger.info({ camera: id }, 'camera removed through the API');
       await this.#reconcile();
     });
@@ -151,7 +170,14 @@ export class CameraRegistry {
     return running;
   }
 
-  #requireStore(): CameraStore {
+  #viewAfterChange(id: string): CameraView {
+    if (this.#running.has(id)) return this.get(id);
+    const view = this.#options.elsewhere?.(id);
+    if (!view) throw new VigilError('VIGIL_ERR_CAMERA_NOT_FOUND', `no camera "${id}"`, { camera: id });
+    return view;
+  }
+
+  #requireStore(): ApiCameraStore {
     if (!this.#store) throw new VigilError('VIGIL_ERR_NOT_READY', 'the control database is not open yet');
     return this.#store;
   }
@@ -164,19 +190,21 @@ export class CameraRegistry {
   }
 
   /** Stored API cameras that still pass the schema (a stored row that no longer does is logged and skipped). */
-  #apiCameras(): CameraConfig[] {
+  #apiCameras(quiet = false): CameraConfig[] {
     const out: CameraConfig[] = [];
     for (const stored of this.#store?.cameras() ?? []) {
       const parsed = cameraSchema.safeParse(stored.config);
       if (parsed.success) out.push(parsed.data);
-      else this.#options.logger.error({ camera: stored.id }, 'stored camera no longer valid; not started');
+      else if (!quiet) this.#options.logger.error({ camera: stored.id }, 'stored camera no longer valid; not started');
     }
     return out;
   }
 
   async #reconcile(): Promise<void> {
-    const { cameras, shadowed } = desiredCameras(this.#fileCameras, this.#apiCameras());
-    for (const id of shadowed) this.#options.logger.warn({ camera: id }, 'camera defined both in streams.yaml and through the API: the file wins');
+    const desired = desiredCameras(this.#fileCameras, this.#apiCameras());
+    for (const id of desired.shadowed) this.#options.logger.warn({ camera: id }, 'camera defined both in streams.yaml and through the API: the file wins');
+    const owns = this.#options.owns;
+    const cameras = owns ? desired.cameras.filter((c) => owns(c.config.id)) : desired.cameras;
     const plan = planCameras(this.#running, cameras);
     const stopping = [...plan.remove, ...plan.replace.map((c) => c.config.id)];
     await Promise.all(

@@ -3,7 +3,8 @@ import { CameraIngestor, CameraUrl, type CameraState, type DecodeMode, type Deco
 import { CameraAnalyzer, FaceRecognizer, type AnalysisListener, type FrameAnalysis, type FrameDetector, type RecognitionServices, type TrackOutcome } from '../recognition';
 import { VigilError, asVigilError } from '../errors';
 import type { StateChange } from '../lifecycle';
-import type { Logger, Metrics } from '../observability';
+import { traceparent, type FrameTrace, type Logger, type Metrics, type Tracer } from '../observability';
+import { withTraceparent, type EventDraft } from '../events';
 import { activeSince, nextActivity, type Activity, type ActivityEvent, type IdleSettings } from './activity';
 import type { CameraSample } from './capacity-plan';
 import { CameraLoad } from './camera-load';
@@ -30,6 +31,8 @@ export interface CameraServices {
   readonly logger: Logger;
   /** Credentials and address rules every camera URL must pass (absent: none beyond the scheme). */
   readonly admission?: CameraAdmission;
+  /** A trace per analysed frame, carried into its events and logs (spans exported when configured). */
+  readonly tracer: Tracer;
 }
 
 /** Shows what a camera URL that could not be parsed looks like, without what could be credentials. */
@@ -58,6 +61,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   readonly #urlForDisplay: string;
   readonly #refusal: VigilError | null;
   #activity: Activity = activeSince(Date.now());
+  /** When the packet that woke this camera arrived, until the first frame after it is analysed. */
+  #wokeAt: number | null = null;
   #stateReason: string | null = null;
 
   constructor(camera: CameraConfig, origin: CameraOrigin, services: CameraServices) {
@@ -95,7 +100,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       detector: services.detector,
       logger,
       listener: this,
-      dropLagMs: ingest.dropLagMs,
+      tracer: services.tracer,
+      camera: camera.id,
       ...(camera.recognition && { recognizer: this.#recognizer() }),
     });
     this.#telemetry.initialState(camera.enabled ? 'idle' : 'stopped');
@@ -165,7 +171,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   sample(now: number): CameraSample | null {
     const ingestor = this.#ingestor;
     if (!ingestor || this.state !== 'streaming') return null;
-    const { lagMs, cost } = this.#load.take(ingestor.decoderPid, now);
+    const { lagMs, cost, decoderCpuSeconds } = this.#load.take(ingestor.decoderPid, now);
+    this.#telemetry.decoderCpu(decoderCpuSeconds);
     return { camera: this.config.id, mode: ingestor.mode, floor: this.#floor, idle: ingestor.idle, lagMs, cost };
   }
 
@@ -206,7 +213,14 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       attempt: ingestor?.attempt ?? 0,
       reconnectsLastHour: health.reconnectsLastHour,
       stallsLastHour: health.stallsLastHour,
+      hwaccel: this.#hwaccelView(),
     };
+  }
+
+  #hwaccelView(): CameraView['hwaccel'] {
+    const reported = this.#ingestor?.hwaccel;
+    if (reported) return { requested: reported.requested, active: reported.active, reason: reported.reason };
+    return { requested: this.config.hwaccel ?? this.#services.config.ingest.hwaccel, active: null, reason: null };
   }
 
   // IngestListener: the per-frame path, from the decoder to the analyser.
@@ -236,8 +250,10 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   }
 
   decoderEvent(event: DecoderEvent): void {
+    if (event.kind === 'hwaccel') return this.#telemetry.hwaccel(event);
     if (event.kind !== 'woke' || event.reason !== 'motion') return;
     this.#telemetry.woke(event.catchUpMs);
+    this.#wokeAt = event.at;
     this.#observe({ kind: 'motion', at: Date.now() }, `motion (a ${event.motionBytes ?? '?'}-byte P-frame against ${event.baselineBytes ?? '?'} usual); caught up ${event.catchUpPackets} packets in ${event.catchUpMs} ms`);
   }
 
@@ -245,20 +261,23 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
 
   analysed(analysis: FrameAnalysis): void {
     const now = Date.now();
-    this.#load.analysed(now - analysis.capturedAt, analysis.inferenceMs);
-    this.#telemetry.frameAnalysed(analysis.faces.length);
+    // The overload signal is how long the camera waited for its turn; the frame analysed is fresher
+    // (it was taken when a worker was free: vigil_frame_age_at_analysis_seconds).
+    const lagMs = now - analysis.waitingSince;
+    this.#load.analysed(lagMs, analysis.inferenceMs);
+    this.#telemetry.frameAnalysed(analysis.faces.length, lagMs);
+    if (this.#wokeAt !== null && analysis.capturedAt >= this.#wokeAt) {
+      this.#telemetry.wakeAnalysed(now - this.#wokeAt);
+      this.#wokeAt = null;
+    }
     this.#observe({ kind: 'analysed', faces: analysis.faces.length, at: now }, 'a face');
     if (!this.config.detectedEvents || analysis.faces.length === 0) return;
-    this.#services.publisher.publish(detectionDraft(this.#services.eventSource, this.config.id, analysis));
-    this.#telemetry.detectionPublished(analysis.capturedAt);
+    this.#publishTraced(detectionDraft(this.#services.eventSource, this.config.id, analysis), analysis.trace);
+    this.#telemetry.eventPublished('vigil.face.detected', analysis.capturedAt);
   }
 
   failed(): void {
     this.#telemetry.frameDropped('inference_error');
-  }
-
-  dropped(): void {
-    this.#telemetry.frameDropped('late');
   }
 
   /** Feeds the idle policy; going idle or waking tells the decoder and is published. */
@@ -282,19 +301,33 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     this.#publishStatus({ camera: this.config.id, state, previousState: state, reason, lastError: error ? { code: error.code, message: error.message } : null, mode: ingestor.mode, idle: ingestor.idle, attempt: ingestor.attempt, at: Date.now() });
   }
 
+  /** An event made from a frame carries that frame's trace (a `create` span of its own when spans are exported). */
+  #publishTraced(draft: EventDraft, trace: FrameTrace | null): void {
+    if (!trace) {
+      this.#services.publisher.publish(draft);
+      return;
+    }
+    const ids = trace.event(draft.type, draft.id, draft.source, draft.subject);
+    this.#services.publisher.publish(withTraceparent(draft, traceparent(ids)));
+  }
+
   #publishStatus(status: CameraStatus): void {
     this.#services.publisher.publish(statusDraft(this.#services.eventSource, status));
   }
 
   #recognizer(): FaceRecognizer {
     const telemetry = this.#telemetry;
-    const { publisher, eventSource } = this.#services;
+    const { eventSource } = this.#services;
     return new FaceRecognizer({
       ...this.#services.recognition,
       camera: this.config.id,
       onOutcome: (outcome: TrackOutcome) => {
         telemetry.outcome(outcome);
-        publisher.publish(outcomeDraft(eventSource, outcome));
+        const draft = outcomeDraft(eventSource, outcome);
+        this.#publishTraced(draft, outcome.trace);
+        // Recognized and unknown come from a frame (the one that settled the answer): its latency counts too.
+        if (outcome.kind !== 'ended') telemetry.eventPublished(draft.type, outcome.decidedAt);
+        telemetry.logger.debug({ type: draft.type, id: draft.id, trackId: outcome.trackId, traceId: outcome.trace?.ids.traceId }, 'face event published');
       },
       onEmbeddings: (count, ms) => telemetry.embedded(count, ms),
       onTrackStarted: () => telemetry.trackStarted(),

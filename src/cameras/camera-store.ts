@@ -12,11 +12,23 @@ export interface StoredCamera {
 }
 
 /**
+ * Where API cameras are kept: control.db on one gateway, a compacted Kafka topic in cluster mode.
+ * Reads come from memory or SQLite (synchronous); writes may wait for a broker.
+ */
+export interface ApiCameraStore {
+  cameras(): StoredCamera[];
+  camera(id: string): StoredCamera | null;
+  insert(id: string, config: Record<string, unknown>): boolean | Promise<boolean>;
+  update(id: string, config: Record<string, unknown>): boolean | Promise<boolean>;
+  delete(id: string): boolean | Promise<boolean>;
+}
+
+/**
  * Cameras added through the API, in control.db (0600: it holds camera passwords, which the
  * decoder needs in clear). Every write is one statement, so a crash mid-request leaves either the
  * old or the new state.
  */
-export class CameraStore {
+export class CameraStore implements ApiCameraStore {
   readonly #db: Database.Database;
 
   constructor(db: Database.Database) {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { CAMERA_STATES, DECODE_MODES, type CameraState, type DecodeMode, type DropReason } from '../ingest';
+import { CAMERA_STATES, DECODE_MODES, type CameraState, type DecodeMode, type DropReason, type HwAccelChoice } from '../ingest';
 import type { StateChange } from '../lifecycle';
 import type { Metrics } from '../observability';
 import type { TrackOutcome } from '../recognition';
@@ -17,6 +17,9 @@ export class CameraTelemetry {
   readonly #analyzed;
   readonly #detections;
   readonly #age;
+  readonly #lag;
+  readonly #decodeCpu;
+  #hwaccel: HwAccelChoice | null = null;
 
   constructor(camera: string, metrics: Metrics, logger: Logger) {
     this.#camera = camera;
@@ -27,6 +30,8 @@ export class CameraTelemetry {
     this.#analyzed = metrics.framesAnalyzed.labels(labels);
     this.#detections = metrics.faceDetections.labels(labels);
     this.#age = metrics.frameAgeAtAnalysisSeconds.labels(labels);
+    this.#lag = metrics.analysisLagSeconds.labels(labels);
+    this.#decodeCpu = metrics.cameraDecodeCpuSeconds.labels(labels);
     metrics.setCameraMode(camera, 'full', DECODE_MODES);
     metrics.cameraIdle.set({ camera }, 0);
   }
@@ -40,7 +45,7 @@ export class CameraTelemetry {
     this.#decoded.inc();
   }
 
-  frameDropped(reason: DropReason | 'inference_error' | 'late'): void {
+  frameDropped(reason: DropReason | 'inference_error'): void {
     this.#metrics.framesDropped.inc({ camera: this.#camera, reason });
   }
 
@@ -48,14 +53,25 @@ export class CameraTelemetry {
     this.#age.observe(ageMs / 1000);
   }
 
-  frameAnalysed(faces: number): void {
+  frameAnalysed(faces: number, lagMs: number): void {
     this.#analyzed.inc();
     this.#detections.inc(faces);
+    this.#lag.observe(lagMs / 1000);
   }
 
-  /** A `vigil.face.detected` event went out for a frame captured at `capturedAt`. */
-  detectionPublished(capturedAt: number): void {
-    this.#metrics.frameToEventSeconds.observe((Date.now() - capturedAt) / 1000);
+  /** The first frame after a wake on motion is analysed, `ms` after the packet that woke the camera arrived. */
+  wakeAnalysed(ms: number): void {
+    this.#metrics.cameraWakeSeconds.observe({ camera: this.#camera }, ms / 1000);
+  }
+
+  /** CPU its decoder process used since the last check. */
+  decoderCpu(seconds: number): void {
+    if (seconds > 0) this.#decodeCpu.inc(seconds);
+  }
+
+  /** An event about the frame read off the decoder at `capturedAt` was published. */
+  eventPublished(type: string, capturedAt: number): void {
+    this.#metrics.frameToEventSeconds.observe({ type }, (Date.now() - capturedAt) / 1000);
   }
 
   stateChanged(change: StateChange<CameraState>, detail: { mode: DecodeMode; idle: boolean; attempt: number; lastError: { code: string; message: string } | null }): void {
@@ -82,6 +98,21 @@ export class CameraTelemetry {
   /** The decoder woke itself on motion, catching up from the last key frame in `catchUpMs`. */
   woke(catchUpMs: number): void {
     this.#metrics.cameraWakeCatchUpSeconds.observe(catchUpMs / 1000);
+  }
+
+  /** The decoder chose its hardware (at each start): a gauge of what runs, a counter and a warning when it is not what was asked. */
+  hwaccel(choice: HwAccelChoice): void {
+    const camera = this.#camera;
+    const before = this.#hwaccel;
+    this.#hwaccel = choice;
+    this.#metrics.setCameraHwaccel(camera, choice.requested, choice.active);
+    if (choice.reason === null) {
+      if (before?.active !== choice.active || before.reason !== null) this.logger.info({ hwaccel: choice }, choice.active === 'none' ? 'decoding in software' : `decoding on ${choice.active}`);
+      return;
+    }
+    this.#metrics.cameraHwaccelFallbacks.inc({ camera, requested: choice.requested });
+    // Logged once per reason, not at every reconnect.
+    if (before?.reason !== choice.reason) this.logger.warn({ hwaccel: choice }, `hardware decoding (${choice.requested}) unavailable: ${choice.reason}`);
   }
 
   trackStarted(): void {

@@ -25,4 +25,12 @@ export interface CameraView {
   readonly attempt: number;
   readonly reconnectsLastHour: number;
   readonly stallsLastHour: number;
+  /**
+   * Hardware decoding: what was asked (the camera's `hwaccel`, else `ingest.hwaccel`), what the
+   * decoder uses (`none`: software; null until a decoder has opened the stream) and why it is not
+   * what was asked (null when it is).
+   */
+  readonly hwaccel: { readonly requested: string; readonly active: string | null; readonly reason: string | null };
+  /** Cluster mode only: the gateway running the camera (null while none does). */
+  readonly gateway?: string | null;
 }

@@ -60,7 +60,7 @@ export class CapacityController {
     const lag = Math.round(decision.lagMs ?? 0);
     const reason =
       change.why === 'overload'
-        ? `overload: analysis lag ${lag} ms (degrade above ${limits.degradeLagMs} ms); the costliest camera (${(sample?.cost ?? 0).toFixed(2)} cores) goes to ${change.mode}`
+        ? `overload: analysis lag ${lag} ms (degrade above ${limits.degradeLagMs} ms${lag > limits.dropLagMs ? `, shed at every check above ${limits.dropLagMs} ms` : ''}); the costliest camera (${(sample?.cost ?? 0).toFixed(2)} cores) goes to ${change.mode}`
         : `recovered: analysis lag ${lag} ms (healthy below ${limits.healthyLagMs} ms); back to ${change.mode}`;
     logger.warn({ camera: change.camera, mode: change.mode, lagMs: lag, cost: sample?.cost }, reason);
     runtime?.setMode(change.mode, reason);

@@ -17,6 +17,8 @@ export interface CameraSample {
 export interface CapacityLimits {
   readonly healthyLagMs: number;
   readonly degradeLagMs: number;
+  /** Far behind: lower a camera at every check. */
+  readonly dropLagMs: number;
   readonly degradeAfterChecks: number;
   readonly restoreAfterChecks: number;
 }
@@ -29,9 +31,11 @@ export interface CapacityState {
   /** Healthy checks needed before the next restore: doubles when a restore is soon followed by overload. */
   readonly restoreChecks: number;
   readonly lastRestoreAt: number | null;
+  /** Degrading began and the lag is still over dropLagMs: one camera more at every check. */
+  readonly shedding: boolean;
 }
 
-export const INITIAL_CAPACITY: CapacityState = { overloadedChecks: 0, healthyChecks: 0, degradedAt: {}, restoreChecks: 0, lastRestoreAt: null };
+export const INITIAL_CAPACITY: CapacityState = { overloadedChecks: 0, healthyChecks: 0, degradedAt: {}, restoreChecks: 0, lastRestoreAt: null, shedding: false };
 
 export interface CapacityDecision {
   readonly state: CapacityState;
@@ -65,7 +69,8 @@ function percentile90(values: readonly number[]): number | null {
 /**
  * One check of the box's capacity, measured in time: the analysis lag, not queue occupancy (a
  * start-up or reconnect burst fills a queue for a moment without the box being short). Lag over
- * `degradeLagMs` for `degradeAfterChecks` checks in a row lowers one camera one rung, the costliest;
+ * `degradeLagMs` for `degradeAfterChecks` checks in a row lowers one camera one rung, the costliest
+ * (over `dropLagMs`, at every check: the box is far behind and must shed work fast);
  * lag under `healthyLagMs` for `restoreAfterChecks` checks raises one camera one rung, the one
  * degraded longest. After each change the counting starts over, so each step is seen before the
  * next. Pure.
@@ -81,7 +86,10 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
     overloadedChecks: overloaded ? state.overloadedChecks + 1 : 0,
     healthyChecks: healthy ? state.healthyChecks + 1 : 0,
   };
-  if (next.overloadedChecks >= limits.degradeAfterChecks) {
+  // The first step always waits for sustained lag; far behind, the next ones come at every check.
+  const farBehind = lagMs !== null && lagMs > limits.dropLagMs;
+  if (!farBehind && state.shedding) Object.assign(next, { shedding: false });
+  if (next.overloadedChecks >= limits.degradeAfterChecks || (farBehind && state.shedding)) {
     const candidates = samples.filter((s) => !s.idle && lowerMode(s.mode, s.floor) !== null).sort((a, b) => b.cost - a.cost || a.camera.localeCompare(b.camera));
     const victim = candidates[0];
     if (!victim) return { state: { ...next, overloadedChecks: 0 }, change: null, lagMs };
@@ -91,6 +99,7 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
         ...next,
         overloadedChecks: 0,
         healthyChecks: 0,
+        shedding: farBehind,
         degradedAt: { ...state.degradedAt, [victim.camera]: state.degradedAt[victim.camera] ?? now },
         restoreChecks: flapped ? Math.min(MAX_RESTORE_CHECKS, restoreChecks * 2) : restoreChecks,
       },

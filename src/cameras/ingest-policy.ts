@@ -12,5 +12,6 @@ export function ingestPolicyFor(camera: CameraConfig, config: Pick<Config, 'gate
     rateWindowMs: ingest.rateWindowMs,
     ringFrames: camera.ringFrames ?? ingest.ringFrames,
     ringBytes: ingest.ringBytes,
+    hwaccel: camera.hwaccel ?? ingest.hwaccel,
   };
 }

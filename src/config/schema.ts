@@ -8,6 +8,19 @@ const cameraId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'must be 1-64 characters: letters, digits, "_", "." or "-", starting with a letter or digit');
 
+/**
+ * Enrolled faces up to which `auto` searches the gallery exactly on the gateway's own thread
+ * instead of asking the search worker's ANN index. Measured (`npm run bench:gallery -- --no-sizes`,
+ * 2 busy cores): exact here 0.09 ms p50 at 105 faces, 0.17 ms at 207, 0.34 ms at 402 (where the
+ * worker's 0.38 ms round trip meets it), 0.77 ms at 799; the worker's answer costs the event loop
+ * nothing, so the switch sits below the crossover.
+ */
+const EXACT_MAX_FACES = 200;
+
+/** Hardware decoding: a method, `auto` (the first that works here) or `none` (software). Same values as src/ingest/hwaccel.ts (a test keeps them in step). */
+export const HWACCEL_VALUES = ['none', 'auto', 'cuda', 'vaapi', 'qsv', 'vulkan'] as const;
+const hwaccel = z.enum(HWACCEL_VALUES);
+
 // multipleOf rather than a refinement: it survives into the JSON Schema the API validates with.
 const evenDimension = (max: number) => z.number().int().min(32).max(max).multipleOf(2, 'must be an even number of pixels');
 
@@ -35,6 +48,8 @@ export const cameraSchema = z
     degradeTo: z.enum(['keyframes', 'half-fps', 'off']).optional(),
     /** Overrides ingest.idle.mode for this camera (`off`: always decode every frame). */
     idle: z.enum(['keyframes', 'off']).optional(),
+    /** Overrides ingest.hwaccel for this camera. */
+    hwaccel: hwaccel.optional(),
     /** Publish a `vigil.face.detected` event for every analysed frame with faces (off: recognition events only). */
     detectedEvents: z.boolean().default(false),
     /** Track and recognise faces on this camera (landmarks, quality, liveness, embeddings, gallery). */
@@ -85,7 +100,7 @@ export const configSchema = z
          */
         healthyLagMs: z.number().int().min(10).max(60_000).default(200),
         degradeLagMs: z.number().int().min(20).max(60_000).default(800),
-        /** A frame older than this when a worker would start on it is dropped (`late`): analysing it would only add lag. */
+        /** Over this, the box is far behind: one camera is lowered at every check, without waiting for degradeAfterChecks. */
         dropLagMs: z.number().int().min(50).max(600_000).default(1500),
         degradeAfterChecks: z.number().int().min(1).max(3600).default(3),
         restoreAfterChecks: z.number().int().min(1).max(3600).default(3),
@@ -99,6 +114,17 @@ export const configSchema = z
          * true. The native decoder never needs it (the URL goes on its stdin).
          */
         ffmpegCredentialsOnCommandLine: z.boolean().default(false),
+        /**
+         * Native decoder: skip H.264/HEVC's deblocking filter. Measured 15-22% less decode CPU on
+         * 1080p; the blockier full-size picture does not survive the shrink to the analysis size.
+         */
+        fastDecode: z.boolean().default(true),
+        /**
+         * Hardware decoding for every camera (a camera's `hwaccel` overrides it). A device that is
+         * absent means software decoding, with the reason in the log, the API and a metric. `none`
+         * by default: hardware decoding is opt-in until it has been seen to work on the machine.
+         */
+        hwaccel: hwaccel.default('none'),
         idle: z
           .object({
             /** `keyframes`: a camera with no face and no motion for `afterMs` decodes key frames only, and wakes on motion or a face. */
@@ -117,17 +143,48 @@ export const configSchema = z
       })
       .strict()
       .refine((ingest) => ingest.healthyLagMs < ingest.degradeLagMs, { message: 'healthyLagMs must be below degradeLagMs', path: ['healthyLagMs'] })
+      .refine((ingest) => ingest.degradeLagMs <= ingest.dropLagMs, { message: 'dropLagMs must be at least degradeLagMs', path: ['dropLagMs'] })
       .prefault({}),
     inference: z
       .object({
-        workers: z.number().int().min(1).max(64).default(1),
-        /** Tried in order; the CPU provider is always the last resort. */
-        executionProviders: z.array(z.enum(['cuda', 'cpu'])).min(1).default(['cpu']),
+        /** Worker threads, or `auto` (the default): one per core on CPU, a few on a GPU (src/inference/providers.ts). */
+        workers: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+        /** Where the models run. `auto`: CUDA when its provider is installed and a GPU answers, else CPU. */
+        provider: z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu']).optional(),
+        /** A requested GPU provider that cannot load: run on CPU with a warning instead of refusing to start. */
+        allowCpuFallback: z.boolean().optional(),
+        /** The older form of `provider`: tried in order; listing `cpu` allows falling back to it. */
+        executionProviders: z.array(z.enum(['cuda', 'tensorrt', 'webgpu', 'cpu'])).min(1).optional(),
         intraOpThreads: z.number().int().min(1).max(64).default(1),
+        /** Frames (and faces) from many cameras run through the models together; see README "Inference". */
+        batch: z
+          .object({
+            maxFrames: z.union([z.literal('auto'), z.number().int().min(1).max(64)]).default('auto'),
+            maxFaces: z.union([z.literal('auto'), z.number().int().min(1).max(256)]).default('auto'),
+            /** Longest a frame waits for company while other batches run (never when the pool is idle). */
+            maxWaitMs: z.union([z.literal('auto'), z.number().min(0).max(100)]).default('auto'),
+          })
+          .strict()
+          .prefault({}),
+        gpu: z
+          .object({
+            /** Model runs on the GPU at once, across all workers (a GPU shared with other work is not oversubscribed). */
+            maxConcurrentRuns: z.number().int().min(1).max(64).default(1),
+            deviceId: z.number().int().min(0).max(64).default(0),
+          })
+          .strict()
+          .prefault({}),
         /** Watch models/ and swap in changed models that match manifest.json, without a restart. */
         watchModels: z.boolean().default(true),
       })
       .strict()
+      .superRefine((inference, context) => {
+        if (inference.provider !== undefined && inference.executionProviders !== undefined) {
+          context.addIssue({ code: 'custom', message: 'set either provider or executionProviders (the older form), not both', path: ['provider'] });
+        }
+      })
+      // The older key keeps its documented default when neither is set.
+      .transform((inference) => (inference.provider === undefined && inference.executionProviders === undefined ? { ...inference, executionProviders: ['cpu' as const] } : inference))
       .prefault({}),
     detection: z
       .object({
@@ -157,6 +214,26 @@ export const configSchema = z
         maxTracks: z.number().int().min(1).max(1000).default(50),
         /** How often the gateway checks the gallery database for changes made by the CLI. */
         galleryPollMs: z.number().int().min(100).max(600_000).default(1000),
+        /** Gallery search, in a worker thread: an exact scan for small galleries, an ANN index (usearch HNSW) above, re-ranked exactly. */
+        gallerySearch: z
+          .object({
+            /** auto: exact on the gateway's thread up to exactMaxFaces enrolled faces, the worker's ANN index above; exact (in the worker) or ann force one. */
+            mode: z.enum(['auto', 'exact', 'ann']).default('auto'),
+            /** Where auto switches to the worker's ANN index; `npm run bench:gallery` measures the crossover. */
+            exactMaxFaces: z.number().int().min(0).max(100_000_000).default(EXACT_MAX_FACES),
+            /** How the ANN index stores vectors (i8: a quarter of float32's memory); answers are re-ranked on float32. */
+            quantization: z.enum(['i8', 'f16', 'f32']).default('i8'),
+            /** Candidate faces the ANN index proposes per search for the exact re-rank. */
+            candidates: z.number().int().min(1).max(4096).default(32),
+            /** HNSW search breadth: higher finds the true best more often, slower. */
+            expansionSearch: z.number().int().min(1).max(4096).default(64),
+            /** Keep the ANN index in VIGIL_DATA_DIR/gallery-index/ so a restart loads it instead of rebuilding (large galleries only). */
+            persistIndex: z.boolean().default(true),
+            /** Threads that build the index (default: all cores but one, so the event loop keeps one). */
+            buildThreads: z.number().int().min(1).max(256).optional(),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -173,7 +250,7 @@ export const configSchema = z
     kafka: z
       .object({
         clientId: z.string().min(1).default('vigil'),
-        /** Idempotent producer: on for real clusters; librdkafka's mock cluster needs it off. */
+        /** Idempotent producer (no duplicates from retries; librdkafka's mock cluster supports it too). */
         idempotent: z.boolean().default(true),
         /** Most events in one produce request (events wait in the on-disk journal, not in memory). */
         maxBatchEvents: z.number().int().min(1).max(2000).default(2000),
@@ -185,6 +262,27 @@ export const configSchema = z
         /** kafkajs retries of one request (exponential backoff) before the sink backs off itself. */
         retries: z.number().int().min(0).max(20).default(5),
         compression: z.enum(['gzip', 'none']).default('gzip'),
+        /** TLS to the brokers (MSK, Confluent Cloud, Aiven): files are PEM; without `ca` the system's CAs are trusted. */
+        tls: z
+          .object({
+            enabled: z.boolean().default(false),
+            ca: z.string().min(1).optional(),
+            cert: z.string().min(1).optional(),
+            key: z.string().min(1).optional(),
+            /** Check the brokers' certificates and host names (turn off only for a test broker). */
+            rejectUnauthorized: z.boolean().default(true),
+          })
+          .strict()
+          .prefault({}),
+        /** SASL authentication; the password comes from KAFKA_SASL_PASSWORD (never from this file). */
+        sasl: z
+          .object({
+            mechanism: z.enum(['none', 'plain', 'scram-sha-256', 'scram-sha-512']).default('none'),
+            username: z.string().min(1).max(512).optional(),
+          })
+          .strict()
+          .refine((s) => s.mechanism === 'none' || s.username !== undefined, { message: 'username is required with a SASL mechanism', path: ['username'] })
+          .prefault({}),
         /** The write-ahead journal under <VIGIL_DATA_DIR>/kafka-journal/<topic>/. */
         journal: z
           .object({
@@ -229,6 +327,25 @@ export const configSchema = z
         authFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(10),
         /** ... and how many may come at once; beyond, the address gets 429 before its tokens are checked. */
         authFailureBurst: z.number().int().min(1).max(100_000).default(20),
+      })
+      .strict()
+      .prefault({}),
+    /** Cluster mode (VIGIL_CLUSTER=1 with KAFKA_BROKERS): gateways share cameras, gallery, tokens and events through Kafka. */
+    cluster: z
+      .object({
+        /** Prefix of the cluster's own topics: <prefix>.cameras, .views, .identities, .tokens, .members. */
+        topicPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('vigil.cluster'),
+        /** Partitions of the cameras topic, when this gateway creates it: the unit of camera ownership (more gateways than partitions sit idle). */
+        partitions: z.number().int().min(1).max(1000).default(24),
+        /** Replication of the topics this gateway creates (-1: the brokers' default). */
+        replicationFactor: z.number().int().min(-1).max(10).default(-1),
+        /** A gateway silent this long loses its cameras to the others (Kafka group session timeout). */
+        sessionTimeoutMs: z.number().int().min(3000).max(300_000).default(10_000),
+        heartbeatIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+        /** How often a gateway publishes the live state of the cameras it runs. */
+        viewIntervalMs: z.number().int().min(200).max(60_000).default(2000),
+        /** A track that starts this soon after its camera moved here is marked `handover` (the person may already have been reported by the old gateway). */
+        handoverWindowMs: z.number().int().min(0).max(600_000).default(30_000),
       })
       .strict()
       .prefault({}),

@@ -30,6 +30,11 @@ export interface EventDraft<T = unknown> {
   /** The camera id. */
   readonly subject: string;
   readonly datacontenttype: 'application/json';
+  /**
+   * CloudEvents distributed tracing extension: the W3C trace context of the event's creation, for
+   * events made from an analysed frame (that frame's trace). Absent on camera status events.
+   */
+  readonly traceparent?: string;
   readonly data: T;
 }
 
@@ -42,6 +47,8 @@ export interface EventDraft<T = unknown> {
 export interface CloudEvent<T = unknown> extends EventDraft<T> {
   readonly sequence: number;
   readonly vigilrun: string;
+  /** Cluster mode, on WebSocket and GET /v1/events: `partition:offset` in the events topic (resume with `position`). */
+  readonly vigilpos?: string;
 }
 
 /** An event's context attributes as strings: what transport headers (Kafka `ce_*`, HTTP `ce-*`) carry. */
@@ -54,12 +61,24 @@ export interface ContextAttributes {
   readonly subject: string;
   readonly sequence: string;
   readonly vigilrun: string;
+  /** '' when the event has none. */
+  readonly traceparent: string;
 }
 
-const ATTRIBUTE_ORDER = ['specversion', 'id', 'type', 'source', 'time', 'subject', 'sequence', 'vigilrun'] as const;
+const ATTRIBUTE_ORDER = ['specversion', 'id', 'type', 'source', 'time', 'subject', 'sequence', 'vigilrun', 'traceparent'] as const;
 
 export function attributesOf(event: CloudEvent): ContextAttributes {
-  return { specversion: event.specversion, id: event.id, type: event.type, source: event.source, time: event.time, subject: event.subject, sequence: String(event.sequence), vigilrun: event.vigilrun };
+  return {
+    specversion: event.specversion,
+    id: event.id,
+    type: event.type,
+    source: event.source,
+    time: event.time,
+    subject: event.subject,
+    sequence: String(event.sequence),
+    vigilrun: event.vigilrun,
+    traceparent: event.traceparent ?? '',
+  };
 }
 
 /** The attributes in a fixed order, to store beside the event (a journal record). Pure. */
@@ -70,8 +89,9 @@ export function attributeValues(event: CloudEvent): string[] {
 
 /** Back from attributeValues. Pure. */
 export function attributesFrom(values: readonly string[]): ContextAttributes {
-  const [specversion = '', id = '', type = '', source = '', time = '', subject = '', sequence = '', vigilrun = ''] = values;
-  return { specversion, id, type, source, time, subject, sequence, vigilrun };
+  // Records journaled before traceparent existed have eight values.
+  const [specversion = '', id = '', type = '', source = '', time = '', subject = '', sequence = '', vigilrun = '', traceparent = ''] = values;
+  return { specversion, id, type, source, time, subject, sequence, vigilrun, traceparent };
 }
 
 export interface FaceDetectedData {
@@ -101,6 +121,12 @@ export function eventDraft<T extends { readonly camera: string }>(source: string
     datacontenttype: 'application/json',
     data,
   };
+}
+
+/** The draft carrying a trace context (`traceparent`), placed before `data` like the other attributes. Pure. */
+export function withTraceparent<T>(draft: EventDraft<T>, value: string): EventDraft<T> {
+  const { data, ...attributes } = draft;
+  return { ...attributes, traceparent: value, data };
 }
 
 export function faceDetectedEvent(source: string, capturedAt: number, data: FaceDetectedData): EventDraft<FaceDetectedData> {

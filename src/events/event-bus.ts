@@ -7,6 +7,10 @@ export interface PublishedEvent {
   readonly json: string;
   /** When the bus accepted it (ms since the epoch), for delivery-latency metrics. */
   readonly acceptedAt: number;
+  /** Cluster mode: this gateway's delivery number (events come from every gateway, so `sequence` is not monotonic here). */
+  readonly position?: number;
+  /** Cluster mode: where the event is in the events topic (what `vigilpos` says), for resuming on any gateway. */
+  readonly cursor?: { readonly partition: number; readonly offset: number };
 }
 
 /** Somewhere events go: WebSocket subscribers, Kafka. `publish` must not block or throw. */

@@ -18,7 +18,9 @@ export function historyItem(published: PublishedEvent): PublishedEvent {
   const data = event.data as { identity?: { id?: unknown; name?: unknown } | null } | null;
   const identity = data && typeof data === 'object' && data.identity && typeof data.identity === 'object' ? { id: data.identity.id, name: data.identity.name } : null;
   const slim = { type: event.type, subject: event.subject, time: event.time, sequence: event.sequence, data: identity ? { identity } : null };
-  return { event: slim as unknown as CloudEvent, json: published.json, acceptedAt: published.acceptedAt };
+  // Cluster mode's delivery number and topic position travel with it: resuming by position reads them.
+  const { json, acceptedAt, position, cursor } = published;
+  return { event: slim as unknown as CloudEvent, json, acceptedAt, ...(position !== undefined && { position }), ...(cursor !== undefined && { cursor }) };
 }
 
 /** What an entry costs in memory: its JSON (two bytes a character at worst for V8's strings) and the entry around it. */

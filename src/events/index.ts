@@ -2,6 +2,7 @@ export {
   EVENT_TYPES,
   isEventType,
   eventDraft,
+  withTraceparent,
   attributeValues,
   attributesFrom,
   attributesOf,

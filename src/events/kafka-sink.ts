@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { CompressionTypes, Kafka, logLevel, type Producer, type LogEntry, type Message } from 'kafkajs';
 import type { Logger } from 'pino';
+import { KafkaClient, type KafkaProducer, type KafkaSettings, type OutRecord } from '../kafka';
 import { StateHolder, backoffDelay, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
 import { attributeValues, attributesFrom, attributesOf, type CloudEvent, type ContextAttributes } from './cloud-event';
@@ -28,6 +28,10 @@ export interface KafkaSinkOptions {
   readonly connectionTimeoutMs: number;
   readonly retries: number;
   readonly compression: 'gzip' | 'none';
+  /** TLS and SASL (absent: plaintext, no authentication). */
+  readonly tls?: KafkaSettings['tls'];
+  readonly sasl?: KafkaSettings['sasl'];
+  readonly saslPassword?: string | undefined;
   /** The journal lives in `<dataDir>/kafka-journal/<topic>`. */
   readonly dataDir: string;
   readonly journal: KafkaJournalOptions;
@@ -44,12 +48,8 @@ export interface KafkaSinkOptions {
 const BATCH_BYTES = 1024 * 1024;
 const BATCH_EVENTS = 2000;
 
-function kafkaLogLevel(level: string): logLevel {
-  return level === 'debug' || level === 'trace' ? logLevel.INFO : logLevel.WARN;
-}
-
 /** Kafka message for one event: key = camera id; CloudEvents Kafka binding headers (`ce_*`). */
-export function kafkaMessage(attributes: ContextAttributes, json: string): Message {
+export function kafkaMessage(attributes: ContextAttributes, json: string): OutRecord & { headers: Record<string, string> } {
   return {
     key: attributes.subject,
     value: json,
@@ -62,6 +62,7 @@ export function kafkaMessage(attributes: ContextAttributes, json: string): Messa
       ce_subject: attributes.subject,
       ce_sequence: attributes.sequence,
       ce_vigilrun: attributes.vigilrun,
+      ...(attributes.traceparent && { ce_traceparent: attributes.traceparent }),
       'content-type': 'application/cloudevents+json; charset=utf-8',
     },
   };
@@ -73,41 +74,40 @@ export function kafkaMessage(attributes: ContextAttributes, json: string): Messa
  * a batch at a time, moving the journal's cursor only when Kafka has acknowledged (acks from all
  * in-sync replicas). An outage therefore just lets the journal grow (bounded; full means dropOldest
  * or rejectNew, loudly), replay after an outage or a restart is the same code path as normal
- * sending, and journal order is send order, so each camera's events stay in order. The one door to
- * kafkajs.
+ * sending, and journal order is send order, so each camera's events stay in order. The client
+ * library is behind src/kafka.
  */
 export class KafkaSink implements Component<KafkaSinkState>, EventSink {
   readonly name = 'kafka';
   readonly #options: KafkaSinkOptions;
   readonly #state = new StateHolder<KafkaSinkState>('idle');
-  readonly #producer: Producer;
+  readonly #producer: KafkaProducer;
   readonly #journal: Journal;
   readonly #log: Logger;
   #sending: Promise<void> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #failures = 0;
   #full = false;
+  #writable = true;
 
   constructor(options: KafkaSinkOptions) {
     this.#options = options;
     const log = options.logger.child({ component: 'kafka' });
     this.#log = log;
-    const kafka = new Kafka({
+    const settings: KafkaSettings = {
+      brokers: options.brokers,
       clientId: options.clientId,
-      brokers: [...options.brokers],
-      connectionTimeout: options.connectionTimeoutMs,
-      requestTimeout: options.requestTimeoutMs,
-      retry: { retries: options.retries, initialRetryTime: 100, maxRetryTime: Math.max(1000, options.requestTimeoutMs) },
-      logLevel: kafkaLogLevel(log.level),
-      logCreator: () => (entry: LogEntry) => {
-        const { message, ...rest } = entry.log;
-        log[entry.level <= logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'debug']({ kafkajs: rest }, message);
-      },
-    });
-    this.#producer = kafka.producer({
+      connectionTimeoutMs: options.connectionTimeoutMs,
+      tls: options.tls ?? { enabled: false, rejectUnauthorized: true },
+      sasl: options.sasl ?? { mechanism: 'none' },
+      saslPassword: options.saslPassword,
+    };
+    this.#producer = new KafkaClient(settings, options.logger).producer({
       idempotent: options.idempotent,
-      maxInFlightRequests: options.idempotent ? 1 : 5,
-      allowAutoTopicCreation: true,
+      lingerMs: options.lingerMs,
+      requestTimeoutMs: options.requestTimeoutMs,
+      retries: options.retries,
+      compression: options.compression,
     });
     this.#journal = new Journal({
       ...options.journal,
@@ -138,6 +138,11 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
     return this.#full;
   }
 
+  /** False since the last append failed (disk full, I/O error) until one succeeds again. */
+  get journalWritable(): boolean {
+    return this.#writable;
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'idle') return;
     let waiting: number;
@@ -159,7 +164,9 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
     let appended: boolean;
     try {
       appended = this.#journal.append(published.acceptedAt, published.json, attributeValues(published.event));
+      this.#writable = true;
     } catch (error) {
+      this.#writable = false;
       // A full disk or an I/O error: the event cannot be kept, say so.
       this.#options.onDropped?.('journal_io', 1);
       this.#log.error({ err: (error as Error).message }, 'Kafka journal write failed; event not accepted');
@@ -262,13 +269,7 @@ export class KafkaSink implements Component<KafkaSinkState>, EventSink {
     // Headers come from the attributes journaled beside each event; only records from before they
     // were journaled (a journal left by an older version) are parsed.
     const messages = batch.map((entry) => kafkaMessage(entry.attributes ? attributesFrom(entry.attributes) : attributesOf(JSON.parse(entry.json) as CloudEvent), entry.json));
-    await this.#producer.send({
-      topic: this.#options.topic,
-      acks: -1,
-      timeout: this.#options.requestTimeoutMs,
-      compression: this.#options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages,
-    });
+    await this.#producer.send(this.#options.topic, messages);
     this.#journal.ack(batch[batch.length - 1] as JournalEntry);
     this.#options.onDelivered?.(batch.map((entry) => entry.acceptedAt));
     this.#report();

@@ -36,6 +36,19 @@ interface UpgradeContext {
   readonly filter: EventFilter;
   readonly since: number | null;
   readonly run: string | null;
+  /** Cluster resume: the last offset received per partition of the events topic. */
+  readonly position: Map<number, number> | null;
+}
+
+/** `position=P:O,P:O`: partition -> last offset received. Pure. */
+export function parsePosition(text: string): Map<number, number> | null {
+  const map = new Map<number, number>();
+  for (const part of text.split(',').filter((p) => p.length > 0)) {
+    const match = /^(\d{1,5}):(-1|\d{1,15})$/.exec(part);
+    if (!match) return null;
+    map.set(Number(match[1]), Number(match[2]));
+  }
+  return map;
 }
 
 function refuse(socket: Duplex, status: number, reason: string, extra = ''): void {
@@ -102,9 +115,10 @@ export class WebSocketHub implements Component<HubState>, EventSink {
 
   publish(published: PublishedEvent): void {
     const { event } = published;
-    this.#latest = event.sequence;
+    const sequence = published.position ?? event.sequence;
+    this.#latest = sequence;
     const item = historyItem(published);
-    this.#history.push(event.sequence, historyBytes(item), item);
+    this.#history.push(sequence, historyBytes(item), item);
     for (const session of this.#sessions.values()) session.offerEvent(published);
   }
 
@@ -112,18 +126,28 @@ export class WebSocketHub implements Component<HubState>, EventSink {
    * Recent events of this run from the resume history (for `GET /v1/events`), oldest first: those
    * matching `filter`, after sequence `sinceSequence`, at or after `sinceTime` (ms), the last `limit`.
    */
-  recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string } {
+  /** This run's id (the `vigilrun` attribute of every event). */
+  get run(): string {
+    return this.#options.run;
+  }
+
+  /**
+   * Recent events of this run matching `filter`, newest last: the newest `limit` of those after
+   * `sinceSequence`/`sinceTime` and before `beforeSequence`. `truncated`: older ones matched too.
+   */
+  recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; beforeSequence?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string; truncated: boolean } {
     const { entries } = this.#history.since(options.sinceSequence ?? 0, this.#latest);
     const events: CloudEvent[] = [];
     const matched: string[] = [];
     for (const entry of entries) {
       const event = entry.item.event;
+      if (options.beforeSequence !== undefined && event.sequence >= options.beforeSequence) break;
       if (options.sinceTime !== undefined && Date.parse(event.time) < options.sinceTime) continue;
       if (matches(filter, event)) matched.push(entry.item.json);
     }
     // The history keeps JSON only: parse just the events answered.
     for (const json of matched.slice(-options.limit)) events.push(JSON.parse(json) as CloudEvent);
-    return { events, sequence: this.#latest, run: this.#options.run };
+    return { events, sequence: this.#latest, run: this.#options.run, truncated: matched.length > options.limit };
   }
 
   /**
@@ -183,7 +207,10 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     if (sinceText !== null && !/^\d{1,15}$/.test(sinceText)) return 'since: must be a non-negative integer (the last sequence received)';
     const run = query.get('run');
     if (run !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(run)) return 'run: not a run id';
-    return { filter: filter.filter, since: sinceText === null ? null : Number(sinceText), run };
+    const positionText = query.get('position');
+    const position = positionText === null ? null : parsePosition(positionText);
+    if (positionText !== null && position === null) return 'position: must be partition:offset pairs, comma-separated (from the events\' vigilpos)';
+    return { filter: filter.filter, since: sinceText === null ? null : Number(sinceText), run, position };
   }
 
   #onConnection(socket: WebSocket, context: UpgradeContext, caller: Caller | null): void {
@@ -200,7 +227,31 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     });
     this.#options.onClientCount?.(this.#sessions.size);
     // Replay before any live event can reach the session (both happen on this one thread).
-    if (context.since !== null) this.#resume(session, context.since, context.run);
+    if (context.position !== null) this.#resumeAt(session, context.position);
+    else if (context.since !== null) this.#resume(session, context.since, context.run);
+  }
+
+  /**
+   * Cluster resume: every held event after the client's offset in its partition (a partition it
+   * names no offset for: every held event of it, so nothing is missed; deduplicate on source + id).
+   * Every gateway reads the same events topic, so this works on any of them.
+   */
+  #resumeAt(session: ClientSession, position: ReadonlyMap<number, number>): void {
+    const { entries } = this.#history.since(0, this.#latest);
+    const oldest = new Map<number, number>();
+    for (const entry of entries) {
+      const cursor = entry.item.cursor;
+      if (cursor && !oldest.has(cursor.partition)) oldest.set(cursor.partition, cursor.offset);
+    }
+    for (const [partition, offset] of position) {
+      const first = oldest.get(partition);
+      if (first !== undefined && first > offset + 1) session.send(JSON.stringify({ kind: 'gap', reason: 'history_exhausted', partition, from: offset + 1, to: first - 1 }));
+    }
+    for (const entry of entries) {
+      const cursor = entry.item.cursor;
+      if (cursor && cursor.offset <= (position.get(cursor.partition) ?? -1)) continue;
+      if (!session.offerEvent(entry.item)) return;
+    }
   }
 
   #resume(session: ClientSession, since: number, run: string | null): void {

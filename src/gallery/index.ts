@@ -1,4 +1,5 @@
-export { Gallery, type IdentitySummary, type FaceInput, type FaceRecord } from './store';
+export { Gallery, type IdentitySummary, type IdentityRecord, type FaceInput, type FaceRecord, type GallerySearchConfig } from './store';
+export type { GallerySearchState, GallerySearchStats } from './search-client';
 export { topK, cosine, isMatch, type Identity, type Candidate, type IndexedIdentity } from './search';
 export { GalleryRefresher } from './gallery-refresher';
 export { IdentityService, type IdentityServiceDeps, type IdentityView, type FaceSource, type FaceModels } from './identity-service';

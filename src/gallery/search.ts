@@ -36,17 +36,26 @@ function best(query: Float32Array, set: readonly Float32Array[]): number {
 }
 
 /**
+ * An identity's score for `query`: its best face, and its best negative (-1 without any); null when
+ * it has no face or the query is at least as close to a negative ("not this person").
+ */
+export function scoreIdentity(query: Float32Array, faces: readonly Float32Array[], negatives: readonly Float32Array[]): { similarity: number; negativeSimilarity: number } | null {
+  if (faces.length === 0) return null;
+  const similarity = best(query, faces);
+  const negativeSimilarity = negatives.length > 0 ? best(query, negatives) : -1;
+  return negativeSimilarity >= similarity ? null : { similarity, negativeSimilarity };
+}
+
+/**
  * The k identities most similar to `query`, best first. An identity the query is closer to by its
  * negatives than by its enrolled faces is left out: an operator said such faces are not that person.
+ * This is the exact answer the gallery's search index must reproduce.
  */
 export function topK(index: readonly IndexedIdentity[], query: Float32Array, k: number): Candidate[] {
   const candidates: Candidate[] = [];
   for (const entry of index) {
-    if (entry.faces.length === 0) continue;
-    const similarity = best(query, entry.faces);
-    const negativeSimilarity = entry.negatives.length > 0 ? best(query, entry.negatives) : -1;
-    if (negativeSimilarity >= similarity) continue;
-    candidates.push({ identity: entry.identity, similarity, negativeSimilarity });
+    const score = scoreIdentity(query, entry.faces, entry.negatives);
+    if (score) candidates.push({ identity: entry.identity, ...score });
   }
   candidates.sort((a, b) => b.similarity - a.similarity);
   return candidates.slice(0, k);

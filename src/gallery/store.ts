@@ -2,21 +2,16 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../errors';
 import { openDatabase, type Database } from '../storage';
+import { GALLERY_SCHEMA } from './schema';
+import { availableParallelism } from 'node:os';
+import type { Logger } from 'pino';
+import { GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
+import { InlineSearch } from './inline-search';
 import { checkIdentityText } from './identity-text';
-import { topK, type Candidate, type Identity, type IndexedIdentity } from './search';
+import type { Candidate, Identity } from './search';
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS identities (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, external_id TEXT, metadata TEXT, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS faces (
-  id INTEGER PRIMARY KEY, identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
-  embedding BLOB NOT NULL, source TEXT, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS negatives (
-  id INTEGER PRIMARY KEY, identity_id TEXT NOT NULL REFERENCES identities(id) ON DELETE CASCADE,
-  embedding BLOB NOT NULL, source TEXT, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS tracks (
-  track_id TEXT PRIMARY KEY, camera TEXT NOT NULL, embedding BLOB NOT NULL, created_at INTEGER NOT NULL);
-`;
+/** The `recognition.gallerySearch` config section: what the gateway asks of the search. */
+export type GallerySearchConfig = Omit<GallerySearchSettings, 'dbPath' | 'buildThreads'> & { readonly buildThreads?: number | undefined };
 
 /**
  * faces.sha256 (added after the first release, so added to older files on open): the sha256 of
@@ -45,6 +40,17 @@ export interface FaceRecord {
 /** Recent tracks' embeddings kept for "not this person" on a track; older ones are pruned. */
 const MAX_TRACKS = 10_000;
 
+/** An identity as replicated between gateways (embeddings base64 of little-endian float32). */
+export interface IdentityRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly externalId: string | null;
+  readonly metadata: Record<string, unknown> | null;
+  readonly createdAt: number;
+  readonly faces: readonly { readonly id: number; readonly embedding: string; readonly source: string | null; readonly createdAt: number }[];
+  readonly negatives: readonly { readonly id: number; readonly embedding: string; readonly source: string | null; readonly createdAt: number }[];
+}
+
 export interface IdentitySummary extends Identity {
   readonly faces: number;
   readonly negatives: number;
@@ -63,73 +69,97 @@ function fromBlob(b: Buffer): Float32Array {
 
 /**
  * The gallery: identities and their face embeddings in SQLite (`gallery.db` under the data
- * directory), searched in memory. WAL mode lets the CLI write while a gateway reads; the gateway
- * calls `refreshIfChanged()` periodically, which reloads the index only when another connection
- * committed (PRAGMA data_version changes).
+ * directory). WAL mode lets the CLI write while a gateway reads. Opened with `search` options (the
+ * gateway), it also runs the search worker (`GallerySearch`), which keeps the face index in step
+ * with the database through its change log; without (the CLI), it is the store alone. The gateway
+ * calls `refreshIfChanged()` periodically, which tells whether another connection committed
+ * (PRAGMA data_version) and has the worker catch up at once.
  */
 export class Gallery {
   readonly path: string;
   readonly #db: Database.Database;
-  #index: IndexedIdentity[] = [];
+  readonly #search: GallerySearch | null;
+  /** Small galleries in `auto` are searched on this thread (see InlineSearch). */
+  readonly #inline: InlineSearch | null;
+  #size = 0;
+  /** Our own writes, ever: data_version does not move for them. */
+  #writes = 0;
   #dataVersion = -1;
   #localChanges = 0;
 
-  private constructor(path: string, db: Database.Database) {
+  private constructor(path: string, db: Database.Database, search: GallerySearch | null, inlineMaxFaces: number | null) {
     this.path = path;
     this.#db = db;
+    this.#search = search;
+    this.#inline = search && inlineMaxFaces !== null ? new InlineSearch(db, inlineMaxFaces) : null;
   }
 
-  static open(dataDir: string): Gallery {
+  /** With `search` (the gateway) the search worker starts too, logging to `logger`. */
+  static open(dataDir: string, options: { search?: GallerySearchConfig; logger?: Logger } = {}): Gallery {
     const path = join(dataDir, 'gallery.db');
+    let gallery: Gallery;
     try {
       // Face embeddings are biometric data: the file is private like control.db.
       const db = openDatabase(path, { synchronous: 'FULL', foreignKeys: true });
-      db.exec(SCHEMA);
+      db.exec(GALLERY_SCHEMA);
       migrate(db);
-      const gallery = new Gallery(path, db);
-      gallery.#reload();
-      return gallery;
+      const search = options.search;
+      gallery = new Gallery(path, db, search ? searchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
+      gallery.#readSize();
     } catch (error) {
       throw new VigilError('VIGIL_ERR_GALLERY_UNAVAILABLE', `cannot open the gallery ${path}: ${(error as Error).message}`, { path });
     }
+    void gallery.#search?.start();
+    return gallery;
   }
 
-  /** Identities in memory, for search. */
+  /** Identities in the gallery (counted by a trigger, so reading it costs nothing at any size). */
   get size(): number {
-    return this.#index.length;
+    return this.#size;
   }
 
-  /** Reloads the in-memory index if the database changed since the last load; returns whether it did. */
+  /** Where the next search runs: `inline` (exact, this thread: a small gallery in `auto`) or `worker`; null without search. */
+  get searchPath(): 'inline' | 'worker' | null {
+    if (!this.#search) return null;
+    return this.#inline?.serves(this.#writes) ? 'inline' : 'worker';
+  }
+
+  /** The search worker's state (null without search: the CLI). */
+  get searchState(): GallerySearch['state'] | null {
+    return this.#search?.state ?? null;
+  }
+
+  /** What the search worker's index holds and how it came to be (after it is ready). */
+  async searchStats(): Promise<GallerySearchStats> {
+    if (!this.#search) throw new VigilError('VIGIL_ERR_GALLERY_SEARCH_FAILED', 'this gallery was opened without search');
+    return this.#search.stats();
+  }
+
+  /** Whether the database changed since the last call (another connection's commit or our own write); the search worker is told to catch up. */
   refreshIfChanged(): boolean {
     const version = this.#db.pragma('data_version', { simple: true }) as number;
     // data_version only moves for other connections' commits; our own writes bump #localChanges.
     if (version === this.#dataVersion && this.#localChanges === 0) return false;
-    this.#reload();
+    this.#readSize();
+    this.#search?.sync();
     return true;
   }
 
-  #reload(): void {
-    const identities = this.#db.prepare('SELECT id, name, external_id, metadata FROM identities ORDER BY name').all() as {
-      id: string; name: string; external_id: string | null; metadata: string | null;
-    }[];
-    const byId = new Map<string, { identity: Identity; faces: Float32Array[]; negatives: Float32Array[] }>();
-    for (const row of identities) {
-      const metadata = row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null;
-      byId.set(row.id, { identity: { id: row.id, name: row.name, externalId: row.external_id, metadata }, faces: [], negatives: [] });
-    }
-    for (const row of this.#db.prepare('SELECT identity_id, embedding FROM faces').all() as { identity_id: string; embedding: Buffer }[]) {
-      byId.get(row.identity_id)?.faces.push(fromBlob(row.embedding));
-    }
-    for (const row of this.#db.prepare('SELECT identity_id, embedding FROM negatives').all() as { identity_id: string; embedding: Buffer }[]) {
-      byId.get(row.identity_id)?.negatives.push(fromBlob(row.embedding));
-    }
-    this.#index = [...byId.values()];
+  #readSize(): void {
+    this.#size = Number(this.#db.prepare("SELECT value FROM gallery_meta WHERE key = 'identities'").pluck().get());
     this.#dataVersion = this.#db.pragma('data_version', { simple: true }) as number;
     this.#localChanges = 0;
   }
 
-  search(query: Float32Array, k = 5): Candidate[] {
-    return topK(this.#index, query, k);
+  /**
+   * The k identities most similar to `query`, best first (see `topK`): on this thread for a small
+   * gallery, else by the search worker off the event loop. Either sees every write committed
+   * before the call.
+   */
+  async search(query: Float32Array, k = 5): Promise<Candidate[]> {
+    if (!this.#search) throw new VigilError('VIGIL_ERR_GALLERY_SEARCH_FAILED', 'this gallery was opened without search');
+    if (this.#inline?.serves(this.#writes)) return this.#inline.search(query, k);
+    return this.#search.search(query, k);
   }
 
   /** Adds faces to the identity called `name`, creating it if needed. */
@@ -201,7 +231,7 @@ export class Gallery {
     return Number(result.lastInsertRowid);
   }
 
-  /** An identity's enrolled faces (id, source, photo sha256), oldest first. */
+  /** The ids of an identity's enrolled faces, oldest first. */
   faceIds(ref: string): FaceRecord[] {
     const found = this.#require(ref);
     const rows = this.#db.prepare('SELECT id, source, sha256, created_at FROM faces WHERE identity_id = ? ORDER BY id').all(found.id) as { id: number; source: string | null; sha256: string | null; created_at: number }[];
@@ -274,12 +304,80 @@ export class Gallery {
     return row ? fromBlob(row.embedding) : null;
   }
 
-  #changed(): void {
-    this.#localChanges += 1;
-    this.#reload();
+  /**
+   * One identity with everything that defines it, for replication (cluster mode): what another
+   * gateway's `applyIdentity` needs to hold the same identity, faces and negatives, ids included.
+   */
+  exportIdentity(id: string): IdentityRecord | null {
+    const row = this.#db.prepare('SELECT id, name, external_id, metadata, created_at FROM identities WHERE id = ?').get(id) as
+      | { id: string; name: string; external_id: string | null; metadata: string | null; created_at: number }
+      | undefined;
+    if (!row) return null;
+    const rows = (table: 'faces' | 'negatives') =>
+      (this.#db.prepare(`SELECT id, embedding, source, created_at FROM ${table} WHERE identity_id = ? ORDER BY id`).all(id) as { id: number; embedding: Buffer; source: string | null; created_at: number }[]).map((r) => ({
+        id: r.id,
+        embedding: r.embedding.toString('base64'),
+        source: r.source,
+        createdAt: r.created_at,
+      }));
+    return { id: row.id, name: row.name, externalId: row.external_id, metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null, createdAt: row.created_at, faces: rows('faces'), negatives: rows('negatives') };
   }
 
-  close(): void {
+  /**
+   * Makes the identity `id` exactly `record` (null: removes it), in one transaction. Another
+   * identity holding the same name is removed first: the replicated record wins. Idempotent.
+   */
+  applyIdentity(id: string, record: IdentityRecord | null): void {
+    const tx = this.#db.transaction(() => {
+      this.#db.prepare('DELETE FROM identities WHERE id = ?').run(id);
+      if (!record) return;
+      this.#db.prepare('DELETE FROM identities WHERE name = ?').run(record.name);
+      this.#db
+        .prepare('INSERT INTO identities (id, name, external_id, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(id, record.name, record.externalId, record.metadata ? JSON.stringify(record.metadata) : null, record.createdAt);
+      for (const table of ['faces', 'negatives'] as const) {
+        const insert = this.#db.prepare(`INSERT OR REPLACE INTO ${table} (id, identity_id, embedding, source, created_at) VALUES (?, ?, ?, ?, ?)`);
+        for (const f of record[table]) insert.run(f.id, id, Buffer.from(f.embedding, 'base64'), f.source, f.createdAt);
+      }
+    });
+    tx();
+    this.#changed();
+  }
+
+  /** Every identity id (to drop the ones a replicated gallery no longer holds). */
+  identityIds(): string[] {
+    return (this.#db.prepare('SELECT id FROM identities').all() as { id: string }[]).map((r) => r.id);
+  }
+
+  #changed(): void {
+    this.#localChanges += 1;
+    this.#writes += 1;
+    this.#size = Number(this.#db.prepare("SELECT value FROM gallery_meta WHERE key = 'identities'").pluck().get());
+  }
+
+  /** Ends the search worker (it saves its index file when worth keeping, within `timeoutMs`) and closes the database. */
+  close(timeoutMs = 10_000): Promise<void> {
+    const closeDb = (): void => {
+      if (this.#db.open) this.#db.close();
+    };
+    // Without search (the CLI) the database closes before this returns, as it always did.
+    if (!this.#search) return Promise.resolve(closeDb());
+    return this.#search.close(timeoutMs).finally(closeDb);
+  }
+
+  /** Closes at once: the search worker is terminated without saving. */
+  destroy(): void {
+    this.#search?.destroy();
     if (this.#db.open) this.#db.close();
   }
+}
+
+function searchFor(dbPath: string, config: GallerySearchConfig, logger: Logger | undefined): GallerySearch {
+  // Building leaves one core to the event loop: a 1M-face build takes minutes and the gateway keeps serving meanwhile.
+  const buildThreads = config.buildThreads ?? Math.max(1, availableParallelism() - 1);
+  return new GallerySearch({ ...config, buildThreads, dbPath }, {
+    onBuilding: (done, total) => logger?.info({ done, total }, 'gallery index building'),
+    onReady: (stats) => logger?.info(stats, 'gallery search ready'),
+    onWarning: (message) => logger?.warn(message),
+  });
 }

@@ -1,19 +1,29 @@
-import { join } from 'node:path';
-import { Piscina } from 'piscina';
+import { availableParallelism } from 'node:os';
+import type { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { StateHolder, withTimeout, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
-import { MODELS_DIR, WORKERS_DIR } from '../config';
-import type { DetectResult, DetectTask, DetectorSettings, EmbedResult, EmbedTask, Point, WorkerInfo } from '../../workers/protocol';
+import { MODELS_DIR } from '../config';
+import type { DetectFrame, DetectResult, EmbedFrame, EmbedResult, ExecutionProvider, Point, WorkerInfo } from '../../workers/protocol';
 import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';
+import { openWorkers, type Opened } from './worker-threads';
+import type { BatchLane, BatchScheduler } from './batch-scheduler';
+import { createLanes, frameProblem, takeOwnership, type BatchFigures, type DetectRequest } from './pool-lanes';
+import { resolveBatch, resolveProvider, resolveWorkers, type BatchSettings, type ProviderChoice, type ResolvedBatch, type ResolvedProvider } from './providers';
 
 export type PoolState = 'idle' | 'starting' | 'ready' | 'closing' | 'closed' | 'failed';
 
 export interface DetectorPoolOptions {
-  readonly workers: number;
-  readonly executionProviders: readonly ('cuda' | 'cpu')[];
+  /** Worker threads; `auto` from the cores (and the accelerator), see resolveWorkers. */
+  readonly workers: number | 'auto';
+  readonly provider?: ProviderChoice | undefined;
+  /** The older form of `provider`, still accepted: tried in order, `cpu` allows the fallback. */
+  readonly executionProviders?: readonly ExecutionProvider[] | undefined;
+  readonly allowCpuFallback?: boolean | undefined;
   readonly intraOpThreads: number;
+  readonly batch?: BatchSettings | undefined;
+  readonly gpu?: { readonly maxConcurrentRuns?: number | undefined; readonly deviceId?: number | undefined } | undefined;
   readonly scoreThreshold: number;
   readonly iouThreshold: number;
   readonly maxFaces: number;
@@ -26,26 +36,51 @@ export interface DetectorPoolOptions {
   readonly watchModels?: boolean;
   readonly watchDebounceMs?: number;
   readonly logger: Logger;
-  /** Called with each inference's duration, for the metrics histogram. */
+  /** Called with each frame's share of its batch's worker time, for the metrics histogram. */
   readonly onInference?: (ms: number) => void;
+  /** Called once per batch with where its time went. */
+  readonly onBatch?: (figures: BatchFigures) => void;
+  /** Called when the pool (re)starts, with the execution provider in use. */
+  readonly onProvider?: (provider: PoolDescription) => void;
   /** Called after each hot-swap attempt. */
   readonly onModelReload?: (result: 'swapped' | 'refused' | 'unchanged', error?: VigilError) => void;
 }
 
-const ANALYSIS_MODELS = ['landmarks', 'embedding', 'liveness'] as const;
+/** What the pool runs on, for /readyz, the logs and a metric. */
+export interface PoolDescription {
+  readonly executionProvider: ExecutionProvider | null;
+  /** As configured: `auto`, `cuda`, ..., or the older list (`cuda,cpu`). */
+  readonly requestedProvider: string;
+  readonly fallbackReason: string | null;
+  readonly workers: number;
+  readonly batch: { readonly maxFrames: number; readonly maxFaces: number; readonly maxWaitMs: number };
+  /** Concurrent model runs allowed on the accelerator (null on CPU). */
+  readonly gpuConcurrentRuns: number | null;
+  readonly batchedModels: boolean;
+}
+
+const DEFAULT_GPU_RUNS = 1;
 
 /**
- * The worker-thread pool that runs the face models. Frames are moved to a worker and back
- * (ArrayBuffer transfer, no copy). Model hashes are checked before any worker starts; a changed
- * model is verified and swapped in by replacing the whole pool, so tasks already running finish
- * on the old workers and a bad file never replaces a good one.
+ * The worker-thread pool that runs the face models. Frames from every camera queue in arrival
+ * order and go to the workers in batches (one detector run for many frames, one embedding run
+ * for many faces; see batch-policy.ts for when a batch leaves). Frames are moved to a worker and
+ * back (ArrayBuffer transfer, no copy). Model hashes are checked before any worker starts; a
+ * changed model is verified and swapped in by replacing the whole pool, so batches already
+ * running finish on the old workers and a bad file never replaces a good one.
  */
 export class DetectorPool implements Component<PoolState> {
   readonly name = 'inference-pool';
   readonly #options: DetectorPoolOptions;
   readonly #state = new StateHolder<PoolState>('idle');
+  readonly #provider: ResolvedProvider;
   #pool: Piscina | null = null;
   #info: WorkerInfo | null = null;
+  #workers = 0;
+  #batch: ResolvedBatch;
+  #scheduler: BatchScheduler | null = null;
+  #detectLane: BatchLane<DetectRequest, DetectResult | null> | null = null;
+  #embedLane: BatchLane<EmbedFrame, EmbedResult> | null = null;
   #watcher: ModelWatcher | null = null;
   /** sha256 of each loaded model, to tell a real change from a touch. */
   #loaded: Record<string, string> = {};
@@ -54,6 +89,8 @@ export class DetectorPool implements Component<PoolState> {
 
   constructor(options: DetectorPoolOptions) {
     this.#options = options;
+    this.#provider = resolveProvider({ ...options, deviceId: options.gpu?.deviceId });
+    this.#batch = resolveBatch(options.batch ?? {}, this.#provider.accelerated);
   }
 
   get state(): PoolState {
@@ -69,19 +106,42 @@ export class DetectorPool implements Component<PoolState> {
     return this.#loaded;
   }
 
-  /** Tasks waiting for a free worker. */
+  /** Frames and embedding requests waiting for a worker. */
   get queueSize(): number {
-    return this.#pool?.queueSize ?? 0;
+    return this.#scheduler?.queued ?? 0;
+  }
+
+  describe(): PoolDescription {
+    const accelerated = this.#info !== null && this.#info.executionProvider !== 'cpu';
+    return {
+      executionProvider: this.#info?.executionProvider ?? null,
+      requestedProvider: this.#provider.requested,
+      fallbackReason: this.#info?.fallbackReason ?? null,
+      workers: this.#workers,
+      batch: { maxFrames: this.#batch.frames.maxSize, maxFaces: this.#batch.faces.maxSize, maxWaitMs: this.#batch.frames.maxWaitMs },
+      gpuConcurrentRuns: accelerated ? this.#gpuRuns() : null,
+      batchedModels: (this.#info?.batchedDetector ?? false) && (this.#info?.models.includes('embedding') ? this.#info.batchedEmbedding : true),
+    };
+  }
+
+  #gpuRuns(): number {
+    return this.#options.gpu?.maxConcurrentRuns ?? DEFAULT_GPU_RUNS;
   }
 
   async start(): Promise<void> {
     if (this.#pool) return;
     this.#state.set('starting');
     try {
-      const { pool, info, hashes } = await this.#open();
-      this.#pool = pool;
-      this.#info = info;
-      this.#loaded = hashes;
+      let opened = await this.#open(this.#provider.accelerated);
+      // `auto` asked for a GPU and got the CPU (or the other way round): size the pool for what it got.
+      const onGpu = opened.info.executionProvider !== 'cpu';
+      if (onGpu !== this.#provider.accelerated && this.#options.workers === 'auto' && this.#workerCount(onGpu) !== opened.workers) {
+        await opened.pool.destroy();
+        opened = await this.#open(onGpu);
+      }
+      this.#adopt(opened);
+      this.#batch = resolveBatch(this.#options.batch ?? {}, onGpu);
+      this.#scheduler = this.#newScheduler(opened.workers);
       this.#state.set('ready');
     } catch (error) {
       const failure = asVigilError(error, 'VIGIL_ERR_MODEL_LOAD');
@@ -89,57 +149,53 @@ export class DetectorPool implements Component<PoolState> {
       throw failure;
     }
     const o = this.#options;
+    o.onProvider?.(this.describe());
+    o.logger.info({ ...this.describe() }, 'inference pool ready');
     if (o.watchModels) {
       this.#watcher = new ModelWatcher(o.modelsDir ?? MODELS_DIR, o.watchDebounceMs ?? 500, () => void this.reload(), (error) => o.logger.warn({ err: error.message }, 'models folder watcher failed; watching again shortly'));
       this.#watcher.start();
     }
   }
 
-  /** Verifies every model against the manifest and starts workers with them; throws a clear error otherwise. */
-  async #open(): Promise<{ pool: Piscina; info: WorkerInfo; hashes: Record<string, string> }> {
+  #workerCount(accelerated: boolean): number {
+    return resolveWorkers(this.#options.workers, { cores: availableParallelism(), accelerated, gpuRuns: this.#gpuRuns() });
+  }
+
+  #adopt(opened: Opened): void {
+    this.#pool = opened.pool;
+    this.#info = opened.info;
+    this.#loaded = opened.hashes;
+    this.#workers = opened.workers;
+  }
+
+  #newScheduler(workers: number): BatchScheduler {
     const o = this.#options;
-    const dir = o.modelsDir ?? MODELS_DIR;
-    const manifest = readManifest(dir);
-    const names = ['detector', ...(o.analysis ? ANALYSIS_MODELS : [])];
-    const paths: Record<string, string> = {};
-    const hashes: Record<string, string> = {};
-    for (const name of names) {
-      paths[name] = await verifyModel(dir, name, manifest);
-      hashes[name] = manifest.models[name]?.sha256 ?? '';
-    }
-    const settings: DetectorSettings = {
-      modelPath: paths.detector as string,
-      ...(o.analysis && { landmarksPath: paths.landmarks as string, embeddingPath: paths.embedding as string, livenessPath: paths.liveness as string }),
-      tiles: o.tiles ?? false,
-      executionProviders: o.executionProviders,
-      intraOpThreads: o.intraOpThreads,
-      scoreThreshold: o.scoreThreshold,
-      iouThreshold: o.iouThreshold,
-      maxFaces: o.maxFaces,
-    };
-    const pool = new Piscina({
-      filename: join(WORKERS_DIR, 'detect-worker.js'),
-      minThreads: o.workers,
-      maxThreads: o.workers,
-      concurrentTasksPerWorker: 1,
-      // First in, first out: each camera keeps one task queued, and piscina's default queueing
-      // moves some of them to the back again and again, so under overload those cameras were
-      // never analysed (measured: 4 of 16 cameras at 0 fps, latency p99 9.6 s).
-      stricterFIFO: true,
-      // Workers live as long as the pool (a number above Node's timer limit would fire at once).
-      idleTimeout: Infinity,
-      workerData: settings,
+    const lanes = createLanes(workers, {
+      batch: () => this.#batch,
+      pool: () => this.#ready(),
+      ...(o.onBatch && { onBatch: o.onBatch }),
+      ...(o.onInference && { onInference: o.onInference }),
     });
-    try {
-      // One round trip proves the models load; its answer says which execution provider is in use.
-      const info = (await pool.run({ kind: 'info' })) as WorkerInfo & { fallbackReason?: string };
-      if (info.fallbackReason) o.logger.warn({ wanted: o.executionProviders, reason: info.fallbackReason }, 'execution provider unavailable; using CPU');
-      o.logger.info({ workers: o.workers, executionProvider: info.executionProvider, models: info.models }, 'inference pool ready');
-      return { pool, info, hashes };
-    } catch (error) {
-      await pool.destroy();
-      throw asVigilError(error, 'VIGIL_ERR_MODEL_LOAD');
-    }
+    this.#detectLane = lanes.detect;
+    this.#embedLane = lanes.embed;
+    return lanes.scheduler;
+  }
+
+  /** Verifies every model against the manifest and starts workers with them; throws a clear error otherwise. */
+  #open(accelerated: boolean): Promise<Opened> {
+    const o = this.#options;
+    return openWorkers({
+      modelsDir: o.modelsDir ?? MODELS_DIR,
+      analysis: o.analysis ?? false,
+      tiles: o.tiles ?? false,
+      provider: this.#provider,
+      intraOpThreads: o.intraOpThreads,
+      detection: { scoreThreshold: o.scoreThreshold, iouThreshold: o.iouThreshold, maxFaces: o.maxFaces },
+      workers: this.#workerCount(accelerated),
+      batch: resolveBatch(o.batch ?? {}, accelerated),
+      gpuRuns: this.#gpuRuns(),
+      logger: o.logger,
+    });
   }
 
   /**
@@ -173,7 +229,7 @@ export class DetectorPool implements Component<PoolState> {
       return this.#refused(asVigilError(error, 'VIGIL_ERR_MODEL_MISSING'));
     }
     const changed = Object.keys(this.#loaded).filter((n) => manifestHashes[n] !== this.#loaded[n]);
-    let opened: { pool: Piscina; info: WorkerInfo; hashes: Record<string, string> };
+    let opened: Opened;
     try {
       // Even with an unchanged manifest a file may have been overwritten: verify before calling it unchanged.
       if (changed.length === 0) {
@@ -181,7 +237,7 @@ export class DetectorPool implements Component<PoolState> {
         o.onModelReload?.('unchanged');
         return;
       }
-      opened = await this.#open();
+      opened = await this.#open(this.#info?.executionProvider !== 'cpu');
     } catch (error) {
       return this.#refused(asVigilError(error, 'VIGIL_ERR_MODEL_LOAD'));
     }
@@ -190,12 +246,11 @@ export class DetectorPool implements Component<PoolState> {
       return;
     }
     const old = this.#pool;
-    this.#pool = opened.pool;
-    this.#info = opened.info;
-    this.#loaded = opened.hashes;
+    // Same worker count (the scheduler's capacity): the swap changes models, not the pool's shape.
+    this.#adopt({ ...opened, workers: this.#workers });
     o.logger.info({ models: changed, sha256: Object.fromEntries(changed.map((n) => [n, opened.hashes[n]])) }, 'models swapped in');
     o.onModelReload?.('swapped');
-    // Tasks already on the old workers finish there; close() waits for them.
+    // Batches already on the old workers finish there; close() waits for them.
     await old?.close().catch(() => old.destroy());
   }
 
@@ -206,35 +261,47 @@ export class DetectorPool implements Component<PoolState> {
 
   #ready(): Piscina {
     const pool = this.#pool;
-    if (!pool || this.state !== 'ready') throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', `inference pool is ${this.state}`);
+    if (!pool || (this.state !== 'ready' && this.state !== 'closing')) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', `inference pool is ${this.state}`);
     return pool;
+  }
+
+  #accepting(): void {
+    if (this.state !== 'ready' || !this.#scheduler) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', `inference pool is ${this.state}`);
   }
 
   /**
    * Detects faces in an RGB24 frame; with `analyze`, each face also gets landmarks, quality and
-   * liveness. The buffer is detached while the worker holds it and comes back in the result.
+   * liveness. The buffer is detached at once (it belongs to the pool until the result hands it
+   * back), waits in the queue with frames from other cameras, and runs in a batch with them.
    */
-  async detect(pixels: ArrayBuffer, width: number, height: number, analyze = false, notAfter?: number): Promise<DetectResult> {
-    const pool = this.#ready();
-    const task: DetectTask = notAfter === undefined ? { kind: 'detect', pixels, width, height, analyze } : { kind: 'detect', pixels, width, height, analyze, notAfter };
-    try {
-      const result = (await pool.run(task, { transferList: [pixels] })) as DetectResult;
-      if (!result.late) this.#options.onInference?.(result.inferenceMs);
-      return result;
-    } catch (error) {
-      throw asVigilError(error, 'VIGIL_ERR_INFERENCE_FAILED');
-    }
+  async detect(pixels: ArrayBuffer, width: number, height: number, analyze = false): Promise<DetectResult> {
+    this.#accepting();
+    const problem = frameProblem(pixels, width, height);
+    if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
+    const frame: DetectFrame = { pixels: takeOwnership(pixels), width, height, analyze };
+    const result = await (this.#detectLane as BatchLane<DetectRequest, DetectResult | null>).submit({ take: () => frame });
+    if (!result) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the frame was not analysed');
+    return result;
   }
 
-  /** Embeds faces of a frame from their five landmarks. The buffer moves to the worker and back. */
+  /**
+   * Detects faces in the frame `take` returns when a worker is free for it: a camera queued behind
+   * others is analysed on its newest frame rather than on the one it had when it asked. Resolves
+   * null when `take` had no frame by then. The frame's buffer moves as with `detect`.
+   */
+  async detectLatest(take: () => DetectFrame | undefined): Promise<DetectResult | null> {
+    this.#accepting();
+    return (this.#detectLane as BatchLane<DetectRequest, DetectResult | null>).submit({ take });
+  }
+
+
+  /** Embeds faces of a frame from their five landmarks, batched with other frames' faces. The buffer moves to the worker and back. */
   async embed(pixels: ArrayBuffer, width: number, height: number, faces: readonly { landmarks: Point[] }[]): Promise<EmbedResult> {
-    const pool = this.#ready();
-    const task: EmbedTask = { kind: 'embed', pixels, width, height, faces };
-    try {
-      return (await pool.run(task, { transferList: [pixels] })) as EmbedResult;
-    } catch (error) {
-      throw asVigilError(error, 'VIGIL_ERR_INFERENCE_FAILED');
-    }
+    this.#accepting();
+    const problem = frameProblem(pixels, width, height);
+    if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
+    if (faces.length === 0) return { embeddings: [], pixels, inferenceMs: 0 };
+    return (this.#embedLane as BatchLane<EmbedFrame, EmbedResult>).submit({ pixels: takeOwnership(pixels), width, height, faces });
   }
 
   async close(timeoutMs = 5000): Promise<void> {
@@ -242,13 +309,23 @@ export class DetectorPool implements Component<PoolState> {
     await this.#reloading;
     const pool = this.#pool;
     if (!pool) return;
-    this.#pool = null;
     this.#state.set('closing');
+    const scheduler = this.#scheduler;
     try {
-      await withTimeout(pool.close(), timeoutMs, () => new VigilError('VIGIL_ERR_SHUTDOWN_TIMEOUT', 'inference pool did not drain in time'));
+      // Queued frames still run (without waiting for company); then the workers stop.
+      await withTimeout(
+        (async () => {
+          await scheduler?.drain();
+          await pool.close();
+        })(),
+        timeoutMs,
+        () => new VigilError('VIGIL_ERR_SHUTDOWN_TIMEOUT', 'inference pool did not drain in time'),
+      );
     } catch {
       await pool.destroy();
     }
+    scheduler?.close(new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'inference pool is closed'));
+    this.#pool = null;
     this.#state.set('closed');
   }
 
@@ -256,6 +333,7 @@ export class DetectorPool implements Component<PoolState> {
     this.#watcher?.close();
     const pool = this.#pool;
     this.#pool = null;
+    this.#scheduler?.close(new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'inference pool is closed'));
     void pool?.destroy();
     this.#state.set('closed');
   }

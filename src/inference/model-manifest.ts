@@ -7,7 +7,10 @@ export interface ModelEntry {
   readonly file: string;
   readonly sha256: string;
   readonly description?: string;
-  readonly input: { readonly name: string; readonly shape: readonly number[] };
+  /** The file `file` was made from (the batched variant's original), kept so the conversion can be rerun and checked. */
+  readonly source?: { readonly file: string; readonly sha256: string };
+  /** Dimensions; a name (`batch`) is a symbolic one. */
+  readonly input: { readonly name: string; readonly shape: readonly (number | string)[] };
 }
 
 export interface ModelManifest {

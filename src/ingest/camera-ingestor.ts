@@ -13,6 +13,7 @@ import { decodeWork } from './decode-work';
 import { classifyFfmpegExit } from './ffmpeg-errors';
 import { FrameBufferPool, type Frame } from './frame';
 import { FrameRing, ringCapacity, type DropReason } from './frame-ring';
+import type { HwAccelChoice } from './hwaccel';
 import type { IngestPolicy } from './ingest-policy';
 import { RecentCount } from './recent-count';
 import { checkWatchdog, freshWindow, type WatchdogWindow } from './watchdog';
@@ -87,6 +88,7 @@ export class CameraIngestor implements Component<CameraState> {
   /** Set by the watchdog before it kills the decoder: the reason the run ended. */
   #fault: VigilError | null = null;
   #workRestart = false;
+  #hwaccel: HwAccelChoice | null = null;
   readonly reconnects = new RecentCount();
   readonly stalls = new RecentCount();
   framesDecoded = 0;
@@ -130,6 +132,11 @@ export class CameraIngestor implements Component<CameraState> {
     return this.#idle;
   }
 
+  /** Hardware decoding as the decoder last reported it (null before a decoder opened the stream). */
+  get hwaccel(): HwAccelChoice | null {
+    return this.#hwaccel;
+  }
+
   /** The running decoder process (its CPU is the camera's decoding cost), if any. */
   get decoderPid(): number | undefined {
     return this.#run?.pid;
@@ -166,6 +173,11 @@ export class CameraIngestor implements Component<CameraState> {
     const frame = this.#ring.takeNewest();
     if (frame) this.#listener.frameTaken(this.#clock.now() - frame.capturedAt);
     return frame;
+  }
+
+  /** When the newest frame waiting was read off the decoder, without taking it; undefined when none waits. */
+  newestWaiting(): number | undefined {
+    return this.#ring.peekNewest()?.capturedAt;
   }
 
   /** Gives a frame's buffer back for reuse once analysis is done with it. */
@@ -256,6 +268,7 @@ export class CameraIngestor implements Component<CameraState> {
       fps: c.fps,
       rtspTransport: c.rtspTransport,
       loop: c.loop,
+      hwaccel: this.#policy.hwaccel ?? 'none',
       work: this.#work(),
       pool: this.#pool,
       redact,
@@ -267,6 +280,7 @@ export class CameraIngestor implements Component<CameraState> {
         event: (event) => {
           if (!current()) return;
           if (event.kind === 'woke') this.#idle = false;
+          if (event.kind === 'hwaccel') this.#hwaccel = { requested: event.requested, active: event.active, reason: event.reason };
           this.#listener.decoderEvent(event);
         },
         exit: (exit) => {

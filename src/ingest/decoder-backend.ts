@@ -2,6 +2,7 @@ import type { CameraUrl } from './camera-url';
 import type { DecoderExit } from './decoder-process';
 import type { DecodeWork, DecoderEvent } from './decoder-protocol';
 import type { FrameBufferPool } from './frame';
+import type { HwAccelSetting } from './hwaccel';
 
 /** What a decoder run reports to the camera's ingestor. Called synchronously; must not throw. */
 export interface DecoderRunListener {
@@ -22,6 +23,8 @@ export interface DecoderRunOptions {
   readonly fps: number;
   readonly rtspTransport: 'tcp' | 'udp';
   readonly loop: boolean;
+  /** Hardware decoding asked for (the camera's, else `ingest.hwaccel`); software when it cannot be had. */
+  readonly hwaccel: HwAccelSetting;
   readonly work: DecodeWork;
   readonly pool: FrameBufferPool;
   /** Applied to every stderr line kept: the URL's secrets never leave the run. */
@@ -45,5 +48,7 @@ export interface DecoderBackend {
   readonly name: 'native' | 'ffmpeg';
   /** Whether `hostToResolve` must be resolved by Vigil and passed as `address`. */
   readonly resolvesHostNames: boolean;
+  /** FFmpeg's version as this backend decodes with it (for vigil_build_info). */
+  ffmpegVersion(): Promise<string>;
   start(options: DecoderRunOptions): DecoderRun;
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { VigilError } from '../errors';
 
 /** Where ffmpeg comes from: FFMPEG_PATH when set, else the binary shipped by @ffmpeg-installer. */
@@ -6,6 +6,15 @@ export function resolveFfmpegPath(override?: string): string {
   if (override) return override;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+}
+
+/**
+ * A short synchronous run of a decoder binary (the ffmpeg probe, once at start-up, before any
+ * camera runs): exit status and stdout + stderr, or the error that kept it from running.
+ */
+export function runSync(command: string, args: readonly string[], timeoutMs: number): { status: number | null; stdout: string; stderr: string; error: Error | undefined } {
+  const out = spawnSync(command, args, { encoding: 'utf8', timeout: timeoutMs, stdio: ['ignore', 'pipe', 'pipe'] });
+  return { status: out.status, stdout: out.stdout ?? '', stderr: out.stderr ?? '', error: out.error };
 }
 
 /** Process groups of every decoder alive, so crash paths can kill them synchronously. */

@@ -1,4 +1,5 @@
 import type { SourceKind } from './camera-url';
+import type { HwAccelChoice, HwAccelSetting } from './hwaccel';
 
 /**
  * What the gateway and a native decoder process (src/ingest/native/) say to each other. Pure.
@@ -36,6 +37,8 @@ export interface DecoderSetup {
   readonly rtspTransport: 'tcp' | 'udp';
   /** Files: play at their own rate, looped. */
   readonly loop: boolean;
+  /** Hardware decoding asked for; the decoder falls back to software when the device is absent and says why. */
+  readonly hwaccel: HwAccelSetting;
   readonly protocolWhitelist: string;
   readonly socketTimeoutUs: number;
   readonly work: DecodeWork;
@@ -43,6 +46,8 @@ export interface DecoderSetup {
   /** Packets kept since the last key frame, to catch up from it when decoding resumes (bounded). */
   readonly maxCatchUpPackets: number;
   readonly maxCatchUpBytes: number;
+  /** Skip H.264/HEVC's deblocking filter: less decode CPU, blockier pixels only at full size. */
+  readonly skipLoopFilter: boolean;
 }
 
 export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork };
@@ -51,7 +56,19 @@ export type DecoderCommand = { readonly cmd: 'work'; readonly work: DecodeWork }
 export type DecoderEvent =
   | { readonly kind: 'opened'; readonly codec: string; readonly width: number; readonly height: number; readonly fps: number | null }
   | { readonly kind: 'progress'; readonly packets: number; readonly bytes: number; readonly keyframes: number; readonly decoded: number; readonly emitted: number }
-  | { readonly kind: 'woke'; readonly reason: 'motion' | 'command'; readonly catchUpPackets: number; readonly catchUpMs: number; readonly motionBytes?: number; readonly baselineBytes?: number };
+  | ({ readonly kind: 'hwaccel' } & HwAccelChoice)
+  | {
+      readonly kind: 'woke';
+      readonly reason: 'motion' | 'command';
+      readonly catchUpPackets: number;
+      readonly catchUpMs: number;
+      /** Wall time (ms since the epoch) the packet that woke it arrived. */
+      readonly at: number;
+      /** Its position in the stream (ms), for measuring how late after a change motion was seen. */
+      readonly streamMs?: number;
+      readonly motionBytes?: number;
+      readonly baselineBytes?: number;
+    };
 
 export const MESSAGE_FRAME = 1;
 export const MESSAGE_EVENT = 2;

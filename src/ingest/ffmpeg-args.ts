@@ -1,5 +1,7 @@
 import type { DecodeMode } from './decode-mode';
 import type { CameraUrl, SourceKind } from './camera-url';
+import { LEGACY_FFMPEG, atLeast, type FfmpegCapabilities } from './ffmpeg-probe';
+import type { HwAccelMethod } from './hwaccel';
 
 export interface DecodeSpec {
   readonly url: CameraUrl;
@@ -12,6 +14,10 @@ export interface DecodeSpec {
   readonly mode?: DecodeMode;
   /** The camera host's IP address, resolved by Vigil (the static ffmpeg cannot resolve names). */
   readonly address?: string;
+  /** The ffmpeg that will run these arguments (probed at start-up); absent: the bundled 4.1. */
+  readonly ffmpeg?: FfmpegCapabilities;
+  /** Hardware decoding (`-hwaccel`), already checked to work; absent or `none`: software. */
+  readonly hwaccel?: HwAccelMethod | 'none';
 }
 
 /** Socket timeout for network sources: a dead peer must never hang a read forever. */
@@ -32,13 +38,14 @@ export const PROTOCOL_WHITELIST: Readonly<Record<SourceKind, string>> = {
   file: 'file',
 };
 
-function inputOptions(spec: DecodeSpec): string[] {
+function inputOptions(spec: DecodeSpec, ffmpeg: FfmpegCapabilities): string[] {
   const kind = spec.url.kind;
   switch (kind) {
     case 'rtsp':
     case 'rtsps':
-      // ffmpeg 4.1: -stimeout is the RTSP socket timeout; -timeout would mean "listen" here.
-      return ['-rtsp_transport', spec.rtspTransport, '-stimeout', String(SOCKET_TIMEOUT_US)];
+      // The RTSP socket timeout: -stimeout up to 4.x; FFmpeg 5 removed it ("Unrecognized option")
+      // and made -timeout the socket timeout (before 5, -timeout meant "listen" for RTSP).
+      return ['-rtsp_transport', spec.rtspTransport, atLeast(ffmpeg, 5) ? '-timeout' : '-stimeout', String(SOCKET_TIMEOUT_US)];
     case 'rtmp':
     case 'rtmps':
       return ['-rw_timeout', String(SOCKET_TIMEOUT_US)];
@@ -60,16 +67,20 @@ function inputOptions(spec: DecodeSpec): string[] {
  */
 export function buildFfmpegArgs(spec: DecodeSpec): string[] {
   const mode = spec.mode ?? 'full';
+  const ffmpeg = spec.ffmpeg ?? LEGACY_FFMPEG;
   const { width: w, height: h } = spec;
   // Keep the aspect ratio and pad, so boxes are true to the scene; the frame size is always exact.
   const size = `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2`;
-  const input = [...inputOptions(spec), '-protocol_whitelist', PROTOCOL_WHITELIST[spec.url.kind]];
+  const input = [...inputOptions(spec, ffmpeg), '-protocol_whitelist', PROTOCOL_WHITELIST[spec.url.kind]];
+  // Decoded on the device; frames come back to memory for the filters (no -hwaccel_output_format).
+  if (spec.hwaccel !== undefined && spec.hwaccel !== 'none') input.unshift('-hwaccel', spec.hwaccel);
   let rate: string[];
   if (mode === 'keyframes') {
     // The decoder skips everything but key frames; no fps filter (it would duplicate each key
     // frame up to the rate), only a cap: -r with vfr drops frames above the rate, never adds any.
     input.unshift('-skip_frame', 'nokey');
-    rate = ['-vf', size, '-r', String(spec.fps), '-vsync', 'vfr'];
+    // -vsync is deprecated since 5.1 in favour of -fps_mode (same values).
+    rate = ['-vf', size, '-r', String(spec.fps), atLeast(ffmpeg, 5, 1) ? '-fps_mode' : '-vsync', 'vfr'];
   } else {
     const fps = mode === 'half-fps' ? spec.fps / 2 : spec.fps;
     rate = ['-vf', `fps=${fps},${size}`];

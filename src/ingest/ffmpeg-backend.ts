@@ -3,7 +3,9 @@ import type { DecoderBackend, DecoderRun, DecoderRunOptions } from './decoder-ba
 import { DecoderProcess } from './decoder-process';
 import type { DecodeWork } from './decoder-protocol';
 import { buildFfmpegArgs } from './ffmpeg-args';
+import { checkFfmpegDevice, type FfmpegCapabilities } from './ffmpeg-probe';
 import { FrameSlicer } from './frame-slicer';
+import { chooseHwAccel, type HwAccelChoice, type HwAccelSetting } from './hwaccel';
 
 /** The ffmpeg argument set that does `work`. */
 function modeFor(work: DecodeWork, fps: number): DecodeMode {
@@ -17,11 +19,34 @@ function modeFor(work: DecodeWork, fps: number): DecodeMode {
  * restarting ffmpeg (and so reconnecting); it cannot wake on motion. Its command line holds the
  * camera URL, credentials included.
  */
-export function ffmpegBackend(ffmpegPath: string, resolvesHostNames: boolean): DecoderBackend {
+export interface FfmpegBackendOptions {
+  readonly path: string;
+  /** What the probe found (version, hwaccels); it decides the arguments. */
+  readonly capabilities: FfmpegCapabilities;
+  /** The bundled static ffmpeg crashes resolving host names: Vigil resolves them for it. */
+  readonly resolvesHostNames: boolean;
+}
+
+export function ffmpegBackend(options: FfmpegBackendOptions): DecoderBackend {
+  // Whether a device opens does not change while the gateway runs: each method is checked once.
+  const devices = new Map<string, string | null>();
+  const choices = new Map<HwAccelSetting, HwAccelChoice>();
+  const choose = (requested: HwAccelSetting): HwAccelChoice => {
+    let choice = choices.get(requested);
+    if (!choice) {
+      choice = chooseHwAccel(requested, options.capabilities.hwaccels, (method) => {
+        if (!devices.has(method)) devices.set(method, checkFfmpegDevice(options.path, method));
+        return devices.get(method) ?? null;
+      });
+      choices.set(requested, choice);
+    }
+    return choice;
+  };
   return {
     name: 'ffmpeg',
-    resolvesHostNames,
-    start: (run) => new FfmpegDecoderRun(ffmpegPath, run),
+    resolvesHostNames: options.resolvesHostNames,
+    ffmpegVersion: () => Promise.resolve(options.capabilities.version),
+    start: (run) => new FfmpegDecoderRun(options, choose(run.hwaccel), run),
   };
 }
 
@@ -30,13 +55,26 @@ class FfmpegDecoderRun implements DecoderRun {
   readonly #mode: DecodeMode;
   readonly #fps: number;
 
-  constructor(ffmpegPath: string, run: DecoderRunOptions) {
+  constructor(ffmpeg: FfmpegBackendOptions, hwaccel: HwAccelChoice, run: DecoderRunOptions) {
     const { listener, pool } = run;
     this.#fps = run.fps;
     this.#mode = modeFor(run.work, run.fps);
-    const spec = { url: run.url, fps: run.fps, width: run.width, height: run.height, rtspTransport: run.rtspTransport, loop: run.loop, mode: this.#mode, ...(run.address !== undefined && { address: run.address }) };
+    const spec = {
+      url: run.url,
+      fps: run.fps,
+      width: run.width,
+      height: run.height,
+      rtspTransport: run.rtspTransport,
+      loop: run.loop,
+      mode: this.#mode,
+      ffmpeg: ffmpeg.capabilities,
+      hwaccel: hwaccel.active,
+      ...(run.address !== undefined && { address: run.address }),
+    };
     const slicer = new FrameSlicer(pool, (buffer) => listener.frame(buffer, Date.now(), 0));
-    this.#process = new DecoderProcess(ffmpegPath, buildFfmpegArgs(spec), run.redact, {
+    // Told as the native decoder tells it, once the run exists.
+    queueMicrotask(() => listener.event({ kind: 'hwaccel', ...hwaccel }));
+    this.#process = new DecoderProcess(ffmpeg.path, buildFfmpegArgs(spec), run.redact, {
       data: (chunk) => {
         listener.alive();
         slicer.push(chunk);

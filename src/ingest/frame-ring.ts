@@ -45,6 +45,11 @@ export class FrameRing {
     return newest;
   }
 
+  /** The newest frame waiting, left in place. */
+  peekNewest(): Frame | undefined {
+    return this.#frames.at(-1);
+  }
+
   /** Drops everything (camera stopping); each frame is reported. */
   clear(reason: DropReason = 'stopped'): void {
     while (this.#frames.length > 0) {

@@ -1,4 +1,5 @@
 import type { BackoffPolicy } from '../lifecycle';
+import type { HwAccelSetting } from './hwaccel';
 
 /** Everything that decides how a camera's ingest is supervised; resolved from config (global, then per camera). */
 export interface IngestPolicy {
@@ -10,4 +11,6 @@ export interface IngestPolicy {
   readonly rateWindowMs: number;
   readonly ringFrames: number;
   readonly ringBytes: number;
+  /** Hardware decoding asked for (absent: software). */
+  readonly hwaccel?: HwAccelSetting;
 }

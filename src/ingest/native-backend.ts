@@ -3,6 +3,7 @@ import type { DecoderBackend, DecoderRun, DecoderRunOptions } from './decoder-ba
 import { DecoderProcess } from './decoder-process';
 import { DecoderOutputParser, type DecodeWork, type DecoderSetup, type MotionSettings } from './decoder-protocol';
 import { PROTOCOL_WHITELIST } from './ffmpeg-args';
+import { nativeFfmpegVersion } from './native/libav';
 
 /** Socket timeout for network sources: a dead peer must never hang a read forever. */
 const SOCKET_TIMEOUT_US = 10_000_000;
@@ -12,6 +13,7 @@ export interface NativeBackendOptions {
   readonly motion: MotionSettings;
   readonly maxCatchUpPackets: number;
   readonly maxCatchUpBytes: number;
+  readonly skipLoopFilter: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export function nativeBackend(options: NativeBackendOptions): DecoderBackend {
   return {
     name: 'native',
     resolvesHostNames: false,
+    ffmpegVersion: nativeFfmpegVersion,
     start: (run) => new NativeDecoderRun(run, options),
   };
 }
@@ -53,12 +56,14 @@ class NativeDecoderRun implements DecoderRun {
       height: run.height,
       rtspTransport: run.rtspTransport,
       loop: run.loop,
+      hwaccel: run.hwaccel,
       protocolWhitelist: PROTOCOL_WHITELIST[run.url.kind],
       socketTimeoutUs: SOCKET_TIMEOUT_US,
       work: run.work,
       motion: options.motion,
       maxCatchUpPackets: options.maxCatchUpPackets,
       maxCatchUpBytes: options.maxCatchUpBytes,
+      skipLoopFilter: options.skipLoopFilter,
     };
     this.#process = new DecoderProcess(
       process.execPath,

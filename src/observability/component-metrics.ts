@@ -6,9 +6,34 @@ import type { Metrics } from './metrics';
  * callbacks the component declares (structurally), and nothing here is on a per-frame path.
  */
 
+/** One batch's figures as the inference pool reports them (src/inference's BatchFigures, structurally). */
+interface InferenceBatch {
+  readonly lane: 'detect' | 'embed';
+  readonly items: number;
+  readonly maxQueuedMs: number;
+  readonly timings: { readonly preprocessMs: number; readonly gateWaitMs: number; readonly modelMs: number; readonly decodeMs: number; readonly analysisMs: number };
+}
+
 export function inferenceMetrics(metrics: Metrics) {
   return {
     onInference: (ms: number): void => metrics.inferenceSeconds.observe(ms / 1000),
+    onBatch: (batch: InferenceBatch): void => {
+      const { lane, items, timings: t } = batch;
+      metrics.inferenceBatchSize.observe({ lane }, items);
+      metrics.inferenceQueueSeconds.observe({ lane }, batch.maxQueuedMs / 1000);
+      const per = 1 / (1000 * Math.max(1, items));
+      metrics.inferenceStageSeconds.observe({ lane, stage: 'preprocess' }, t.preprocessMs * per);
+      metrics.inferenceStageSeconds.observe({ lane, stage: 'gate_wait' }, t.gateWaitMs * per);
+      metrics.inferenceStageSeconds.observe({ lane, stage: 'model' }, t.modelMs * per);
+      if (lane === 'detect') {
+        metrics.inferenceStageSeconds.observe({ lane, stage: 'decode' }, t.decodeMs * per);
+        metrics.inferenceStageSeconds.observe({ lane, stage: 'analysis' }, t.analysisMs * per);
+      }
+    },
+    onProvider: (pool: { readonly executionProvider: string | null; readonly requestedProvider: string }): void => {
+      metrics.inferenceProvider.reset();
+      metrics.inferenceProvider.set({ provider: pool.executionProvider ?? 'none', requested: pool.requestedProvider }, 1);
+    },
     onModelReload: (result: 'swapped' | 'refused' | 'unchanged'): void => metrics.modelReloads.inc({ result }),
   };
 }
@@ -27,7 +52,9 @@ export function websocketMetrics(metrics: Metrics) {
   };
 }
 
-export function kafkaMetrics(metrics: Metrics) {
+/** `journalMaxBytes`: the journal's bound, so dashboards and alerts see how full it is. */
+export function kafkaMetrics(metrics: Metrics, journalMaxBytes: number) {
+  metrics.kafkaJournalMaxBytes.set(journalMaxBytes);
   return {
     onDropped: (reason: string, count: number): void => metrics.eventsFailed.inc({ sink: 'kafka', reason }, count),
     onJournaled: (): void => metrics.kafkaJournaled.inc(),

@@ -14,8 +14,20 @@ export interface CameraHealth {
   readonly stallsLastHour: number;
 }
 
+/** `vigil_build_info`'s labels: what runs. */
+export interface BuildInfo {
+  readonly version: string;
+  readonly node: string;
+  /** The decoder backend: native or ffmpeg. */
+  readonly decoder: string;
+  /** FFmpeg's version as the decoders use it (the native libraries', or the probed ffmpeg command's). */
+  readonly ffmpeg: string;
+}
+
 /**
- * Every Prometheus metric Vigil exports, prefixed `vigil_`. The one door to prom-client.
+ * Every Prometheus metric Vigil exports: its own prefixed `vigil_` (counters end in `_total`,
+ * durations in `_seconds`), and Node.js's standard process and runtime metrics under their stock
+ * names (`process_*`, `nodejs_*`), so stock Node.js dashboards work. The one door to prom-client.
  * Labels carry camera ids (a safe alphabet by schema), never URLs.
  */
 export class Metrics {
@@ -24,7 +36,11 @@ export class Metrics {
   readonly framesAnalyzed: Counter<'camera'>;
   readonly framesDropped: Counter<'camera' | 'reason'>;
   readonly inferenceSeconds: Histogram;
-  readonly frameToEventSeconds: Histogram;
+  readonly inferenceBatchSize: Histogram<'lane'>;
+  readonly inferenceStageSeconds: Histogram<'lane' | 'stage'>;
+  readonly inferenceQueueSeconds: Histogram<'lane'>;
+  readonly inferenceProvider: Gauge<'provider' | 'requested'>;
+  readonly frameToEventSeconds: Histogram<'type'>;
   readonly eventsPublished: Counter<'sink' | 'type'>;
   readonly eventsFailed: Counter<'sink' | 'reason'>;
   readonly cameraState: Gauge<'camera' | 'state'>;
@@ -39,8 +55,13 @@ export class Metrics {
   readonly cameraWorkChanges: Counter<'camera' | 'to'>;
   readonly cameraWakeCatchUpSeconds: Histogram;
   readonly capacityLagSeconds: Gauge;
+  readonly analysisLagSeconds: Histogram<'camera'>;
+  readonly cameraWakeSeconds: Histogram<'camera'>;
+  readonly cameraDecodeCpuSeconds: Counter<'camera'>;
   readonly frameAgeAtAnalysisSeconds: Histogram<'camera'>;
   #cameraHealth: () => readonly CameraHealth[] = () => [];
+  /** Each camera's one vigil_camera_hwaccel series, so a change (or a restarted camera) replaces it. */
+  readonly #hwaccelSeries = new Map<string, { requested: string; active: string }>();
   readonly websocketDisconnects: Counter<'reason'>;
   readonly kafkaQueued: Gauge;
   readonly kafkaJournaled: Counter;
@@ -49,6 +70,7 @@ export class Metrics {
   readonly kafkaDeliverySeconds: Histogram;
   readonly kafkaJournalBytes: Gauge;
   readonly kafkaJournalFull: Gauge;
+  readonly kafkaJournalMaxBytes: Gauge;
   readonly faceDetections: Counter<'camera'>;
   readonly faceEmbeddings: Counter<'camera'>;
   readonly embeddingSeconds: Histogram;
@@ -69,10 +91,14 @@ export class Metrics {
   readonly mqttConnected: Gauge;
   readonly mqttConnectFailures: Counter;
   readonly authFailures: Counter<'result'>;
+  readonly buildInfo: Gauge<keyof BuildInfo>;
+  readonly cameraHwaccel: Gauge<'camera' | 'requested' | 'active'>;
+  readonly cameraHwaccelFallbacks: Counter<'camera' | 'requested'>;
 
   constructor() {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
+    // Unprefixed: process_cpu_seconds_total, nodejs_eventloop_lag_seconds, ... as every Node.js dashboard expects.
+    collectDefaultMetrics({ register: this.registry });
     this.framesDecoded = new Counter({ name: 'vigil_frames_decoded_total', help: 'Frames decoded from each camera', labelNames: ['camera'], registers });
     this.framesAnalyzed = new Counter({ name: 'vigil_frames_analyzed_total', help: 'Frames run through the face detector', labelNames: ['camera'], registers });
     this.framesDropped = new Counter({
@@ -83,14 +109,42 @@ export class Metrics {
     });
     this.inferenceSeconds = new Histogram({
       name: 'vigil_inference_duration_seconds',
-      help: 'Time a worker spends on one frame (preprocess, detector, postprocess)',
+      help: "Time a worker spends per frame: its share of its batch's time (preprocess, detector, postprocess, analysis)",
       buckets: [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1],
+      registers,
+    });
+    this.inferenceBatchSize = new Histogram({
+      name: 'vigil_inference_batch_size',
+      help: 'Images per model batch: frames and tiles (lane detect) or faces (lane embed)',
+      labelNames: ['lane'],
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers,
+    });
+    this.inferenceStageSeconds = new Histogram({
+      name: 'vigil_inference_stage_seconds',
+      help: "A batch's worker time per image, by stage: preprocess, gate_wait (accelerator permit), model, decode, analysis",
+      labelNames: ['lane', 'stage'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2],
+      registers,
+    });
+    this.inferenceQueueSeconds = new Histogram({
+      name: 'vigil_inference_queue_seconds',
+      help: 'Longest time a frame of each batch waited in the queue for a worker',
+      labelNames: ['lane'],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.inferenceProvider = new Gauge({
+      name: 'vigil_inference_execution_provider',
+      help: '1 for the execution provider the models run on (provider), with the one configured (requested)',
+      labelNames: ['provider', 'requested'],
       registers,
     });
     this.frameToEventSeconds = new Histogram({
       name: 'vigil_frame_to_event_seconds',
-      help: 'From a frame being read off the decoder to its event being published',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      help: 'From a frame being read off the decoder to an event about it being published, by event type (vigil.face.detected per frame; vigil.face.recognized and vigil.face.unknown from the frame that settled the answer)',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.12, 0.15, 0.25, 0.5, 1, 2.5],
       registers,
     });
     this.eventsPublished = new Counter({ name: 'vigil_events_published_total', help: 'Events handed to each sink', labelNames: ['sink', 'type'], registers });
@@ -134,10 +188,25 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
+    this.analysisLagSeconds = new Histogram({
+      name: 'vigil_analysis_lag_seconds',
+      help: 'From the newest frame waiting when a camera asked for a worker leaving the decoder, to that analysis being done: how long cameras wait for their turn (what the capacity controller watches)',
+      labelNames: ['camera'],
+      buckets: [0.025, 0.05, 0.1, 0.2, 0.35, 0.5, 0.8, 1.5, 3, 10],
+      registers,
+    });
+    this.cameraWakeSeconds = new Histogram({
+      name: 'vigil_camera_wake_seconds',
+      help: 'From the packet that woke an idle camera (motion) arriving to the first frame after it analysed',
+      labelNames: ['camera'],
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+      registers,
+    });
+    this.cameraDecodeCpuSeconds = new Counter({ name: 'vigil_camera_decode_cpu_seconds_total', help: "CPU time of each camera's decoder process", labelNames: ['camera'], registers });
     this.capacityLagSeconds = new Gauge({ name: 'vigil_capacity_analysis_lag_seconds', help: "The capacity controller's measure: 90th percentile analysis lag over the active cameras at its last check", registers });
     this.frameAgeAtAnalysisSeconds = new Histogram({
       name: 'vigil_frame_age_at_analysis_seconds',
-      help: 'Age of a frame (since it was read off the decoder) when the analyser takes it',
+      help: 'Age of a frame (since it was read off the decoder) when a worker takes it for analysis',
       labelNames: ['camera'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
       registers,
@@ -159,6 +228,7 @@ export class Metrics {
       registers,
     });
     this.kafkaJournalBytes = new Gauge({ name: 'vigil_kafka_journal_bytes', help: 'Bytes of the Kafka journal segment files', registers });
+    this.kafkaJournalMaxBytes = new Gauge({ name: 'vigil_kafka_journal_max_bytes', help: 'The bound on the Kafka journal (kafka.journal.maxBytes): vigil_kafka_journal_bytes over it is how full it is', registers });
     this.kafkaJournalFull = new Gauge({ name: 'vigil_kafka_journal_full', help: '1 while the Kafka journal is full and its whenFull policy loses events', registers });
     this.faceDetections = new Counter({ name: 'vigil_face_detections_total', help: 'Faces found by the detector', labelNames: ['camera'], registers });
     this.faceEmbeddings = new Counter({ name: 'vigil_face_embeddings_total', help: 'Face embeddings computed (per track, on better views only)', labelNames: ['camera'], registers });
@@ -196,6 +266,24 @@ export class Metrics {
       labelNames: ['result'],
       registers,
     });
+    this.buildInfo = new Gauge({ name: 'vigil_build_info', help: 'Always 1; the labels say which Vigil, Node.js and FFmpeg run', labelNames: ['version', 'node', 'decoder', 'ffmpeg'], registers });
+    this.cameraHwaccel = new Gauge({
+      name: 'vigil_camera_hwaccel',
+      help: "1 for each camera's hardware decoding: what was asked (requested) and what the decoder uses (active; none = software)",
+      labelNames: ['camera', 'requested', 'active'],
+      registers,
+    });
+    this.cameraHwaccelFallbacks = new Counter({
+      name: 'vigil_camera_hwaccel_fallbacks_total',
+      help: 'Decoder starts that decoded in software although hardware decoding was asked for (device absent or unusable; the reason is logged and in GET /v1/cameras)',
+      labelNames: ['camera', 'requested'],
+      registers,
+    });
+  }
+
+  setBuildInfo(info: BuildInfo): void {
+    this.buildInfo.reset();
+    this.buildInfo.set({ ...info }, 1);
   }
 
   /** Where the sliding-hour camera gauges read from at scrape time. */
@@ -207,6 +295,14 @@ export class Metrics {
     for (const m of allModes) this.cameraDecodeMode.set({ camera, mode: m }, m === mode ? 1 : 0);
   }
 
+  /** A camera's hardware decoding now: its one `vigil_camera_hwaccel` series, replacing the previous. */
+  setCameraHwaccel(camera: string, requested: string, active: string): void {
+    const before = this.#hwaccelSeries.get(camera);
+    if (before && (before.requested !== requested || before.active !== active)) this.cameraHwaccel.remove({ camera, ...before });
+    this.#hwaccelSeries.set(camera, { requested, active });
+    this.cameraHwaccel.set({ camera, requested, active }, 1);
+  }
+
   setCameraState(camera: string, state: string, allStates: readonly string[]): void {
     for (const s of allStates) this.cameraState.set({ camera, state: s }, s === state ? 1 : 0);
   }
@@ -216,6 +312,7 @@ export class Metrics {
    * showing a camera that no longer exists (a camera re-added later starts from zero).
    */
   async forgetCamera(camera: string): Promise<void> {
+    this.#hwaccelSeries.delete(camera);
     await this.#forget('camera', camera);
   }
 

@@ -13,10 +13,37 @@ export interface ReadinessInput {
   readonly storeWritable: (() => boolean) | null;
   readonly galleryOpen: boolean;
   /** null when Kafka is not configured. */
-  readonly kafkaState: string | null;
+  readonly kafka: KafkaReadinessInput | null;
+  /** What the inference pool runs on (execution provider, workers, batch limits), shown under `models`. */
+  readonly inference?: Readonly<Record<string, unknown>>;
 }
 
-/** Per-component readiness for /readyz: models loaded, storage writable, Kafka connected when configured. */
+/** What the Kafka sink says of itself. */
+export interface KafkaReadinessInput {
+  /** Producer state: connecting, ready, retrying, ... */
+  readonly state: string;
+  /** Events accepted and not yet acknowledged (all in the journal). */
+  readonly queued: number;
+  readonly journalBytes: number;
+  /** The journal is full and its whenFull policy loses events (dropOldest or rejectNew). */
+  readonly journalFull: boolean;
+  /** The last append reached the disk (false after an I/O error: events are being refused). */
+  readonly journalWritable: boolean;
+}
+
+/**
+ * Kafka's part of /readyz. The journal exists to ride out an outage, so an unreachable broker only
+ * makes Kafka `degraded` (the gateway stays in its load balancer: API, dashboard and WebSocket
+ * keep serving, events wait in the journal). Not ready only when events are being lost: the journal
+ * full (whenFull drops or refuses) or unwritable. Pure.
+ */
+export function kafkaReadiness(kafka: KafkaReadinessInput | null): ComponentReadiness {
+  if (kafka === null) return { ready: true, configured: false };
+  const { state, queued, journalBytes, journalFull, journalWritable } = kafka;
+  return { ready: !journalFull && journalWritable, configured: true, state, degraded: state !== 'ready', queued, journalBytes, journalFull, journalWritable };
+}
+
+/** Per-component readiness for /readyz: models loaded, storage writable, Kafka's journal taking events when configured. */
 export function readiness(input: ReadinessInput): Record<string, ComponentReadiness> {
   let writable = false;
   try {
@@ -26,8 +53,8 @@ export function readiness(input: ReadinessInput): Record<string, ComponentReadin
     writable = false;
   }
   return {
-    models: { ready: input.poolState === 'ready', state: input.poolState },
+    models: { ready: input.poolState === 'ready', state: input.poolState, ...input.inference },
     storage: { ready: writable && input.galleryOpen, writable, galleryOpen: input.galleryOpen },
-    kafka: input.kafkaState === null ? { ready: true, configured: false } : { ready: input.kafkaState === 'ready', configured: true, state: input.kafkaState },
+    kafka: kafkaReadiness(input.kafka),
   };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DetectedFace, DetectResult } from '../inference';
 import type { VigilError } from '../errors';
+import type { FrameTrace, Tracer } from '../observability';
 import type { FaceRecognizer } from './face-recognizer';
 
 /** A decoded frame as the analyser needs it. `data` owns its whole ArrayBuffer (it moves to a worker). */
@@ -17,32 +18,51 @@ export interface AnalysisFrame {
 export interface FrameSource {
   /** The newest frame waiting (older ones are dropped as stale), or undefined. */
   takeFrame(): AnalysisFrame | undefined;
+  /** When the newest frame waiting was read off the decoder (ms since the epoch), without taking it; undefined when none waits. */
+  newestWaiting(): number | undefined;
   /** Gives a frame's buffer back for reuse once analysis is done with it. */
   releaseBuffer(buffer: ArrayBuffer): void;
 }
 
-/** Runs the face detector on a frame (the inference pool). The buffer moves to a worker and comes back in the result. */
+/** A frame handed to the detector: its pixels move to a worker and come back in the result. */
+export interface DetectorFrame {
+  readonly pixels: ArrayBuffer;
+  readonly width: number;
+  readonly height: number;
+  readonly analyze: boolean;
+}
+
+/**
+ * Runs the face detector (the inference pool). The frame is asked for (`take`) only when a worker
+ * is free for it, so a camera that waited behind others is analysed on its newest frame; null when
+ * `take` had none by then.
+ */
 export interface FrameDetector {
-  /** `notAfter` (ms since the epoch): a worker reaching the frame later skips it and answers `late` (analysing it would only add lag). */
-  detect(pixels: ArrayBuffer, width: number, height: number, analyze: boolean, notAfter?: number): Promise<DetectResult>;
+  detectLatest(take: () => DetectorFrame | undefined): Promise<DetectResult | null>;
 }
 
 /** The detector's answer for one frame. */
 export interface FrameAnalysis {
   readonly seq: number;
   readonly capturedAt: number;
+  /**
+   * When the newest frame waiting at the camera's request for a worker was read off the decoder:
+   * how long the camera waited for its turn is measured from here (the overload signal), while
+   * `capturedAt` (the frame actually analysed, taken when a worker was free) says how fresh it was.
+   */
+  readonly waitingSince: number;
   readonly width: number;
   readonly height: number;
   readonly faces: DetectedFace[];
   readonly inferenceMs: number;
+  /** The frame's trace: events made from it carry it (`traceparent`), log lines its `traceId`. */
+  readonly trace: FrameTrace;
 }
 
 /** What the analyser reports to its camera. Called synchronously; must not throw. */
 export interface AnalysisListener {
   analysed(analysis: FrameAnalysis): void;
   failed(error: VigilError): void;
-  /** The frame was too old when a worker got to it (`dropLagMs`) and was not analysed. */
-  dropped(): void;
 }
 
 export interface AnalyzerOptions {
@@ -50,10 +70,11 @@ export interface AnalyzerOptions {
   readonly detector: FrameDetector;
   readonly logger: Logger;
   readonly listener: AnalysisListener;
-  /** Frames older than this (since they left the decoder) when a worker gets to them are skipped. */
-  readonly dropLagMs?: number;
   /** With a recognizer, faces are analysed (landmarks, quality, liveness) and tracked. */
   readonly recognizer?: FaceRecognizer;
+  /** A trace per analysed frame (ids only unless spans are exported); the camera id names its spans. */
+  readonly tracer: Tracer;
+  readonly camera: string;
 }
 
 /**
@@ -82,29 +103,46 @@ export class CameraAnalyzer {
     this.frameReady();
   }
 
-  /** A new frame waits in the source: analyse it unless a frame is in flight (then the newest is taken next). */
+  /**
+   * A new frame waits in the source: ask for a worker unless a request is in flight. The frame is
+   * taken when the worker is free (the newest by then), so waiting in the queue never ages it.
+   */
   frameReady(): void {
     if (!this.#running || this.#inFlight) return;
     const { source, detector, recognizer, listener } = this.#options;
-    const frame = source.takeFrame();
-    if (!frame) return;
-    const { seq, capturedAt, width, height } = frame;
-    const dropLagMs = this.#options.dropLagMs;
+    const waitingSince = source.newestWaiting();
+    if (waitingSince === undefined) return;
+    let frame: AnalysisFrame | undefined;
+    let sentAt = 0;
+    const take = (): DetectorFrame | undefined => {
+      frame = this.#running ? source.takeFrame() : undefined;
+      sentAt = Date.now();
+      return frame && { pixels: frame.data.buffer as ArrayBuffer, width: frame.width, height: frame.height, analyze: recognizer !== undefined };
+    };
+    let trace: FrameTrace | null = null;
     this.#inFlight = detector
-      .detect(frame.data.buffer as ArrayBuffer, width, height, recognizer !== undefined, dropLagMs === undefined ? undefined : capturedAt + dropLagMs)
+      .detectLatest(take)
       .then(async (result) => {
-        if (result.late) {
-          listener.dropped();
-          source.releaseBuffer(result.pixels);
-          return;
-        }
+        if (!result || !frame) return;
+        const { seq, capturedAt, width, height } = frame;
+        // The frame's trace starts when it was read off the decoder.
+        trace = this.#options.tracer.frame(this.#options.camera, seq, capturedAt);
+        const detectedAt = Date.now();
+        trace.step('detect', sentAt, detectedAt, { 'vigil.faces': result.faces.length, 'vigil.inference_ms': result.inferenceMs });
         this.framesAnalyzed += 1;
-        listener.analysed({ seq, capturedAt, width, height, faces: result.faces, inferenceMs: result.inferenceMs });
+        listener.analysed({ seq, capturedAt, waitingSince: Math.min(waitingSince, capturedAt), width, height, faces: result.faces, inferenceMs: result.inferenceMs, trace });
         // The recognizer may move the buffer to a worker again (embedding) and hands it back.
-        const pixels = recognizer ? await recognizer.process({ pixels: result.pixels, width, height, capturedAt }, result.faces) : result.pixels;
+        const pixels = recognizer ? await recognizer.process({ pixels: result.pixels, width, height, capturedAt, trace }, result.faces) : result.pixels;
         source.releaseBuffer(pixels);
+        const doneAt = Date.now();
+        if (recognizer) trace.step('recognize', detectedAt, doneAt, { 'vigil.faces': result.faces.length });
+        trace.end(doneAt);
       })
-      .catch((error: VigilError) => this.#reportError(error))
+      .catch((error: VigilError) => {
+        const failed = trace ?? this.#options.tracer.frame(this.#options.camera, frame?.seq ?? 0, frame?.capturedAt ?? Date.now());
+        failed.end(Date.now(), error.message);
+        this.#reportError(error, failed);
+      })
       .finally(() => {
         this.#inFlight = null;
         this.frameReady();
@@ -129,13 +167,13 @@ export class CameraAnalyzer {
     this.#sweep = null;
   }
 
-  /** Inference errors are counted every time but logged at most every 10 s per camera. */
-  #reportError(error: VigilError): void {
+  /** Inference errors are counted every time but logged at most every 10 s per camera (with the frame's trace id). */
+  #reportError(error: VigilError, trace: FrameTrace): void {
     this.#options.listener.failed(error);
     const now = Date.now();
     if (now - this.#lastErrorLog > 10_000) {
       this.#lastErrorLog = now;
-      this.#options.logger.error({ err: error.toJSON ? error.toJSON() : String(error) }, 'frame analysis failed');
+      this.#options.logger.error({ err: error.toJSON ? error.toJSON() : String(error), traceId: trace.ids.traceId }, 'frame analysis failed');
     }
   }
 }

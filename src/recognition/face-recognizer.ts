@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DetectedFace, EmbedResult, FaceQuality, Point } from '../inference';
 import type { Candidate, Identity } from '../gallery';
+import type { FrameTrace } from '../observability';
 import { associate } from './tracker';
 import { aggregateEmbedding, decideIdentity, shouldReport, wantsEmbedding } from './identity-decision';
 import type { RecognitionSettings } from './settings';
@@ -33,6 +34,8 @@ export type TrackOutcome =
       readonly embeddings: number;
       readonly identity: Identity | null;
       readonly best: ViewSummary | null;
+      /** The trace of the last frame the track was seen in (null if none). */
+      readonly trace: FrameTrace | null;
     };
 
 interface OutcomeBase {
@@ -41,6 +44,8 @@ interface OutcomeBase {
   readonly firstSeen: number;
   /** Capture time of the frame whose embedding settled the answer. */
   readonly decidedAt: number;
+  /** That frame's trace. */
+  readonly trace: FrameTrace | null;
   readonly best: ViewSummary;
 }
 
@@ -48,7 +53,8 @@ export interface RecognizerDeps {
   readonly camera: string;
   readonly settings: RecognitionSettings;
   readonly embed: (pixels: ArrayBuffer, width: number, height: number, faces: { landmarks: Point[] }[]) => Promise<EmbedResult>;
-  readonly search: (embedding: Float32Array, k: number) => Candidate[];
+  /** The gallery's search; asynchronous (it runs off the event loop). */
+  readonly search: (embedding: Float32Array, k: number) => Promise<Candidate[]>;
   /** Keeps a track's aggregate embedding for "not this person". */
   readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array) => void;
   readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
@@ -72,6 +78,10 @@ export class FaceRecognizer {
   readonly #views = new ViewBuffers();
   /** Outcomes are published in order: a track's end never overtakes its recognition. */
   #emitting: Promise<void> = Promise.resolve();
+  /** Tracks whose view is being searched: their end waits for it, so it cannot overtake the answer. */
+  readonly #searching = new Map<Track, Promise<void>>();
+  /** Ends waiting for such a search, for flush() to wait on. */
+  readonly #deferredEnds = new Set<Promise<void>>();
 
   constructor(deps: RecognizerDeps) {
     this.#d = deps;
@@ -85,7 +95,8 @@ export class FaceRecognizer {
    * Takes one analysed frame. `pixels` is the frame's buffer; it may travel to a worker for
    * embedding and comes back in the return value for the caller to recycle.
    */
-  async process(frame: { pixels: ArrayBuffer; width: number; height: number; capturedAt: number }, faces: readonly DetectedFace[]): Promise<ArrayBuffer> {
+  async process(frame: { pixels: ArrayBuffer; width: number; height: number; capturedAt: number; trace?: FrameTrace }, faces: readonly DetectedFace[]): Promise<ArrayBuffer> {
+    const trace = frame.trace ?? null;
     const s = this.#d.settings;
     this.expire(frame.capturedAt);
     const live = this.#tracks;
@@ -96,6 +107,7 @@ export class FaceRecognizer {
       const track = index >= 0 ? (live[index] as Track) : this.#newTrack(frame.capturedAt, face);
       track.box = face.box;
       track.lastSeen = frame.capturedAt;
+      track.lastTrace = trace;
       track.frames += 1;
       if (!face.quality || !face.landmarks) return;
       if (!track.best || face.quality.score > track.best.quality.score + 0.01) {
@@ -111,10 +123,21 @@ export class FaceRecognizer {
     if (toEmbed.length === 0) return frame.pixels;
     const result = await this.#d.embed(frame.pixels, frame.width, frame.height, toEmbed.map((e) => ({ landmarks: e.face.landmarks })));
     this.#d.onEmbeddings?.(toEmbed.length, result.inferenceMs);
-    toEmbed.forEach(({ track, face }, i) => {
+    // One view after the other: a track's views are decided in frame order.
+    for (const [i, { track, face }] of toEmbed.entries()) {
       const embedding = result.embeddings[i];
-      if (embedding) this.#addView(track, embedding, face.quality.score, frame.capturedAt);
-    });
+      if (!embedding) continue;
+      const view = this.#addView(track, embedding, face.quality.score, frame.capturedAt, trace);
+      this.#searching.set(track, view);
+      try {
+        await view;
+      } catch (error) {
+        // The gallery could not answer (its search worker failed): the view is dropped, the frame's buffer still goes back.
+        this.#d.onError?.(error);
+      } finally {
+        this.#searching.delete(track);
+      }
+    }
     return result.pixels;
   }
 
@@ -125,21 +148,21 @@ export class FaceRecognizer {
     }
     const track: Track = {
       id: randomUUID(), camera: this.#d.camera, firstSeen: at, lastSeen: at, box: face.box, frames: 0, best: null,
-      views: [], bestEmbeddedQuality: -1, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null,
+      views: [], bestEmbeddedQuality: -1, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null, lastTrace: null,
     };
     this.#tracks.push(track);
     this.#d.onTrackStarted?.();
     return track;
   }
 
-  #addView(track: Track, embedding: Float32Array, quality: number, at: number): void {
+  async #addView(track: Track, embedding: Float32Array, quality: number, at: number, trace: FrameTrace | null): Promise<void> {
     const s = this.#d.settings;
-    const [top] = this.#d.search(embedding, 1);
+    const aggregate = aggregateEmbedding([...track.views, { embedding, quality }]);
+    // Both searches at once: the aggregate does not depend on this view's own answer.
+    const [[top], [first, second]] = await Promise.all([this.#d.search(embedding, 1), this.#d.search(aggregate, 2)]);
     track.views.push({ embedding, quality, identityId: top && top.similarity >= s.matchThreshold ? top.identity.id : null });
     track.bestEmbeddedQuality = Math.max(track.bestEmbeddedQuality, quality);
     track.lastEmbeddedAt = at;
-    const aggregate = aggregateEmbedding(track.views);
-    const [first, second] = this.#d.search(aggregate, 2);
     const decision = decideIdentity(track.views, { best: first ? { identityId: first.identity.id, similarity: first.similarity } : null, secondSimilarity: second?.similarity ?? -1 }, s);
     track.decision = decision;
     if (!shouldReport(track.reported, decision) || decision.kind === 'pending') return;
@@ -150,7 +173,7 @@ export class FaceRecognizer {
     const identity = decision.kind === 'recognized' ? (first?.identity as Identity) : null;
     track.identity = identity;
     this.#emit(track, async (best) => {
-      const base = { camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, decidedAt: at, best };
+      const base = { camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, decidedAt: at, trace, best };
       const similarity = round4(decision.similarity);
       return identity ? { kind: 'recognized', identity, similarity, ...base } : { kind: 'unknown', similarity, ...base };
     });
@@ -164,16 +187,26 @@ export class FaceRecognizer {
   /** Ends every track (camera stopping). Resolves once their events are out. */
   async flush(): Promise<void> {
     for (const track of [...this.#tracks]) this.#end(track);
+    await Promise.all([...this.#deferredEnds]);
     await this.#emitting;
   }
 
   #end(track: Track): void {
     const index = this.#tracks.indexOf(track);
     if (index >= 0) this.#tracks.splice(index, 1);
+    const searching = this.#searching.get(track);
+    // A view still being searched may yet name the track: its end is reported after that answer.
+    if (!searching) return this.#emitEnd(track);
+    const deferred = searching.catch(() => undefined).then(() => this.#emitEnd(track));
+    this.#deferredEnds.add(deferred);
+    void deferred.finally(() => this.#deferredEnds.delete(deferred));
+  }
+
+  #emitEnd(track: Track): void {
     const identity = track.identity;
     this.#emit(track, async (best) => ({
       kind: 'ended', camera: track.camera, trackId: track.id, firstSeen: track.firstSeen, lastSeen: track.lastSeen,
-      frames: track.frames, embeddings: track.views.length, identity, best: track.best ? best : null,
+      frames: track.frames, embeddings: track.views.length, identity, best: track.best ? best : null, trace: track.lastTrace,
     }));
   }
 

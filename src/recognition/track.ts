@@ -1,5 +1,6 @@
 import type { Box, DetectedFace, FaceQuality } from '../inference';
 import type { Identity } from '../gallery';
+import type { FrameTrace } from '../observability';
 import type { Decision } from './identity-decision';
 
 /** The best view of a track so far: its frame (a private copy) and the face in it. */
@@ -36,4 +37,6 @@ export interface Track {
   reportedSimilarity: number;
   /** The identity last reported as recognised. */
   identity: Identity | null;
+  /** The trace of the last frame the track was seen in (its end event carries it). */
+  lastTrace: FrameTrace | null;
 }

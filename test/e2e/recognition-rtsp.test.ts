@@ -104,6 +104,10 @@ describe('face recognition end to end: RTSP camera, gallery, events', () => {
     assert.equal(new Set(recognized.map((e) => e.data.trackId)).size, 2, 'two appearances, two tracks');
     assert.ok(events.some((e) => e.type === 'vigil.face.unknown'), 'the other faces come out unknown');
     assert.equal(events.filter((e) => e.type === 'vigil.face.detected').length, 0, 'per-frame events are off by default');
+    // Each answer carries the trace of the frame that settled it (W3C trace context; not recorded: tracing is off).
+    const traced = events.filter((e) => e.type !== 'vigil.camera.status');
+    for (const e of traced) assert.match((e as { traceparent?: string }).traceparent ?? '', /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/, e.type);
+    assert.ok(events.filter((e) => e.type === 'vigil.camera.status').every((e) => (e as { traceparent?: string }).traceparent === undefined), 'status events come from no frame');
 
     for (const e of recognized) {
       assert.ok((e.data.similarity ?? 0) >= 0.35);
@@ -143,6 +147,10 @@ describe('face recognition end to end: RTSP camera, gallery, events', () => {
     process.stdout.write(`# detections ${detections}, embeddings ${embeddings}\n${metrics.split('\n').filter((l) => /^vigil_recognition_latency_seconds_(sum|count)|^vigil_embedding_duration_seconds_(sum|count)|^vigil_inference_duration_seconds_(sum|count)/.test(l)).map((l) => `# ${l}`).join('\n')}\n`);
     assert.ok(detections > 50, `detections ${detections}`);
     assert.ok(embeddings > 0 && embeddings * 4 < detections, `embeddings ${embeddings} vs detections ${detections}`);
+    // Frame-to-event latency is recorded for recognition answers too (from the frame that settled them), not only per-frame detections.
+    const answered = (type: string) => Number(new RegExp(`^vigil_frame_to_event_seconds_count\\{type="${type}"\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    assert.ok(answered('vigil.face.recognized') >= 1, 'frame-to-recognized latency recorded');
+    assert.ok(answered('vigil.face.unknown') >= 1, 'frame-to-unknown latency recorded');
     const missing = await fetch(`${gateway.baseUrl}/v1/snapshots/00000000-0000-0000-0000-000000000000`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'VIGIL_ERR_SNAPSHOT_NOT_FOUND');

@@ -9,6 +9,7 @@ import { startRtspTcpCamera } from '../helpers/rtsp-tcp-camera';
 import { startKafkaMock } from '../helpers/kafka-mock';
 import { cameras } from '../helpers/camera-status';
 import { waitFor } from '../helpers/wait';
+import { api, cameraList, startMember } from '../helpers/cluster';
 
 const FILE_PASSWORD = 'FilePw-q7Zr-never-in-argv';
 const API_PASSWORD = 'ApiPw-x3Kd-never-in-argv';
@@ -160,6 +161,28 @@ describe('secrets stay out of process lists; the data directory is private', () 
       assert.deepEqual(leaks(tree(pid)), []);
     } finally {
       await stop(gateway);
+    }
+  });
+
+  it('cluster mode: cameras from the shared streams file and from the API reach their decoders the same way, no password in any /proc/*/cmdline', async () => {
+    const member = await startMember(group, 'gw-secrets', kafka, {
+      gateway: { restartDelayMs: 200, restartDelayMaxMs: 1000 },
+      kafka: { idempotent: false },
+      cluster: { sessionTimeoutMs: 6000, heartbeatIntervalMs: 500, viewIntervalMs: 500 },
+      cameras: [{ id: 'cluster-file-cam', url: rtspUrl.replace('rtsp://', `rtsp://admin:${FILE_PASSWORD}@`), fps: 2, recognition: false }],
+    });
+    try {
+      const added = await api(member, '/v1/cameras', { method: 'POST', body: JSON.stringify({ id: 'cluster-api-cam', url: rtspUrl, username: 'admin', password: API_PASSWORD, fps: 2, recognition: false }) });
+      assert.equal(added.status, 201, await added.text());
+      await waitFor(async () => {
+        const list = await cameraList(member);
+        return ['cluster-file-cam', 'cluster-api-cam'].every((id) => list.find((c) => c.id === id)?.state === 'streaming');
+      }, { timeoutMs: 90_000, what: 'both cameras streaming on the only member' });
+      const pid = member.process.pid as number;
+      assert.ok(tree(pid).length >= 3, 'the member runs a decoder process per camera');
+      assert.deepEqual(leaks(tree(pid)), []);
+    } finally {
+      await stop(member);
     }
   });
 });

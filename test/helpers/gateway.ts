@@ -27,7 +27,7 @@ export async function startGateway(group: ProcessGroup, config: object, env: Rec
   writeFileSync(configPath, stringify(config));
   const dataDir = join(dir, 'data');
   const child = group.spawn(process.execPath, [VIGIL_BIN, 'serve'], {
-    env: { ...process.env, VIGIL_CONFIG: configPath, VIGIL_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_DATA_DIR: dataDir, LOG_LEVEL: 'info', KAFKAJS_NO_PARTITIONER_WARNING: '1', ...env },
+    env: { ...process.env, VIGIL_CONFIG: configPath, VIGIL_PORT: '0', VIGIL_HOST: '127.0.0.1', VIGIL_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
   });
   const logs: Record<string, unknown>[] = [];
   let buffered = '';

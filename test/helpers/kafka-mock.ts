@@ -8,17 +8,18 @@ export interface KafkaMock {
 }
 
 /**
- * librdkafka's mock cluster (a real Kafka-protocol broker) through Debian's kcat:
- * `kcat -X test.mock.num.brokers=1 ... -d mock` prints its bootstrap address on stderr.
+ * librdkafka's mock cluster (real Kafka-protocol brokers: groups, rebalances, idempotent produce)
+ * through Debian's kcat: `kcat -X test.mock.num.brokers=N ... -d mock` prints its bootstrap
+ * addresses on stderr.
  */
-export function startKafkaMock(group: ProcessGroup, topic: string): Promise<KafkaMock> {
-  const child = group.spawn('kcat', ['-X', 'test.mock.num.brokers=1', '-b', 'mock:1', '-C', '-t', topic, '-d', 'mock']);
+export function startKafkaMock(group: ProcessGroup, topic: string, brokers = 1): Promise<KafkaMock> {
+  const child = group.spawn('kcat', ['-X', `test.mock.num.brokers=${brokers}`, '-b', 'mock:1', '-C', '-t', topic, '-d', 'mock']);
   return new Promise((resolve, reject) => {
     let stderr = '';
     const timer = setTimeout(() => reject(new Error(`kcat mock cluster printed no bootstrap address: ${stderr.slice(-500)}`)), 15_000);
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-20_000);
-      const match = /bootstrap\.servers=([0-9.]+:\d+)/.exec(stderr);
+      const match = /bootstrap\.servers=([0-9.]+:\d+(?:,[0-9.]+:\d+)*)/.exec(stderr);
       if (match?.[1]) {
         clearTimeout(timer);
         child.stderr?.removeAllListeners('data');

@@ -100,6 +100,29 @@ export function decoderPids(gatewayPid: number): number[] {
   return childPids(gatewayPid).filter(isDecoder);
 }
 
+/** The paths of the files a process has open now (its /proc fd links; sockets and pipes left out). */
+export function openFiles(pid: number): string[] {
+  const paths: string[] = [];
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith('/')) paths.push(target);
+      } catch {
+        // Closed while we looked.
+      }
+    }
+  } catch {
+    // Gone.
+  }
+  return paths;
+}
+
+/** Every camera decoder on the machine (any parent). */
+export function allDecoderPids(): number[] {
+  return readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number).filter(isDecoder);
+}
+
 /** Which of `pids` are still running (not zombies). */
 export function alive(pids: readonly number[]): number[] {
   return pids.filter((pid) => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect, createServer } from 'node:net';
 import pino from 'pino';
 import { EventBus, KafkaSink, type CloudEvent, type KafkaSinkOptions } from '../../src/events';
 import { publishFace } from '../helpers/event-clients';
@@ -19,7 +20,8 @@ function sinkOptions(brokers: string[], dataDir: string, overrides: Partial<Kafk
     brokers,
     topic: TOPIC,
     clientId: 'vigil-test',
-    idempotent: false,
+    // librdkafka's idempotent producer works against its own mock cluster (kafkajs's did not).
+    idempotent: true,
     maxBatchEvents: 2000,
     lingerMs: 5,
     // Short timeouts so a frozen broker is noticed in about a second.
@@ -148,6 +150,38 @@ describe('Kafka delivery through the journal (librdkafka mock cluster)', () => {
       }
     } finally {
       await second.close(2000);
+    }
+  });
+
+  it('starts while no broker is reachable, stops at once, and delivers once a broker appears', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vigil-kafka-late-'));
+    const port = await freePort();
+    const failures: number[] = [];
+    const sink = new KafkaSink(sinkOptions([`127.0.0.1:${port}`], dataDir, { onSendFailed: () => failures.push(Date.now()) }));
+    const bus = new EventBus();
+    bus.addSink(sink);
+    await sink.start();
+    const published: CloudEvent[] = [];
+    for (let i = 0; i < 10; i++) published.push(publishFace(bus, CAMERAS[i % 3]!));
+    await waitFor(() => failures.length >= 2, { timeoutMs: 30_000, what: 'the sink to find no broker twice' });
+    // Now a broker answers on that address (a TCP relay to the mock cluster's first broker).
+    const [host, brokerPort] = (kafka.bootstrap.split(',')[0] as string).split(':') as [string, string];
+    const relay = createServer((client) => {
+      const upstream = connect(Number(brokerPort), host);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', resolve));
+    try {
+      await waitFor(() => sink.queued === 0, { timeoutMs: 60_000, what: 'the journal delivered once the broker is there' });
+      const ids = new Set((await topicEvents(kafka)).map((d) => d.event.id));
+      assert.deepEqual(published.filter((e) => !ids.has(e.id)).map((e) => e.sequence), [], 'every event delivered');
+    } finally {
+      const started = Date.now();
+      await sink.close(500);
+      assert.ok(Date.now() - started < 5000, 'closing does not wait on the client library');
+      relay.close();
     }
   });
 

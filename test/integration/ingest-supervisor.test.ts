@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { cameraSchema } from '../../src/config';
-import { CameraIngestor, CameraUrl, ffmpegBackend, type CameraState, type DropReason, type Frame, type IngestListener, type IngestPolicy } from '../../src/ingest';
+import { CameraIngestor, CameraUrl, LEGACY_FFMPEG, ffmpegBackend, type CameraState, type DropReason, type Frame, type IngestListener, type IngestPolicy } from '../../src/ingest';
 import type { StateChange } from '../../src/lifecycle';
 import { ManualClock } from '../helpers/manual-clock';
 import { FAKE_FFMPEG } from '../helpers/paths';
@@ -66,7 +66,7 @@ function supervise(runs: object[][], policy: Partial<IngestPolicy> = {}): { inge
     camera,
     url: CameraUrl.parse(camera.url, { allowLocalFiles: true, baseDir: dir }),
     // The stand-in speaks ffmpeg's command line, so it runs behind the ffmpeg backend.
-    backend: ffmpegBackend(FAKE_FFMPEG, false),
+    backend: ffmpegBackend({ path: FAKE_FFMPEG, capabilities: LEGACY_FFMPEG, resolvesHostNames: false }),
     policy: { ...POLICY, ...policy },
     logger: pino({ level: 'silent' }),
     listener: recorder,

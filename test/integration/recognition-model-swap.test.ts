@@ -16,7 +16,9 @@ describe('model hot swap (real detector, watched folder)', () => {
   it('refuses a file that does not match the manifest, keeps serving, and swaps in a verified new model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-models-'));
     copyFileSync(join(ROOT, 'models', 'manifest.json'), join(dir, 'manifest.json'));
-    copyFileSync(join(ROOT, 'models', 'fr_detect.onnx'), join(dir, 'fr_detect.onnx'));
+    // The file the manifest names for the detector (its batched variant).
+    const file = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: { detector: { file: string } } }).models.detector.file;
+    copyFileSync(join(ROOT, 'models', file), join(dir, file));
     const results: string[] = [];
     const errors: string[] = [];
     const pool = new DetectorPool({
@@ -35,15 +37,15 @@ describe('model hot swap (real detector, watched folder)', () => {
       const original = pool.loadedModels.detector;
 
       // Damage the file in place: the hash no longer matches the manifest.
-      appendFileSync(join(dir, 'fr_detect.onnx'), Buffer.from([0xc2, 0x3e, 0x01, 0x00]));
+      appendFileSync(join(dir, file), Buffer.from([0xc2, 0x3e, 0x01, 0x00]));
       await waitFor(() => results.includes('refused'), { timeoutMs: 10_000, what: 'the bad model refused' });
-      assert.match(errors[0] ?? '', /VIGIL_ERR_MODEL_HASH_MISMATCH: model file .*fr_detect\.onnx has sha256 \w+, manifest expects/);
+      assert.match(errors[0] ?? '', /VIGIL_ERR_MODEL_HASH_MISMATCH: model file .*fr_detect\.batched\.onnx has sha256 \w+, manifest expects/);
       assert.equal(pool.loadedModels.detector, original, 'old model still loaded');
       assert.equal(await detect(), 1, 'old model keeps serving');
 
       // The operator's swap: the new file (an unknown protobuf field appended: same network, new hash) plus its manifest entry.
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: Record<string, { sha256: string }> };
-      const newHash = sha256(join(dir, 'fr_detect.onnx'));
+      const newHash = sha256(join(dir, file));
       (manifest.models.detector as { sha256: string }).sha256 = newHash;
       writeFileSync(join(dir, 'manifest.json.tmp'), JSON.stringify(manifest));
       copyFileSync(join(dir, 'manifest.json.tmp'), join(dir, 'manifest.json'));

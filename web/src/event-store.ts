@@ -80,11 +80,21 @@ export class EventStore {
 export interface ResumeCursor {
   readonly sequence: number;
   readonly run: string;
+  /** Cluster mode: the last offset received per events-topic partition (from `vigilpos`); resumes on any gateway. */
+  readonly positions?: Readonly<Record<string, number>>;
 }
 
 /** Advances the cursor with an event; events of another run (a restart) start a new cursor. */
 export function advanceCursor(cursor: ResumeCursor | null, event: VigilEvent): ResumeCursor | null {
   if (typeof event.sequence !== 'number' || typeof event.vigilrun !== 'string') return cursor;
+  const position = typeof event.vigilpos === 'string' ? /^(\d+):(\d+)$/.exec(event.vigilpos) : null;
+  if (position) {
+    // Cluster mode: events of every gateway run interleave; the topic offsets are the cursor.
+    const [, partition = '', offset = ''] = position;
+    const positions = { ...cursor?.positions };
+    if ((positions[partition] ?? -1) < Number(offset)) positions[partition] = Number(offset);
+    return { sequence: event.sequence, run: event.vigilrun, positions };
+  }
   if (cursor && cursor.run === event.vigilrun && cursor.sequence >= event.sequence) return cursor;
   return { sequence: event.sequence, run: event.vigilrun };
 }
@@ -93,7 +103,9 @@ export function advanceCursor(cursor: ResumeCursor | null, event: VigilEvent): R
 export function eventStreamQuery(types: readonly string[], cursor: ResumeCursor | null): string {
   const params = new URLSearchParams();
   if (types.length > 0) params.set('type', types.join(','));
-  if (cursor) {
+  if (cursor?.positions) {
+    params.set('position', Object.entries(cursor.positions).map(([p, o]) => `${p}:${o}`).join(','));
+  } else if (cursor) {
     params.set('since', String(cursor.sequence));
     params.set('run', cursor.run);
   }

@@ -67,6 +67,11 @@ export type FaceMatchData = {
   readonly quality: FaceQuality;
   readonly liveness: number | null;
   readonly snapshots: Snapshots;
+  /** Cluster mode only: the camera moved to this gateway moments ago, so this face may already have been reported by the gateway that ran it before */
+  readonly handover?: {
+    /** instance id of the gateway that ran the camera before it moved here */
+    readonly from: string;
+  };
 };
 
 /** vigil.face.track.ended */
@@ -127,6 +132,15 @@ export type CameraView = {
   readonly attempt: number;
   readonly reconnectsLastHour: number;
   readonly stallsLastHour: number;
+  /** hardware decoding: asked for, in use (none: software; null before the decoder opened the stream), and why it is not what was asked */
+  readonly hwaccel: {
+    /** none, auto, cuda, vaapi, qsv or vulkan */
+    readonly requested: string;
+    readonly active: string | null;
+    readonly reason: string | null;
+  };
+  /** cluster mode only: the gateway (instance id) running the camera, null while none does */
+  readonly gateway?: string | null;
 };
 
 export type IdentityView = {
@@ -179,4 +193,8 @@ export type VigilEventEnvelope = {
   readonly sequence: number;
   /** Extension: random id of the gateway run; sequence starts again at 1 in a new run. */
   readonly vigilrun: string;
+  /** Extension (CloudEvents distributed tracing): W3C trace context of the event's creation; events made from an analysed frame carry that frame's trace id. Optional. */
+  readonly traceparent?: string;
+  /** Cluster mode only, on WebSocket and GET /v1/events: partition:offset of the event in the events topic; resume on any gateway with ?position= */
+  readonly vigilpos?: string;
 };

@@ -1,5 +1,7 @@
-import { ort } from '../onnx-session';
-import type { Box, DetectedFace, Point } from '../protocol';
+import type { ort } from '../onnx-session';
+import { BatchedModel, type RunClock } from '../model-runner';
+import type { RunGate } from '../run-gate';
+import type { DetectedFace, Point } from '../protocol';
 import { ALIGNED_SIZE, alignFace, alignedToTensor, cropToTensor, l2normalize, livenessRegion } from './align';
 import { faceQuality, fivePoints } from './quality';
 
@@ -13,70 +15,140 @@ export interface AnalysisSessions {
   readonly embedding?: ort.InferenceSession;
 }
 
+/** A frame and the faces to work on in it. */
+export interface FaceWork<F> {
+  readonly rgb: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly faces: readonly F[];
+}
+
+interface FaceRef {
+  readonly frame: number;
+  readonly face: number;
+}
+
+function flatten<F>(work: readonly FaceWork<F>[]): FaceRef[] {
+  const refs: FaceRef[] = [];
+  work.forEach((w, frame) => w.faces.forEach((_, face) => refs.push({ frame, face })));
+  return refs;
+}
+
 /**
- * Per-face analysis in a worker: landmarks, quality and liveness (cheap, every face), and the
- * embedding (about 60 ms, only when the caller asks). Tensors are allocated once and reused.
+ * Per-face analysis in a worker, for all the faces of a batch of frames at once: landmarks,
+ * quality and liveness (cheap, every face), and the embedding (only when the caller asks).
+ * Each model runs once per `maxBatchFaces` faces across every frame of the batch, not once per
+ * face; tensors are allocated once and reused.
  */
 export class FaceAnalyzer {
-  readonly #s: AnalysisSessions;
-  readonly #landmarkInput = new Float32Array(LANDMARK_SIZE * LANDMARK_SIZE);
-  readonly #livenessInput = new Float32Array(3 * LIVENESS_SIZE * LIVENESS_SIZE);
-  readonly #embeddingInput = new Float32Array(3 * ALIGNED_SIZE * ALIGNED_SIZE);
+  readonly #landmarks: BatchedModel | null;
+  readonly #liveness: BatchedModel | null;
+  readonly #embedding: BatchedModel | null;
   readonly #aligned = new Uint8Array(ALIGNED_SIZE * ALIGNED_SIZE * 3);
 
-  constructor(sessions: AnalysisSessions) {
-    this.#s = sessions;
+  constructor(sessions: AnalysisSessions, maxBatchFaces: number, gate: RunGate | null) {
+    const model = (s: ort.InferenceSession | undefined, shape: number[]): BatchedModel | null => (s ? new BatchedModel(s, shape, maxBatchFaces, gate) : null);
+    this.#landmarks = model(sessions.landmarks, [1, LANDMARK_SIZE, LANDMARK_SIZE]);
+    this.#liveness = model(sessions.liveness, [3, LIVENESS_SIZE, LIVENESS_SIZE]);
+    this.#embedding = model(sessions.embedding, [3, ALIGNED_SIZE, ALIGNED_SIZE]);
   }
 
-  async analyze(rgb: Uint8Array, width: number, height: number, face: DetectedFace): Promise<DetectedFace> {
-    const landmarks = await this.landmarks(rgb, width, height, face.box);
-    if (!landmarks) return face;
-    const points = fivePoints(landmarks);
-    alignFace(rgb, width, height, points, this.#aligned);
-    const quality = faceQuality(this.#aligned, points, face.box.height);
-    const liveness = await this.liveness(rgb, width, height, face.box);
-    const rounded = points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10] as Point);
-    return liveness === undefined ? { ...face, landmarks: rounded, quality } : { ...face, landmarks: rounded, quality, liveness };
+  get batchedEmbedding(): boolean {
+    return this.#embedding?.batched ?? false;
   }
 
-  /** 68 landmarks in frame pixels; the model sees the detector box as a 64x64 grey crop. */
-  async landmarks(rgb: Uint8Array, width: number, height: number, box: Box): Promise<Point[] | null> {
-    const session = this.#s.landmarks;
-    if (!session) return null;
-    cropToTensor(rgb, width, height, box, LANDMARK_SIZE, this.#landmarkInput, { grey: true, offset: 0, scale: 1 / 256 });
-    const tensor = new ort.Tensor('float32', this.#landmarkInput, [1, 1, LANDMARK_SIZE, LANDMARK_SIZE]);
-    const out = await session.run({ [session.inputNames[0] ?? 'input']: tensor });
-    const data = out[session.outputNames[0] ?? 'output']?.data as Float32Array | undefined;
-    if (!data || data.length < 136) throw new Error('landmark model returned fewer than 68 points');
-    const points: Point[] = [];
-    for (let i = 0; i < 68; i++) points.push([box.x + (data[i * 2] as number) * box.width, box.y + (data[i * 2 + 1] as number) * box.height]);
-    return points;
+  /** Landmarks, quality and liveness for every face of every frame; faces without landmarks come back as they were. */
+  async analyzeAll(work: readonly FaceWork<DetectedFace>[], clock: RunClock): Promise<DetectedFace[][]> {
+    const out = work.map((w) => [...w.faces]);
+    const landmarks = this.#landmarks;
+    if (!landmarks) return out;
+    const refs = flatten(work);
+    const points68: Point[][] = new Array<Point[]>(refs.length);
+    await landmarks.runAll(
+      refs.length,
+      clock,
+      (i, slot) => {
+        const { frame, face } = refs[i] as FaceRef;
+        const w = work[frame] as FaceWork<DetectedFace>;
+        cropToTensor(w.rgb, w.width, w.height, (w.faces[face] as DetectedFace).box, LANDMARK_SIZE, slot, { grey: true, offset: 0, scale: 1 / 256 });
+      },
+      (i, outputs, k) => {
+        const { frame, face } = refs[i] as FaceRef;
+        const box = ((work[frame] as FaceWork<DetectedFace>).faces[face] as DetectedFace).box;
+        const data = Object.values(outputs)[0] as Float32Array;
+        if (data.length < (k + 1) * 136) throw new Error('landmark model returned fewer than 68 points');
+        const points: Point[] = [];
+        for (let p = 0; p < 68; p++) points.push([box.x + (data[k * 136 + p * 2] as number) * box.width, box.y + (data[k * 136 + p * 2 + 1] as number) * box.height]);
+        points68[i] = points;
+      },
+    );
+    const liveness = await this.#livenessAll(work, refs, clock);
+    refs.forEach(({ frame, face }, i) => {
+      const w = work[frame] as FaceWork<DetectedFace>;
+      const detected = w.faces[face] as DetectedFace;
+      const points = fivePoints(points68[i] as Point[]);
+      alignFace(w.rgb, w.width, w.height, points, this.#aligned);
+      const quality = faceQuality(this.#aligned, points, detected.box.height);
+      const rounded = points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10] as Point);
+      const live = liveness?.[i];
+      (out[frame] as DetectedFace[])[face] = live === undefined ? { ...detected, landmarks: rounded, quality } : { ...detected, landmarks: rounded, quality, liveness: live };
+    });
+    return out;
   }
 
-  /** Probability that the face is live (softmax class 0, as the model's SDK reads it). */
-  async liveness(rgb: Uint8Array, width: number, height: number, box: Box): Promise<number | undefined> {
-    const session = this.#s.liveness;
-    if (!session) return undefined;
-    cropToTensor(rgb, width, height, livenessRegion(box, width, height), LIVENESS_SIZE, this.#livenessInput, { grey: false, offset: 0, scale: 1 });
-    const tensor = new ort.Tensor('float32', this.#livenessInput, [1, 3, LIVENESS_SIZE, LIVENESS_SIZE]);
-    const out = await session.run({ [session.inputNames[0] ?? 'input']: tensor });
-    const logits = out[session.outputNames[0] ?? 'output']?.data as Float32Array | undefined;
-    if (!logits || logits.length < 2) throw new Error('liveness model returned no logits');
-    const max = Math.max(...logits);
-    let sum = 0;
-    for (const l of logits) sum += Math.exp(l - max);
-    return Math.round((Math.exp((logits[0] as number) - max) / sum) * 10_000) / 10_000;
+  /** Probability that each face is live (softmax class 0, as the model's SDK reads it); null without the model. */
+  async #livenessAll(work: readonly FaceWork<DetectedFace>[], refs: readonly FaceRef[], clock: RunClock): Promise<number[] | null> {
+    const model = this.#liveness;
+    if (!model) return null;
+    const result = new Array<number>(refs.length);
+    await model.runAll(
+      refs.length,
+      clock,
+      (i, slot) => {
+        const { frame, face } = refs[i] as FaceRef;
+        const w = work[frame] as FaceWork<DetectedFace>;
+        cropToTensor(w.rgb, w.width, w.height, livenessRegion((w.faces[face] as DetectedFace).box, w.width, w.height), LIVENESS_SIZE, slot, { grey: false, offset: 0, scale: 1 });
+      },
+      (i, outputs, k, n) => {
+        const logits = Object.values(outputs)[0] as Float32Array;
+        const classes = logits.length / n;
+        if (classes < 2) throw new Error('liveness model returned no logits');
+        result[i] = softmaxFirst(logits.subarray(k * classes, (k + 1) * classes));
+      },
+    );
+    return result;
   }
 
-  async embed(rgb: Uint8Array, width: number, height: number, points: readonly Point[]): Promise<Float32Array> {
-    const session = this.#s.embedding;
-    if (!session) throw new Error('this worker has no embedding model');
-    alignFace(rgb, width, height, points, this.#aligned);
-    alignedToTensor(this.#aligned, this.#embeddingInput);
-    const tensor = new ort.Tensor('float32', this.#embeddingInput, [1, 3, ALIGNED_SIZE, ALIGNED_SIZE]);
-    const out = await session.run({ [session.inputNames[0] ?? 'input']: tensor });
-    const data = out[session.outputNames[0] ?? 'output']?.data as Float32Array | undefined;
-    if (!data || data.length !== 512) throw new Error(`embedding model returned ${data?.length ?? 0} values, expected 512`);
-    return l2normalize(Float32Array.from(data));
+  /** One L2-normalised 512-d embedding per face of every frame, aligned from its five points. */
+  async embedAll(work: readonly FaceWork<{ readonly landmarks: Point[] }>[], clock: RunClock): Promise<Float32Array[][]> {
+    const model = this.#embedding;
+    if (!model) throw new Error('this worker has no embedding model');
+    const refs = flatten(work);
+    const out = work.map((w) => new Array<Float32Array>(w.faces.length));
+    await model.runAll(
+      refs.length,
+      clock,
+      (i, slot) => {
+        const { frame, face } = refs[i] as FaceRef;
+        const w = work[frame] as FaceWork<{ readonly landmarks: Point[] }>;
+        alignFace(w.rgb, w.width, w.height, (w.faces[face] as { readonly landmarks: Point[] }).landmarks, this.#aligned);
+        alignedToTensor(this.#aligned, slot);
+      },
+      (i, outputs, k) => {
+        const { frame, face } = refs[i] as FaceRef;
+        const data = Object.values(outputs)[0] as Float32Array;
+        if (data.length < (k + 1) * 512) throw new Error(`embedding model returned ${data.length} values, expected 512 per face`);
+        (out[frame] as Float32Array[])[face] = l2normalize(data.slice(k * 512, (k + 1) * 512));
+      },
+    );
+    return out;
   }
+}
+
+function softmaxFirst(logits: Float32Array): number {
+  let max = -Infinity;
+  for (const l of logits) max = Math.max(max, l);
+  let sum = 0;
+  for (const l of logits) sum += Math.exp(l - max);
+  return Math.round((Math.exp((logits[0] as number) - max) / sum) * 10_000) / 10_000;
 }

@@ -12,12 +12,3 @@ export function tileRegions(width: number, height: number): Box[] {
   for (const y of [0, height - th]) for (const x of [0, width - tw]) regions.push({ x, y, width: tw, height: th });
   return regions;
 }
-
-/** Copies a region of an RGB24 frame into `out` (region.width * region.height * 3 bytes). */
-export function copyRegion(rgb: Uint8Array, width: number, region: Box, out: Uint8Array): void {
-  const rowBytes = region.width * 3;
-  for (let r = 0; r < region.height; r++) {
-    const src = ((region.y + r) * width + region.x) * 3;
-    out.set(rgb.subarray(src, src + rowBytes), r * rowBytes);
-  }
-}

@@ -39,6 +39,6 @@ export function cameraRoutes(app: FastifyInstance, deps: { control?: CameraContr
   app.get<{ Params: { id: string } }>(
     '/v1/cameras/:id/snapshot',
     { config: { role: 'viewer' }, schema: { summary: 'latest decoded frame as JPEG', tags, params: idParams, response: { 200: jpeg } } },
-    async (request, reply) => reply.type('image/jpeg').header('cache-control', 'no-store').send(await control().snapshot(request.params.id)),
+    async (request, reply) => reply.type('image/jpeg').header('cache-control', 'no-store').send(await control().snapshot(request.params.id, { authorization: request.headers.authorization, peer: request.headers['x-vigil-peer'] === '1' })),
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import '../types';
 import { filterFromQuery, type WebSocketHub } from '../../events';
 import { VigilError } from '../../errors';
+import { decodeCursor, encodeCursor, parseLimit } from '../pagination';
 
 const querySchema = {
   type: 'object',
@@ -12,6 +13,7 @@ const querySchema = {
     identity: { type: 'string', maxLength: 4096, description: 'identity ids or names, comma-separated' },
     since: { type: 'string', maxLength: 64, description: 'a sequence number (events after it) or an RFC 3339 time (events at or after it)' },
     limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'most events returned (newest kept), default 100, at most 1000' },
+    cursor: { type: 'string', maxLength: 256, description: "the previous answer's `next`: the page of older events before it (same filters)" },
   },
 } as const;
 
@@ -21,6 +23,7 @@ const responseSchema = {
     events: { type: 'array', items: { type: 'object', additionalProperties: true } },
     sequence: { type: 'integer', description: 'the newest sequence of this run so far' },
     run: { type: 'string' },
+    next: { type: ['string', 'null'], description: 'cursor of the page of older matching events; null when there are none' },
   },
 } as const;
 
@@ -35,9 +38,14 @@ export function eventRoutes(app: FastifyInstance, deps: { hub: WebSocketHub }): 
       for (const key of ['camera', 'type', 'identity'] as const) if (q[key] !== undefined) params.set(key, q[key]);
       const filter = filterFromQuery(params);
       if (!filter.ok) throw new VigilError('VIGIL_ERR_BAD_REQUEST', filter.error, { field: 'querystring' });
-      const limit = q.limit === undefined ? 100 : Number(q.limit);
-      if (limit < 1 || limit > 1000) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'limit: must be 1-1000', { field: 'querystring.limit' });
-      const options: { sinceSequence?: number; sinceTime?: number; limit: number } = { limit };
+      const limit = parseLimit(q.limit, 100);
+      const options: { sinceSequence?: number; sinceTime?: number; beforeSequence?: number; limit: number } = { limit };
+      if (q.cursor !== undefined) {
+        const { run, before } = decodeCursor<{ run: string; before: number }>(q.cursor, { run: 'string', before: 'number' });
+        // Sequences restart with each run: a cursor of an earlier run points at nothing here.
+        if (run !== deps.hub.run) throw new VigilError('VIGIL_ERR_BAD_REQUEST', 'cursor: from an earlier run of the gateway (it restarted); start again without a cursor', { field: 'querystring.cursor' });
+        options.beforeSequence = before;
+      }
       if (q.since !== undefined) {
         if (/^\d{1,15}$/.test(q.since)) options.sinceSequence = Number(q.since);
         else {
@@ -46,7 +54,9 @@ export function eventRoutes(app: FastifyInstance, deps: { hub: WebSocketHub }): 
           options.sinceTime = time;
         }
       }
-      return deps.hub.recent(filter.filter, options);
+      const { truncated, ...page } = deps.hub.recent(filter.filter, options);
+      const oldest = page.events[0];
+      return { ...page, next: truncated && oldest ? encodeCursor({ run: page.run, before: oldest.sequence }) : null };
     },
   );
 }

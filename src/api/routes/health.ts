@@ -14,7 +14,7 @@ export function healthRoutes(app: FastifyInstance, deps: { metrics: Metrics; rea
   app.get('/healthz', { schema: { summary: 'process alive', tags: ['health'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
   app.get(
     '/readyz',
-    { schema: { summary: 'models loaded, storage writable, Kafka reachable when configured', tags: ['health'], response: { 200: readySchema, 503: readySchema } } },
+    { schema: { summary: 'models loaded, storage writable, and when Kafka is configured its journal taking events (an unreachable broker is only degraded)', tags: ['health'], response: { 200: readySchema, 503: readySchema } } },
     async (_request, reply) => {
       const components = deps.readiness ? await deps.readiness() : {};
       const ready = Object.values(components).every((c) => c.ready);

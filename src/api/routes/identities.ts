@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { VigilError } from '../../errors';
 import { faceInputSchema, idParams, identityCreateSchema, identityPatchSchema, identitySchema } from '../schemas';
 import type { FaceSource, IdentityControl } from '../types';
+import { listOrPageSchema, pageOf, pageQuery, wantsPage } from '../pagination';
 
 /** What an enrolment request carries once its JSON or multipart body is read. */
 interface FaceRequest {
@@ -72,7 +73,22 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
   const tags = ['identities'];
   const viewer = { role: 'viewer' as const };
   const operator = { role: 'operator' as const };
-  app.get('/v1/identities', { config: viewer, schema: { summary: 'list identities', tags, response: { 200: { type: 'array', items: identitySchema } } } }, async () => control().list());
+  app.get<{ Querystring: { limit?: string; cursor?: string } }>(
+    '/v1/identities',
+    {
+      config: viewer,
+      schema: {
+        summary: 'list identities by name: all of them (a bare array), or a page ({items, next}) when limit or cursor is given',
+        tags,
+        querystring: { type: 'object', additionalProperties: false, properties: pageQuery },
+        response: { 200: listOrPageSchema(identitySchema) },
+      },
+    },
+    async (request) => {
+      const all = control().list();
+      return wantsPage(request.query) ? pageOf(all, (i) => `${i.name}\u0000${i.id}`, request.query) : all;
+    },
+  );
   app.get<{ Params: { id: string } }>('/v1/identities/:id', { config: viewer, schema: { summary: 'one identity (by id, name or external id)', tags, params: idParams, response: { 200: identitySchema } } }, async (request) =>
     control().get(request.params.id),
   );
@@ -100,7 +116,7 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
     async (request) => control().update(request.params.id, request.body),
   );
   app.delete<{ Params: { id: string } }>('/v1/identities/:id', { config: operator, schema: { summary: 'remove an identity with its faces', tags, params: idParams, response: { 204: { description: 'removed', type: 'null' } } } }, async (request, reply) => {
-    control().remove(request.params.id);
+    await control().remove(request.params.id);
     return reply.code(204).send();
   });
   const faceBody = { content: { 'application/json': { schema: faceInputSchema }, 'multipart/form-data': multipart } };
@@ -129,7 +145,7 @@ export function identityRoutes(app: FastifyInstance, deps: { control?: IdentityC
       schema: { summary: 'remove one enrolled face', tags, params: { type: 'object', required: ['id', 'faceId'], properties: { id: idParams.properties.id, faceId: { type: 'string', pattern: '^[0-9]{1,15}$' } } }, response: { 204: { description: 'removed', type: 'null' } } },
     },
     async (request, reply) => {
-      control().removeFace(request.params.id, Number(request.params.faceId));
+      await control().removeFace(request.params.id, Number(request.params.faceId));
       return reply.code(204).send();
     },
   );

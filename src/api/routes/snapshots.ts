@@ -3,7 +3,7 @@ import '../types';
 import { VigilError } from '../../errors';
 
 /** Track snapshots referenced by events (`/v1/snapshots/{id}`), immutable once written. */
-export function snapshotRoutes(app: FastifyInstance, deps: { snapshot?: ((id: string) => Buffer) | undefined }): void {
+export function snapshotRoutes(app: FastifyInstance, deps: { snapshot?: ((id: string, via: { authorization?: string | undefined; peer?: boolean }) => Buffer | Promise<Buffer>) | undefined }): void {
   app.get<{ Params: { id: string } }>(
     '/v1/snapshots/:id',
     {
@@ -17,7 +17,8 @@ export function snapshotRoutes(app: FastifyInstance, deps: { snapshot?: ((id: st
     },
     async (request, reply) => {
       if (!deps.snapshot) throw new VigilError('VIGIL_ERR_SNAPSHOT_NOT_FOUND', 'snapshots are not enabled');
-      const jpeg = deps.snapshot(request.params.id);
+      // Another gateway asking (x-vigil-peer) gets this gateway's own snapshots only: no second hop.
+      const jpeg = await deps.snapshot(request.params.id, { authorization: request.headers.authorization, peer: request.headers['x-vigil-peer'] === '1' });
       return reply.type('image/jpeg').header('cache-control', 'private, max-age=86400, immutable').send(jpeg);
     },
   );

@@ -1,9 +1,10 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { FLAG_CATCH_UP, FLAG_KEYFRAME, type DecodeWork, type DecoderEvent, type DecoderSetup } from '../decoder-protocol';
+import { HardwareDecoding } from './hw-decoding';
 import { letterbox, type Letterbox } from './letterbox';
 import type { AvCodecContext, AvFrame, AvPacket, AvScaler, FFmpegLibraries, LibAv } from './libav';
-import { NO_MOTION_YET, observeMotion, type MotionState } from './motion';
+import { NO_MOTION_YET, afterKeyframe, observeMotion, type MotionState } from './motion';
 
 /** Where a session's output goes (the decoder process's stdout). */
 export interface SessionOutput {
@@ -54,6 +55,11 @@ export class DecodeSession {
   #stats = { packets: 0, bytes: 0, keyframes: 0, decoded: 0, emitted: 0 };
   #lastProgress = 0;
   #pace: { wallStart: number; firstPts: number } | null = null;
+  /** The first packet's time (ms): stream positions are counted from the connection. */
+  #firstPtsMs: number | null = null;
+  #hardware: HardwareDecoding | null = null;
+  /** FFmpeg's lines while the hardware is chosen (the reason a device is absent). */
+  #captured: string[] | null = null;
 
   constructor(libraries: FFmpegLibraries, setup: DecoderSetup, out: SessionOutput) {
     const { av, c } = libraries;
@@ -70,7 +76,9 @@ export class DecodeSession {
     av.Log.setLevel(c.AV_LOG_WARNING);
     av.Log.setCallback((_level, message) => {
       const line = message.trim();
-      if (line) out.log(line);
+      if (!line) return;
+      this.#captured?.push(line);
+      out.log(line);
     });
   }
 
@@ -133,14 +141,38 @@ export class DecodeSession {
     const codec = this.#av.Codec.findDecoder(stream.codecpar.codecId);
     const name = this.#av.avGetCodecName(stream.codecpar.codecId) ?? String(stream.codecpar.codecId);
     if (!codec) throw new Error(`decoder (codec ${name}) not found`);
-    const decoder = new this.#av.CodecContext();
-    decoder.allocContext3(codec);
-    decoder.parametersToContext(stream.codecpar);
-    // One thread: many cameras share the cores, and frame threads would only add latency.
-    decoder.threadCount = 1;
-    ret = await decoder.open2(codec, null);
-    if (ret < 0) this.#fail(ret, `opening the ${name} decoder failed`);
+    const hardware = await HardwareDecoding.open({ av: this.#av, c: this.#c }, s.hwaccel, codec, name, {
+      start: () => (this.#captured = []),
+      // The lines of a failed attempt reach JavaScript a moment after it.
+      stop: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        const lines = this.#captured ?? [];
+        this.#captured = null;
+        return lines;
+      },
+    });
+    this.#hardware = hardware;
+    const openDecoder = async (): Promise<[AvCodecContext, number]> => {
+      const decoder = new this.#av.CodecContext();
+      decoder.allocContext3(codec);
+      decoder.parametersToContext(stream.codecpar);
+      // One thread: many cameras share the cores, and frame threads would only add latency.
+      decoder.threadCount = 1;
+      hardware.attach(decoder);
+      const options = new this.#av.Dictionary();
+      // Frames are shrunk for analysis (1080p -> 640x360): the deblocking filter's work would not show.
+      if (s.skipLoopFilter) options.set('skip_loop_filter', 'all');
+      return [decoder, await decoder.open2(codec, options)];
+    };
+    let [decoder, opened] = await openDecoder();
+    if (opened < 0 && hardware.choice.active !== 'none') {
+      hardware.fallBack(`opening the ${name} decoder on it failed (${this.#av.FFmpegError.strerror(opened)})`);
+      decoder.freeContext();
+      [decoder, opened] = await openDecoder();
+    }
+    if (opened < 0) this.#fail(opened, `opening the ${name} decoder failed`);
     this.#decoder = decoder;
+    this.#out.event({ kind: 'hwaccel', ...hardware.choice });
     const rate = stream.avgFrameRate;
     const fps = rate.den > 0 && rate.num > 0 ? rate.num / rate.den : null;
     this.#out.event({ kind: 'opened', codec: name, width: stream.codecpar.width, height: stream.codecpar.height, fps });
@@ -166,6 +198,10 @@ export class DecodeSession {
   async #onPacket(): Promise<void> {
     const packet = this.#packet;
     const key = packet.isKeyframe;
+    if (this.#firstPtsMs === null && packet.pts !== this.#c.AV_NOPTS_VALUE) {
+      const tb = this.#input.streams?.[this.#stream]?.timeBase;
+      if (tb) this.#firstPtsMs = (Number(packet.pts) * tb.num * 1000) / tb.den;
+    }
     this.#stats.packets += 1;
     this.#stats.bytes += packet.size;
     if (key) this.#stats.keyframes += 1;
@@ -179,6 +215,7 @@ export class DecodeSession {
     this.#keep(packet, key);
     if (key) {
       this.#awaitKey = false;
+      this.#motion = afterKeyframe(this.#motion);
       this.#decodeAlone(packet);
       return;
     }
@@ -186,7 +223,7 @@ export class DecodeSession {
     const baselineBytes = this.#motion.baseline;
     const seen = observeMotion(this.#setup.motion, this.#motion, packet.size);
     this.#motion = seen.state;
-    if (seen.motion) this.#wake('motion', { motionBytes: packet.size, baselineBytes: Math.round(baselineBytes) });
+    if (seen.motion) this.#wake('motion', { motionBytes: packet.size, baselineBytes: Math.round(baselineBytes), ...this.#streamMs(packet) });
   }
 
   /** Keeps a clone of each packet since the last key frame, within bounds; past them, catching up is impossible until the next key frame. */
@@ -230,8 +267,9 @@ export class DecodeSession {
   }
 
   /** Decode everything from now on, from the last key frame on (the decoder was reset after it); only the newest frame goes out. */
-  #wake(reason: 'motion' | 'command', detail: { motionBytes?: number; baselineBytes?: number } = {}): void {
+  #wake(reason: 'motion' | 'command', detail: { motionBytes?: number; baselineBytes?: number; streamMs?: number } = {}): void {
     const started = performance.now();
+    const at = Date.now();
     this.#work = { ...this.#work, decode: 'all' };
     const catchUp = this.#gopBroken ? [] : this.#gop;
     if (this.#gopBroken) this.#awaitKey = true;
@@ -239,7 +277,7 @@ export class DecodeSession {
     this.#clearGop();
     this.#gopBroken = true;
     this.#motion = NO_MOTION_YET;
-    this.#out.event({ kind: 'woke', reason, catchUpPackets: catchUp.length, catchUpMs: Math.round(performance.now() - started), ...detail });
+    this.#out.event({ kind: 'woke', reason, catchUpPackets: catchUp.length, catchUpMs: Math.round(performance.now() - started), at, ...detail });
   }
 
   /** `silent`: decoded for its references only; `catch-up`: the newest frame of a catch-up, always sent. */
@@ -272,8 +310,9 @@ export class DecodeSession {
     this.#emit(frame, flags);
   }
 
-  #emit(frame: AvFrame, flags: number): void {
+  #emit(decoded: AvFrame, flags: number): void {
     const { width, height } = this.#setup;
+    const frame = this.#hardware ? this.#hardware.toMemory(decoded) : decoded;
     const scaler = this.#scalerFor(frame);
     scaler.sws.scaleFrameSync(scaler.scaled, frame);
     const rows = scaler.scaled.data?.[0];
@@ -308,6 +347,14 @@ export class DecodeSession {
     scaled.allocBuffer();
     this.#scaler = { sws, box, scaled, key };
     return this.#scaler;
+  }
+
+  /** A packet's presentation time in ms of the stream, when it has one. */
+  #streamMs(packet: AvPacket): { streamMs?: number } {
+    const stream = this.#input.streams?.[this.#stream];
+    if (!stream || packet.pts === this.#c.AV_NOPTS_VALUE || this.#firstPtsMs === null) return {};
+    const tb = stream.timeBase;
+    return { streamMs: Math.round((Number(packet.pts) * tb.num * 1000) / tb.den - this.#firstPtsMs) };
   }
 
   /** Files play at their own rate, as a live camera would. */

@@ -19,3 +19,9 @@ export async function loadFFmpegLibraries(): Promise<FFmpegLibraries> {
   const [av, c] = await Promise.all([import('node-av'), import('node-av/constants')]);
   return { av, c };
 }
+
+/** FFmpeg's version as the native decoder links it ("8.1"): a constant of node-av's, read without loading the libraries. */
+export async function nativeFfmpegVersion(): Promise<string> {
+  const { ffmpegVersion } = await import('node-av/ffmpeg');
+  return ffmpegVersion();
+}

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { INITIAL_CAPACITY, higherMode, lowerMode, planCapacity, type CameraSample, type CapacityState } from '../../../src/cameras';
 
-const LIMITS = { healthyLagMs: 200, degradeLagMs: 800, degradeAfterChecks: 3, restoreAfterChecks: 3 };
+const LIMITS = { healthyLagMs: 200, degradeLagMs: 800, dropLagMs: 1500, degradeAfterChecks: 3, restoreAfterChecks: 3 };
 const cam = (camera: string, lagMs: number | null, cost: number, extra: Partial<CameraSample> = {}): CameraSample => ({ camera, mode: 'full', floor: 'keyframes', idle: false, lagMs, cost, ...extra });
 
 /** Runs checks one a second from t=0; returns every change made. */
@@ -55,6 +55,38 @@ describe('capacity plan (time-based, one camera at a time)', () => {
     const state: CapacityState = { ...INITIAL_CAPACITY, degradedAt: {}, lastRestoreAt: 0, restoreChecks: 3 };
     const after = run([over, over, over], state).state;
     assert.equal(after.restoreChecks, 6);
+  });
+
+  it('fairness: identical cameras are lowered in turn (a lowered camera costs less), never one twice before all once', () => {
+    const cost = { full: 0.4, 'half-fps': 0.25, keyframes: 0.05 } as const;
+    const modes: Record<string, CameraSample['mode']> = { a: 'full', b: 'full', c: 'full', d: 'full' };
+    let state = INITIAL_CAPACITY;
+    const order: string[] = [];
+    for (let t = 0; t < 24; t++) {
+      const samples = Object.entries(modes).map(([camera, mode]) => cam(camera, 1500, cost[mode], { mode }));
+      const decision = planCapacity(LIMITS, state, samples, t * 1000);
+      state = decision.state;
+      if (decision.change) {
+        modes[decision.change.camera] = decision.change.mode;
+        order.push(`${decision.change.camera}->${decision.change.mode}`);
+      }
+    }
+    assert.deepEqual(order, ['a->half-fps', 'b->half-fps', 'c->half-fps', 'd->half-fps', 'a->keyframes', 'b->keyframes', 'c->keyframes', 'd->keyframes']);
+  });
+
+  it('far behind (over dropLagMs), after the first sustained step it sheds a camera at every check', () => {
+    const modes: Record<string, CameraSample['mode']> = { a: 'full', b: 'full', c: 'full', d: 'full' };
+    const cost = { full: 1, 'half-fps': 0.6, keyframes: 0.1 } as const;
+    let state = INITIAL_CAPACITY;
+    const changes: string[] = [];
+    for (let t = 0; t < 6; t++) {
+      const decision = planCapacity(LIMITS, state, Object.entries(modes).map(([c, mode]) => cam(c, 3000, cost[mode], { mode })), t * 1000);
+      state = decision.state;
+      if (!decision.change) continue;
+      modes[decision.change.camera] = decision.change.mode;
+      changes.push(`${t}:${decision.change.camera}->${decision.change.mode}`);
+    }
+    assert.deepEqual(changes, ['2:a->half-fps', '3:b->half-fps', '4:c->half-fps', '5:d->half-fps']);
   });
 
   it('lag in between the watermarks changes nothing', () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { outcomeDraft, statusDraft } from '../../../src/cameras';
-import { EVENT_TYPES, EventBus, eventSource, faceDetectedEvent, type CloudEvent } from '../../../src/events';
+import { EVENT_TYPES, EventBus, eventSource, faceDetectedEvent, withTraceparent, type CloudEvent } from '../../../src/events';
+import { idOnlyTracer, traceparent } from '../../../src/observability';
 import { eventValidator, schemaErrors } from '../../helpers/event-schema';
 import { ROOT } from '../../helpers/paths';
 
@@ -13,18 +14,19 @@ const faces = { camera: 'gate-1', frameSeq: 7, frame: { width: 640, height: 360 
 
 const view = { box: { x: 10, y: 20, width: 60, height: 80 }, quality: { score: 0.7, sharpness: 120, brightness: 0.5, faceSize: 80, frontalness: 0.9 }, liveness: 0.93, snapshots: { face: '/v1/snapshots/a', frame: '/v1/snapshots/b' } };
 const ada = { id: 'p-1', name: 'Ada', externalId: null, metadata: null };
-const base = { camera: 'gate-1', trackId: 't-1', firstSeen: 1000, decidedAt: 1500, best: view };
+const base = { camera: 'gate-1', trackId: 't-1', firstSeen: 1000, decidedAt: 1500, trace: null, best: view };
 
 /** One event of each type, built by the code that builds them in the gateway (the camera stage's translation). */
 function published(): CloudEvent[] {
   const out: CloudEvent[] = [];
   const bus = new EventBus();
   bus.addSink({ name: 'capture', publish: ({ event, json }) => out.push(JSON.parse(json) as CloudEvent) && assert.equal(event.id, out.at(-1)?.id) });
-  bus.publish(faceDetectedEvent(source, Date.now(), faces));
+  // Events made from a frame carry its trace (CloudEvents distributed tracing extension).
+  bus.publish(withTraceparent(faceDetectedEvent(source, Date.now(), faces), traceparent(idOnlyTracer.frame('gate-1', 7, Date.now()).ids)));
   bus.publish(statusDraft(source, { camera: 'gate-1', state: 'streaming', previousState: 'starting', reason: 'receiving frames', lastError: null, mode: 'full', idle: false, attempt: 0, at: Date.now() }));
   bus.publish(outcomeDraft(source, { kind: 'recognized', identity: ada, similarity: 0.61, ...base }));
   bus.publish(outcomeDraft(source, { kind: 'unknown', similarity: 0.12, ...base, camera: 'gate-2' }));
-  bus.publish(outcomeDraft(source, { kind: 'ended', camera: 'gate-2', trackId: 't-1', firstSeen: 1000, lastSeen: 3000, frames: 40, embeddings: 3, identity: null, best: view }));
+  bus.publish(outcomeDraft(source, { kind: 'ended', camera: 'gate-2', trackId: 't-1', firstSeen: 1000, lastSeen: 3000, frames: 40, embeddings: 3, identity: null, best: view, trace: null }));
   return out;
 }
 
@@ -55,6 +57,7 @@ describe('event schema (schemas/cloudevent-v1.json)', () => {
     ['sequence 0', (e) => (e.sequence = 0)],
     ['sequence as a string', (e) => (e.sequence = '3')],
     ['no vigilrun', (e) => delete e.vigilrun],
+    ['traceparent not W3C', (e) => (e.traceparent = '00-abc-def-01')],
     ['unknown type', (e) => (e.type = 'vigil.face.seen')],
     ['wrong specversion', (e) => (e.specversion = '0.3')],
     ['time not RFC 3339', (e) => (e.time = 'yesterday')],

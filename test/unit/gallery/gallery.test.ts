@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Gallery, topK } from '../../../src/gallery';
+import { searchConfig } from '../../helpers/gallery';
 
 const unit = (...v: number[]) => {
   const a = Float32Array.from(v);
@@ -29,9 +30,9 @@ describe('gallery search', () => {
 });
 
 describe('gallery store (SQLite, WAL)', () => {
-  it('persists identities and shows another connection\'s writes after refreshIfChanged', () => {
+  it('persists identities and shows another connection\'s writes after refreshIfChanged', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vigil-gallery-'));
-    const gateway = Gallery.open(dir);
+    const gateway = Gallery.open(dir, { search: searchConfig() });
     const cli = Gallery.open(dir);
     try {
       assert.equal(gateway.size, 0);
@@ -39,10 +40,10 @@ describe('gallery store (SQLite, WAL)', () => {
       cli.enroll('Ada', [{ embedding: unit(1, 0, 0), source: 'a.jpg' }], { externalId: 'emp-1' });
       assert.equal(gateway.size, 0, 'not reloaded yet');
       assert.equal(gateway.refreshIfChanged(), true);
-      assert.equal(gateway.search(unit(1, 0, 0), 1)[0]?.identity.name, 'Ada');
+      assert.equal((await gateway.search(unit(1, 0, 0), 1))[0]?.identity.name, 'Ada');
       cli.addNegative('emp-1', unit(0, 1, 0), 'image:x.jpg');
       assert.equal(gateway.refreshIfChanged(), true);
-      assert.equal(gateway.search(unit(0.1, 1, 0), 1).length, 0, 'negative excludes Ada');
+      assert.equal((await gateway.search(unit(0.1, 1, 0), 1)).length, 0, 'negative excludes Ada');
       assert.equal(cli.list()[0]?.negatives, 1);
       assert.equal(cli.remove('Ada'), true);
       assert.equal(cli.remove('Ada'), false);
@@ -51,8 +52,8 @@ describe('gallery store (SQLite, WAL)', () => {
       gateway.recordTrack('t1', 'cam', unit(1, 2, 3));
       assert.deepEqual([...(cli.trackEmbedding('t1') ?? [])], [...unit(1, 2, 3)]);
     } finally {
-      gateway.close();
-      cli.close();
+      await gateway.close();
+      await cli.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -75,3 +75,43 @@ describe('buildFfmpegArgs', () => {
     assert.ok(!describeFfmpegArgs(spec).join(' ').includes('topsecret'));
   });
 });
+
+describe('buildFfmpegArgs for the ffmpeg it runs (probed version)', () => {
+  const caps = (major: number, minor: number) => ({ version: `${major}.${minor}`, major, minor, protocols: [], hwaccels: [] });
+  // FFmpeg 5 removed -stimeout (RTSP cameras failed with "Unrecognized option 'stimeout'") and
+  // made -timeout the socket timeout; 5.1 replaced -vsync with -fps_mode.
+  const table: Array<{ ffmpeg: ReturnType<typeof caps> | undefined; timeout: string; sync: string }> = [
+    { ffmpeg: undefined, timeout: '-stimeout', sync: '-vsync' },
+    { ffmpeg: caps(4, 1), timeout: '-stimeout', sync: '-vsync' },
+    { ffmpeg: caps(4, 4), timeout: '-stimeout', sync: '-vsync' },
+    { ffmpeg: caps(5, 0), timeout: '-timeout', sync: '-vsync' },
+    { ffmpeg: caps(5, 1), timeout: '-timeout', sync: '-fps_mode' },
+    { ffmpeg: caps(6, 0), timeout: '-timeout', sync: '-fps_mode' },
+    { ffmpeg: caps(7, 1), timeout: '-timeout', sync: '-fps_mode' },
+    { ffmpeg: caps(8, 0), timeout: '-timeout', sync: '-fps_mode' },
+  ];
+  for (const row of table) {
+    it(`ffmpeg ${row.ffmpeg?.version ?? '(not probed: the bundled 4.1)'}: RTSP ${row.timeout}, key frames ${row.sync}`, () => {
+      const url = CameraUrl.parse('rtsps://cam/s', options);
+      const args = buildFfmpegArgs({ ...base, url, mode: 'keyframes', ...(row.ffmpeg && { ffmpeg: row.ffmpeg }) });
+      assert.equal(valueAfter(args, row.timeout), '10000000');
+      const other = row.timeout === '-timeout' ? '-stimeout' : '-timeout';
+      assert.ok(!args.includes(other), `${other} absent`);
+      assert.ok(args.indexOf(row.timeout) < args.indexOf('-i'), 'an input option');
+      assert.equal(valueAfter(args, row.sync), 'vfr');
+      assert.ok(!args.includes(row.sync === '-vsync' ? '-fps_mode' : '-vsync'));
+      const rtmp = buildFfmpegArgs({ ...base, url: CameraUrl.parse('rtmp://cam/x', options), ...(row.ffmpeg && { ffmpeg: row.ffmpeg }) });
+      assert.equal(valueAfter(rtmp, '-rw_timeout'), '10000000', 'rw_timeout is the same in every version');
+    });
+  }
+
+  it('asks for hardware decoding as an input option when one was chosen, never for none', () => {
+    const url = CameraUrl.parse('rtsp://cam/s', options);
+    const cuda = buildFfmpegArgs({ ...base, url, hwaccel: 'cuda', ffmpeg: caps(5, 1) });
+    assert.equal(valueAfter(cuda, '-hwaccel'), 'cuda');
+    assert.ok(cuda.indexOf('-hwaccel') < cuda.indexOf('-i'));
+    assert.ok(!cuda.includes('-hwaccel_output_format'), 'frames come back to memory for the scale filter');
+    assert.ok(!buildFfmpegArgs({ ...base, url, hwaccel: 'none' }).includes('-hwaccel'));
+    assert.ok(!buildFfmpegArgs({ ...base, url }).includes('-hwaccel'));
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DecoderOutputParser, NO_MOTION_YET, decodeWork, eventMessage, frameMessage, letterbox, observeMotion, type DecoderEvent, type MotionState } from '../../../src/ingest';
+import { DecoderOutputParser, NO_MOTION_YET, afterKeyframe, decodeWork, eventMessage, frameMessage, letterbox, observeMotion, type DecoderEvent, type MotionState } from '../../../src/ingest';
 
 describe('decode work per mode and idleness', () => {
   const table: [Parameters<typeof decodeWork>[0], boolean, ReturnType<typeof decodeWork>][] = [
@@ -25,16 +25,28 @@ describe('compressed-domain motion', () => {
     return { motion, state };
   };
 
-  it('learns a still scene, then a P-frame several times larger is motion', () => {
-    const { motion } = feed([900, 1100, 1000, 950, 1050, 1000, 9000]);
-    assert.deepEqual(motion, [false, false, false, false, false, false, true]);
+  // The first two packets of every feed follow a key frame (skipped): 0, 0 below stand for them.
+  it('learns a still scene, then P-frames several times larger, two in a row, are motion', () => {
+    const { motion } = feed([0, 0, 900, 1100, 1000, 950, 1050, 1000, 4500, 4600]);
+    assert.deepEqual(motion, [false, false, false, false, false, false, false, false, false, true]);
   });
-  it('judges nothing during the warm-up', () => assert.deepEqual(feed([100, 50_000]).motion, [false, false]));
+  it('one odd large packet is not motion', () => assert.deepEqual(feed([0, 0, 1000, 1000, 1000, 1000, 1000, 1000, 5000, 1000, 5000]).motion.some(Boolean), false));
+  it('one packet far over the threshold (a scene cut) is motion at once', () => {
+    assert.deepEqual(feed([0, 0, 450, 420, 470, 440, 460, 450, 29_514, 22]).motion, [false, false, false, false, false, false, false, false, true, false]);
+  });
+  it('judges nothing during the warm-up', () => assert.deepEqual(feed([0, 0, 100, 50_000, 50_000]).motion, [false, false, false, false, false]));
   it('a tiny scene needs the absolute margin too (noise doubling 100 bytes is not motion)', () => {
-    assert.deepEqual(feed([100, 100, 100, 100, 100, 100, 400, 2200]).motion, [false, false, false, false, false, false, false, true]);
+    assert.deepEqual(feed([0, 0, 100, 100, 100, 100, 100, 100, 400, 400, 2200, 2300]).motion, [false, false, false, false, false, false, false, false, false, false, false, true]);
+  });
+  it("the encoder's large packets right after a key frame are neither motion nor learnt (x264: 5-7x on a still scene)", () => {
+    let { state } = feed([0, 0, 2000, 2000, 2000, 2000, 2000, 2000]);
+    state = afterKeyframe(state);
+    const after = feed([14_000, 9000, 2000, 2100], state);
+    assert.deepEqual(after.motion, [false, false, false, false]);
+    assert.ok(after.state.baseline < 2200, `baseline ${after.state.baseline}`);
   });
   it('motion does not become the baseline', () => {
-    const { state } = feed([1000, 1000, 1000, 1000, 1000, 1000, 20_000, 20_000]);
+    const { state } = feed([0, 0, 1000, 1000, 1000, 1000, 1000, 1000, 20_000, 20_000]);
     assert.ok(state.baseline < 1100, `baseline ${state.baseline}`);
   });
 });

@@ -1,80 +1,65 @@
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { FaceRecognizer, type TrackOutcome } from '../../../src/recognition/face-recognizer';
-import type { RecognitionSettings } from '../../../src/recognition/settings';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../../src/config';
+import { Gallery } from '../../../src/gallery';
+import { FaceRecognizer, type TrackOutcome } from '../../../src/recognition';
 import type { DetectedFace } from '../../../src/inference';
+import { searchConfig } from '../../helpers/gallery';
+import { GalleryData, writeIdentities } from '../../helpers/gallery-data';
 
-// The embedder and the gallery are stand-ins (the models run in the integration tests): these
-// tests are about which frame copy the snapshots read, not about recognition quality.
-const settings: RecognitionSettings = {
-  matchThreshold: 0.5, minMargin: 0.05, minViews: 1, maxEmbeddingsPerTrack: 10, embedMinIntervalMs: 0,
-  minFaceSize: 1, trackIouThreshold: 0.3, trackMaxUnseenMs: 60_000, maxTracks: 4,
-};
-const W = 8;
-const H = 4;
+/**
+ * The recognizer with the real gallery search (a worker thread, so every search is asynchronous).
+ * The embeddings stand in for the embedding model's output (a generated face of an enrolled
+ * identity): what is tested is the order of outcomes, not the model.
+ */
 
-function frame(value: number, at: number): { pixels: ArrayBuffer; width: number; height: number; capturedAt: number } {
-  return { pixels: new Uint8Array(W * H * 3).fill(value).buffer, width: W, height: H, capturedAt: at };
-}
+const dir = mkdtempSync(join(tmpdir(), 'vigil-recognizer-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
-function face(quality: number): DetectedFace {
-  return {
-    box: { x: 1, y: 1, width: 4, height: 2 }, score: 0.9, landmarks: [[1, 1], [2, 1], [2, 2], [1, 3], [2, 3]],
-    quality: { score: quality, sharpness: 100, brightness: 0.5, faceSize: 20, frontalness: 1 },
-  };
-}
+const face = (x: number): DetectedFace => ({
+  box: { x, y: 50, width: 80, height: 100 },
+  score: 0.95,
+  landmarks: [[x + 20, 80], [x + 60, 80], [x + 40, 100], [x + 25, 125], [x + 55, 125]],
+  quality: { score: 0.8, sharpness: 50, brightness: 0.5, faceSize: 100, frontalness: 0.9 },
+});
 
-describe('face recognizer: best-view copies', () => {
-  it('never hands out a copy whose snapshots are still being saved', async () => {
-    const saved: { pixels: Uint8Array; firstByte: number }[] = [];
-    let finishFirstSave: () => void = () => undefined;
-    const firstSaveMayFinish = new Promise<void>((resolve) => (finishFirstSave = resolve));
-    const outcomes: TrackOutcome[] = [];
-    const recognizer = new FaceRecognizer({
-      camera: 'cam', settings,
-      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), pixels, inferenceMs: 1 }),
-      search: () => [],
-      saveSnapshots: async (f) => {
-        // Like the JPEG encoder, this reads the pixels some time after it was called.
-        if (saved.length === 0) await firstSaveMayFinish;
-        saved.push({ pixels: f.pixels, firstByte: f.pixels[0] as number });
-        return { face: `face${saved.length}`, frame: `frame${saved.length}` };
+describe('face recognizer with an asynchronous gallery search', () => {
+  it('a track ended while its view is being searched reports its answer first, then its end', async () => {
+    const data = new GalleryData({ identities: 30, seed: 4 });
+    // `ann`: through the worker even for this small gallery, so every search is answered on a later turn.
+    const gallery = Gallery.open(dir, { search: searchConfig({ mode: 'ann' }) });
+    const outcomes: TrackOutcome['kind'][] = [];
+    let endDuringSearch = false;
+    const settings = parseConfig({}, 'defaults').recognition;
+    const recognizer: FaceRecognizer = new FaceRecognizer({
+      camera: 'cam',
+      settings,
+      embed: async (pixels) => ({ embeddings: [data.viewOf(3, outcomes.length + 10)], pixels, inferenceMs: 1 }),
+      search: (embedding, k) => {
+        if (endDuringSearch) {
+          endDuringSearch = false;
+          // The sweep timer firing while the worker answers: the camera stopped sending frames.
+          setImmediate(() => recognizer.expire(Number.MAX_SAFE_INTEGER));
+        }
+        return gallery.search(embedding, k);
       },
-      onOutcome: (o) => outcomes.push(o),
+      saveSnapshots: async () => ({ face: '/f', frame: '/F' }),
+      onOutcome: (outcome) => outcomes.push(outcome.kind),
     });
-    // First view: the track is answered (unknown) at once, and its snapshots start saving.
-    await recognizer.process(frame(1, 0), [face(0.3)]);
-    // Two better views while that save waits: the first copy must not be handed out again.
-    await recognizer.process(frame(2, 100), [face(0.5)]);
-    await recognizer.process(frame(3, 200), [face(0.7)]);
-    finishFirstSave();
-    await recognizer.flush();
-    const [first, last] = saved;
-    assert.equal(first?.firstByte, 1, 'the answered view is saved as it was seen');
-    assert.equal(outcomes[0]?.kind, 'unknown');
-    assert.equal(outcomes[0]?.best?.snapshots?.face, 'face1');
-    assert.equal(last?.firstByte, 3, 'the track ends with its best view saved');
-    assert.equal(outcomes[1]?.best?.snapshots?.face, 'face2');
-  });
-
-  it('reuses a copy once its snapshots are saved', async () => {
-    const saved: Uint8Array[] = [];
-    const recognizer = new FaceRecognizer({
-      camera: 'cam', settings,
-      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), pixels, inferenceMs: 1 }),
-      search: () => [],
-      saveSnapshots: async (f) => {
-        saved.push(f.pixels);
-        return { face: 'f', frame: 'f' };
-      },
-      onOutcome: () => undefined,
-    });
-    await recognizer.process(frame(1, 0), [face(0.3)]);
-    await recognizer.flush();
-    await recognizer.process(frame(2, 100), [face(0.3)]);
-    await recognizer.flush();
-    assert.equal(saved.length, 2);
-    assert.equal(saved[1], saved[0], 'the second track copied into the first one\'s released buffer');
-    assert.equal(saved[1]?.[0], 2);
+    try {
+      writeIdentities(gallery.path, data, 0, 30);
+      const frame = (at: number) => ({ pixels: new ArrayBuffer(640 * 360 * 3), width: 640, height: 360, capturedAt: at });
+      await recognizer.process(frame(1000), [face(100)]);
+      assert.equal(recognizer.liveTracks, 1);
+      endDuringSearch = true;
+      await recognizer.process(frame(1000 + settings.embedMinIntervalMs + 1), [face(102)]);
+      await recognizer.flush();
+      assert.deepEqual(outcomes, ['recognized', 'ended']);
+    } finally {
+      await gallery.close();
+    }
   });
 });

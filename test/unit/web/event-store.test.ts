@@ -102,6 +102,12 @@ describe('dashboard event stream policy', () => {
     assert.equal(m.eventStreamQuery([], null), '');
     assert.equal(m.eventStreamQuery(['vigil.face.recognized', 'vigil.face.unknown'], null), '?type=vigil.face.recognized%2Cvigil.face.unknown');
     assert.equal(m.eventStreamQuery(['x'], { sequence: 42, run: 'r-1' }), '?type=x&since=42&run=r-1');
+    // Cluster mode: events carry vigilpos; the cursor keeps the newest offset per partition and resumes with position=.
+    const clustered = (sequence: number, vigilrun: string, vigilpos: string) => ({ ...face('unknown', '2026-01-01T00:00:00Z'), sequence, vigilrun, vigilpos });
+    let cursor = m.advanceCursor(null, clustered(9, 'a', '0:40') as never);
+    cursor = m.advanceCursor(cursor, clustered(3, 'b', '2:7') as never);
+    cursor = m.advanceCursor(cursor, clustered(10, 'a', '0:38') as never);
+    assert.equal(m.eventStreamQuery([], cursor), `?position=${encodeURIComponent('0:40,2:7')}`);
   });
 
   it('backs off from 0.5 s to 10 s with jitter, never under 250 ms', () => {

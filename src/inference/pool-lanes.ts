@@ -1,0 +1,166 @@
+import type { Piscina } from 'piscina';
+import { VigilError } from '../errors';
+import type { BatchTimings, DetectBatchResult, DetectFrame, DetectResult, EmbedBatchResult, EmbedFrame, EmbedResult } from '../../workers/protocol';
+import { BatchScheduler, type BatchLane, type Settled } from './batch-scheduler';
+import type { ResolvedBatch } from './providers';
+
+/** Requests waiting per lane at most: far above one frame per camera. */
+const MAX_QUEUED = 4096;
+
+/** One batch's figures, for metrics and the benchmark: reported once per batch, never per frame. */
+export interface BatchFigures {
+  readonly lane: 'detect' | 'embed';
+  /** Frames in the batch. */
+  readonly frames: number;
+  /** Images through the model: frames (and tiles) for the detector, faces for the embedder. */
+  readonly items: number;
+  readonly timings: BatchTimings;
+  /** Longest and mean time a frame of the batch waited in the queue before a worker took it. */
+  readonly maxQueuedMs: number;
+  readonly meanQueuedMs: number;
+}
+
+/** Why a frame cannot be queued, or null; checked before it is queued so that one bad frame never fails a batch it would share. */
+export function frameProblem(pixels: unknown, width: number, height: number): string | null {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return `frame size ${width}x${height} is not a positive whole size`;
+  if (!(pixels instanceof ArrayBuffer)) return 'frame pixels are not an ArrayBuffer';
+  if (pixels.byteLength < width * height * 3) return `frame has ${pixels.byteLength} bytes, expected ${width * height * 3} (RGB24 ${width}x${height})`;
+  return null;
+}
+
+/**
+ * Takes the buffer out of the caller's hands now (it is detached here, as when it moves to a
+ * worker), whether the frame goes to a worker at once or waits in the queue. No copy: the
+ * backing store moves.
+ */
+export function takeOwnership(pixels: ArrayBuffer): ArrayBuffer {
+  return structuredClone(pixels, { transfer: [pixels] });
+}
+
+function summary(lane: BatchFigures['lane'], frames: number, items: number, timings: BatchTimings, queuedMs: readonly number[]): BatchFigures {
+  const max = queuedMs.reduce((a, b) => Math.max(a, b), 0);
+  const mean = queuedMs.reduce((a, b) => a + b, 0) / Math.max(1, queuedMs.length);
+  return { lane, frames, items, timings, maxQueuedMs: max, meanQueuedMs: mean };
+}
+
+/**
+ * A detection request whose frame is taken when a worker takes the request, not when it is
+ * queued: a camera waiting its turn behind other cameras' frames is analysed on its newest frame
+ * (the frames that arrived meanwhile replace it), so what is analysed stays fresh however long
+ * the queue. `take` returns undefined when the camera has nothing to analyse any more (stopped,
+ * reconnecting); the request then answers null. A frame given at once is `{ take: () => frame }`.
+ */
+export interface DetectRequest {
+  readonly take: () => DetectFrame | undefined;
+}
+
+/** Takes each request's frame now (a worker is free) and detects the ones there are in one batch. */
+export async function runDetectRequests(
+  pool: Piscina,
+  requests: readonly DetectRequest[],
+  queuedMs: readonly number[],
+  report: (figures: BatchFigures, perFrameMs: number) => void,
+): Promise<Settled<DetectResult | null>[]> {
+  const out: Settled<DetectResult | null>[] = [];
+  const frames: DetectFrame[] = [];
+  const waited: number[] = [];
+  const at: number[] = [];
+  requests.forEach((request, i) => {
+    let frame: DetectFrame | undefined;
+    try {
+      frame = request.take();
+    } catch (error) {
+      out[i] = { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', `taking the frame failed: ${(error as Error).message}`) };
+      return;
+    }
+    if (!frame) {
+      out[i] = { ok: true, value: null };
+      return;
+    }
+    const problem = frameProblem(frame.pixels, frame.width, frame.height);
+    if (problem) {
+      out[i] = { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width: frame.width, height: frame.height }) };
+      return;
+    }
+    frames.push({ ...frame, pixels: takeOwnership(frame.pixels) });
+    waited.push(queuedMs[i] ?? 0);
+    at.push(i);
+  });
+  if (frames.length > 0) {
+    const settled = await runDetectBatch(pool, frames, waited, report);
+    settled.forEach((answer, j) => (out[at[j] as number] = answer));
+  }
+  return out;
+}
+
+export async function runDetectBatch(
+  pool: Piscina,
+  frames: readonly DetectFrame[],
+  queuedMs: readonly number[],
+  report: (figures: BatchFigures, perFrameMs: number) => void,
+): Promise<Settled<DetectResult>[]> {
+  const result = (await pool.run({ kind: 'detect', frames }, { transferList: frames.map((f) => f.pixels) })) as DetectBatchResult;
+  const perFrameMs = result.timings.totalMs / Math.max(1, frames.length);
+  report(summary('detect', frames.length, result.timings.items, result.timings, queuedMs), perFrameMs);
+  return result.outcomes.map((outcome, i) =>
+    'error' in outcome
+      ? { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', outcome.error) }
+      : { ok: true, value: { faces: outcome.faces, pixels: result.pixels[i] as ArrayBuffer, inferenceMs: perFrameMs } },
+  );
+}
+
+export async function runEmbedBatch(
+  pool: Piscina,
+  frames: readonly EmbedFrame[],
+  queuedMs: readonly number[],
+  report: (figures: BatchFigures) => void,
+): Promise<Settled<EmbedResult>[]> {
+  const result = (await pool.run({ kind: 'embed', frames }, { transferList: frames.map((f) => f.pixels) })) as EmbedBatchResult;
+  const faces = frames.reduce((n, f) => n + f.faces.length, 0);
+  report(summary('embed', frames.length, result.timings.items, result.timings, queuedMs));
+  return result.outcomes.map((outcome, i) => {
+    if ('error' in outcome) return { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', outcome.error) };
+    // A frame's share of the batch, by its faces.
+    const share = (frames[i] as EmbedFrame).faces.length / Math.max(1, faces);
+    return { ok: true, value: { embeddings: outcome.embeddings, pixels: result.pixels[i] as ArrayBuffer, inferenceMs: result.timings.totalMs * share } };
+  });
+}
+
+export interface Lanes {
+  readonly scheduler: BatchScheduler;
+  readonly detect: BatchLane<DetectRequest, DetectResult | null>;
+  readonly embed: BatchLane<EmbedFrame, EmbedResult>;
+}
+
+/**
+ * The pool's two lanes on one scheduler of `workers` slots. The batch limits and the worker
+ * threads are read at each batch: a model swap replaces the threads, the provider found at start
+ * sets the limits.
+ */
+export function createLanes(
+  workers: number,
+  source: { batch: () => ResolvedBatch; pool: () => Piscina; onBatch?: (figures: BatchFigures) => void; onInference?: (ms: number) => void },
+): Lanes {
+  const scheduler = new BatchScheduler(workers);
+  const detect = scheduler.lane<DetectRequest, DetectResult | null>('detection', {
+    get limits() {
+      return source.batch().frames;
+    },
+    maxQueued: MAX_QUEUED,
+    weight: () => 1,
+    run: (requests, queuedMs) =>
+      runDetectRequests(source.pool(), requests, queuedMs, (figures, perFrameMs) => {
+        source.onBatch?.(figures);
+        if (source.onInference) for (let i = 0; i < figures.frames; i++) source.onInference(perFrameMs);
+      }),
+  });
+  const embed = scheduler.lane<EmbedFrame, EmbedResult>('embedding', {
+    get limits() {
+      return source.batch().faces;
+    },
+    maxQueued: MAX_QUEUED,
+    weight: (frame) => frame.faces.length,
+    run: (frames, queuedMs) => runEmbedBatch(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
+  });
+  return { scheduler, detect, embed };
+}
