@@ -43,7 +43,7 @@ function draft(i: number, sentAt?: number) {
   return eventDraft(SOURCE, 'vigil.face.detected', Date.now(), sentAt === undefined ? data : { ...data, benchSentAt: sentAt });
 }
 
-function startKcatMock(topic: string): Promise<{ child: ChildProcess; bootstrap: string }> {
+export function startKcatMock(topic: string): Promise<{ child: ChildProcess; bootstrap: string }> {
   const child = spawn('kcat', ['-X', 'test.mock.num.brokers=1', '-b', 'mock:1', '-C', '-t', topic, '-d', 'mock'], { stdio: ['ignore', 'ignore', 'pipe'] });
   // Killed however the bench ends (error, Ctrl-C), not only in benchKafka's finally.
   const forget = onCleanup(() => signal(child.pid, 'SIGKILL'));

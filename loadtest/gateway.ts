@@ -9,7 +9,12 @@ import { enrolReference, streamsYaml, type GatewayConfigOptions } from './gatewa
 import { onCleanup, signal, signalGroup } from './cleanup';
 import { isAlive, readTree, type ProcSample } from './proc-stats';
 
-export type GatewayOptions = GatewayConfigOptions;
+export type GatewayOptions = GatewayConfigOptions & {
+  /** A streams file of its own (the soak and chaos runs' RTSP cameras) instead of the bench's file cameras. */
+  readonly yaml?: string;
+  /** More environment for the gateway (Kafka brokers, tokens, NODE_OPTIONS). */
+  readonly env?: NodeJS.ProcessEnv;
+};
 
 export interface GatewayExit {
   readonly code: number | null;
@@ -61,7 +66,7 @@ export class GatewayProcess {
   static async start(options: GatewayOptions): Promise<GatewayProcess> {
     const tempDir = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
     const configPath = join(tempDir, 'streams.yaml');
-    writeFileSync(configPath, streamsYaml(options));
+    writeFileSync(configPath, options.yaml ?? streamsYaml(options));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       VIGIL_CONFIG: configPath,
@@ -76,6 +81,7 @@ export class GatewayProcess {
       // Span export only with --tracing on (a loopback receiver), never from the caller's shell.
       OTEL_EXPORTER_OTLP_ENDPOINT: options.otlpEndpoint ?? '',
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '',
+      ...options.env,
     };
     try {
       if (options.recognition) await enrolReference(env);
@@ -95,6 +101,10 @@ export class GatewayProcess {
 
   get pid(): number | undefined {
     return this.#child.pid;
+  }
+
+  get dataDir(): string {
+    return join(this.#tempDir, 'data');
   }
 
   get baseUrl(): string {

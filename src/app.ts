@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig, sectionsNeedingRestart, type Config } from './config';
 import { HttpServer, listenAddress } from './api';
 import { TokenCheck, TokenService, TokenStore, identifyRequest } from './auth';
-import { CameraRegistry, CameraRuntime, CameraStore, CapacityController, type CameraServices } from './cameras';
+import { CameraAdmission, CameraRegistry, CameraRuntime, CameraStore, CapacityController, type CameraServices } from './cameras';
 import { ConfigWatcher } from './control';
 import { isVigilError } from './errors';
 import { EventBus, KafkaSink, WebSocketHub, eventSource } from './events';
@@ -17,7 +17,7 @@ import { chooseDecoderBackend, type DecoderBackend } from './ingest';
 import { ClusterCameras, ClusterIdentities, ClusterNode, ClusterTokens, clusterSnapshots, feedEvent } from './cluster';
 import { hostname } from 'node:os';
 import { Metrics, busMetrics, createTracer, historyMetrics, inferenceMetrics, kafkaMetrics, liveMetrics, readiness, websocketMetrics, type Tracer } from './observability';
-import { ControlDatabase } from './storage';
+import { ControlDatabase, tightenDataDir } from './storage';
 import { SqliteWebhookStore } from './webhooks';
 
 const VERSION = '0.1.0';
@@ -88,7 +88,7 @@ export class App {
         if (result === 'swapped') void this.history?.modelChanged();
       },
     });
-    this.snapshots = new SnapshotStore(config.env.dataDir, { jpegQuality: config.snapshots.jpegQuality, ...snapshotRetention(config.snapshots.maxFiles, config.history) });
+    this.snapshots = new SnapshotStore(config.env.dataDir, { jpegQuality: config.snapshots.jpegQuality, ...snapshotRetention(config.snapshots, config.history) });
     this.auth = new TokenCheck(config.env.tokens);
     this.bus = new EventBus(busMetrics(metrics));
     const { maxQueueMessages, maxQueueBytes, heartbeatMs, historyEvents, historyBytes } = config.websocket;
@@ -119,6 +119,11 @@ export class App {
       : null;
     if (!this.cluster) this.bus.addSink(this.hub);
     // --- end cluster
+    // Revoked, lowered or expiring tokens lose their open WebSockets at once, not at the next connect.
+    this.auth.onChange((change) => {
+      this.hub.tokenChanged(change);
+      this.live.tokenChanged(change);
+    });
     if (this.kafka) this.bus.addSink(this.kafka);
     this.integrations = new Integrations({ config, logger, metrics, bus: this.bus, version: VERSION, cameras: () => this.registry.list() });
     // --- live video: viewers on /v1/cameras/{id}/live; cameras attach to it when they start.
@@ -146,6 +151,7 @@ export class App {
       logger,
       urlRules: { allowLocalFiles: config.gateway.allowLocalFiles, baseDir: config.baseDir },
       snapshotQuality: config.snapshots.jpegQuality,
+      ...(services.admission && { admission: services.admission }),
       create: (camera, origin) => new CameraRuntime(camera, origin, services),
       ...(this.cluster && { owns: (id: string) => this.cluster?.owns(id) ?? false, elsewhere: (id: string) => clusterCameras?.elsewhere(id) ?? null }),
     });
@@ -179,6 +185,7 @@ export class App {
         ...(cluster && { cluster: { ready: cluster.state === 'ready', state: cluster.state } }),
       }),
       rateLimit: { perMinute: config.api.rateLimitPerMinute, burst: config.api.rateLimitBurst },
+      authFailureLimit: { perMinute: config.api.authFailuresPerMinute, burst: config.api.authFailureBurst },
       maxImageBytes: config.api.maxImageBytes,
       version: VERSION,
       snapshot: cluster ? clusterSnapshots(snapshot, cluster) : snapshot,
@@ -199,6 +206,8 @@ export class App {
     if (this.#state !== 'idle') return;
     this.#state = 'starting';
     const { config, logger } = this;
+    const tightened = tightenDataDir(config.env.dataDir);
+    if (tightened.length > 0) logger.warn({ dataDir: config.env.dataDir, count: tightened.length, paths: tightened.slice(0, 10) }, 'data directory: tightened looser file modes to 0700 (folders) / 0600 (files)');
     const backend = this.#backend;
     if (backend) this.metrics.setBuildInfo({ version: VERSION, node: process.version, decoder: backend.name, ffmpeg: await backend.ffmpegVersion() });
     this.control = ControlDatabase.open(config.env.dataDir);
@@ -354,14 +363,21 @@ export class App {
   #cameraServices(): CameraServices {
     const { config } = this;
     const { idle } = config.ingest;
+    const backend = (this.#backend = chooseDecoderBackend({
+      decoder: config.ingest.decoder,
+      ffmpegPath: config.env.ffmpegPath,
+      native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode },
+      logger: this.logger.child({ component: 'ingest' }),
+    }).backend);
     return {
       config,
-      backend: (this.#backend = chooseDecoderBackend({
-        decoder: config.ingest.decoder,
-        ffmpegPath: config.env.ffmpegPath,
-        native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode },
-        logger: this.logger.child({ component: 'ingest' }),
-      }).backend),
+      backend,
+      admission: new CameraAdmission({
+        decoder: backend.name,
+        ffmpegCredentialsOnCommandLine: config.ingest.ffmpegCredentialsOnCommandLine,
+        cameraNetworks: config.gateway.cameraNetworks,
+        listener: () => (this.http.state === 'listening' ? this.http.address : null),
+      }),
       detector: this.pool,
       recognition: {
         settings: config.recognition,

@@ -5,7 +5,8 @@ import type { Metrics } from '../observability';
 import { redactedUrl, type TokenCheck } from '../auth';
 import type { WebSocketHub } from '../events';
 import { StateHolder, type Component } from '../lifecycle';
-import { installAuth } from './auth';
+import { guardUpgrade, installAuth, type AuthGuard } from './auth';
+import { AuthThrottle } from './auth-throttle';
 import { installErrorHandlers } from './errors';
 import { collectRoutes, openApiDocument } from './openapi';
 import { RateLimiter, type RateLimitPolicy } from './rate-limit';
@@ -46,6 +47,8 @@ export interface HttpServerOptions {
   readonly readiness?: Readiness;
   /** Mutating requests per caller; absent: no limit. */
   readonly rateLimit?: RateLimitPolicy;
+  /** Wrong tokens per client address before it gets 429 (HTTP and the WebSocket upgrade); absent: no limit. */
+  readonly authFailureLimit?: RateLimitPolicy;
   /** Largest image accepted for enrolment (bytes, after base64 decoding). */
   readonly maxImageBytes?: number;
   readonly version?: string;
@@ -91,7 +94,8 @@ export class HttpServer implements Component<HttpState> {
     app.removeContentTypeParser('text/plain');
     const routes = collectRoutes(app);
     installErrorHandlers(app);
-    installAuth(app, options.auth, options.rateLimit && new RateLimiter(options.rateLimit));
+    const guard: AuthGuard | undefined = options.authFailureLimit && { throttle: new AuthThrottle(options.authFailureLimit), onFailure: (result) => options.metrics.authFailures.inc({ result }) };
+    installAuth(app, options.auth, options.rateLimit && new RateLimiter(options.rateLimit), guard);
     void app.register(multipart, { limits: { fileSize: imageBytes, files: 10, fields: 10, fieldSize: 64 * 1024, parts: 24, headerPairs: 100 }, throwFileSizeLimit: true });
     void app.register(async (scoped) => {
       scoped.addHook('onRoute', (route) => {
@@ -114,8 +118,11 @@ export class HttpServer implements Component<HttpState> {
     });
     app.server.on('upgrade', (request, socket, head) => {
       const path = (request.url ?? '').split('?')[0];
-      if (path === '/v1/events') options.hub.handleUpgrade(request, socket, head);
-      else if (path && options.liveVideo?.handles(path)) options.liveVideo.handleUpgrade(request, socket, head);
+      if (path === '/v1/events') {
+        if (guardUpgrade(request, socket, options.auth, guard)) options.hub.handleUpgrade(request, socket, head);
+      } else if (path && options.liveVideo?.handles(path)) {
+        if (guardUpgrade(request, socket, options.auth, guard)) options.liveVideo.handleUpgrade(request, socket, head);
+      }
       else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     });
   }

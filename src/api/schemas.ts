@@ -157,12 +157,13 @@ export const callerSchema = {
 
 export const tokenViewSchema = {
   type: 'object',
-  required: ['id', 'role', 'source', 'name', 'createdAt'],
+  required: ['id', 'role', 'source', 'name', 'createdAt', 'expiresAt'],
   properties: {
     id: { type: 'string' },
     role: { type: 'string', enum: ['viewer', 'operator', 'admin'] },
     source: { type: 'string', enum: ['env', 'stored'] },
     name: { type: ['string', 'null'] },
     createdAt: { type: ['string', 'null'] },
+    expiresAt: { type: ['string', 'null'], description: 'from then on the token is refused and its open WebSockets are closed (4401); null: never' },
   },
 } as const;

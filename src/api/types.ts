@@ -57,7 +57,9 @@ export interface IdentityControl {
 export interface TokenControl {
   list(): TokenView[];
   /** Creates a token; the secret is in the answer once and never again. */
-  create(input: { role: string; name?: string }): (TokenView & { token: string }) | Promise<TokenView & { token: string }>;
+  create(input: { role: string; name?: string | null; expiresAt?: string | null }): (TokenView & { token: string }) | Promise<TokenView & { token: string }>;
+  /** Role, name or expiry of a stored token; a lower role or an earlier expiry ends its open WebSockets. */
+  update(id: string, patch: { role?: string; name?: string | null; expiresAt?: string | null }): TokenView | Promise<TokenView>;
   remove(id: string): void | Promise<void>;
 }
 

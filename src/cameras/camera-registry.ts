@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { cameraSchema, type CameraConfig } from '../config';
 import { VigilError } from '../errors';
+import { CameraUrl } from '../ingest';
+import type { CameraAdmission } from './camera-admission';
 import { recordFromCreate, recordFromPatch, validateCamera, type CameraRecord } from './camera-input';
 import { desiredCameras, planCameras, type CameraOrigin, type DesiredCamera } from './camera-plan';
 import type { CameraRuntime } from './camera-runtime';
@@ -13,6 +15,8 @@ export interface CameraRegistryOptions {
   readonly create: (camera: CameraConfig, origin: CameraOrigin) => CameraRuntime;
   readonly urlRules: { allowLocalFiles: boolean; baseDir: string };
   readonly snapshotQuality: number;
+  /** Credentials and address rules for the URLs the API adds (400 when refused). */
+  readonly admission?: CameraAdmission;
   /** Cluster mode: whether this gateway runs the camera (absent: every camera runs here). */
   readonly owns?: (id: string) => boolean;
   /** Cluster mode: the view of a camera that runs (or will run) on another gateway. */
@@ -93,6 +97,7 @@ export class CameraRegistry {
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       }
       validateCamera(record, this.#apiUrlRules());
+      await this.#admit(record);
       if (!(await store.insert(record.id, record))) throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera "${record.id}" exists`, { camera: record.id });
       this.#options.logger.info({ camera: record.id }, 'camera added through the API');
       await this.#reconcile();
@@ -105,6 +110,7 @@ export class CameraRegistry {
       const stored = this.#requireApiCamera(id);
       const record = recordFromPatch(stored, patch);
       validateCamera(record, this.#apiUrlRules());
+      await this.#admit(record);
       await this.#requireStore().update(id, record);
       this.#options.logger.info({ camera: id, fields: Object.keys(patch).filter((k) => k !== 'password') }, 'camera changed through the API');
       await this.#reconcile();
@@ -152,6 +158,10 @@ export class CameraRegistry {
   /** The API never opens local files, whatever streams.yaml allows: a request must not make the gateway read a path. */
   #apiUrlRules(): { allowLocalFiles: boolean; baseDir: string } {
     return { ...this.#options.urlRules, allowLocalFiles: false };
+  }
+
+  async #admit(record: CameraRecord): Promise<void> {
+    await this.#options.admission?.checkHost(CameraUrl.parse(record.url, this.#apiUrlRules()));
   }
 
   #require(id: string): Running {

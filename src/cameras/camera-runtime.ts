@@ -8,6 +8,7 @@ import { withTraceparent, type EventDraft } from '../events';
 import { activeSince, nextActivity, type Activity, type ActivityEvent, type IdleSettings } from './activity';
 import type { CameraSample } from './capacity-plan';
 import { CameraLoad } from './camera-load';
+import type { CameraAdmission } from './camera-admission';
 import type { CameraOrigin } from './camera-plan';
 import { detectionDraft, outcomeDraft, statusDraft, type EventPublisher } from './camera-events';
 import type { CameraStatus } from './camera-status';
@@ -30,6 +31,8 @@ export interface CameraServices {
   readonly eventSource: string;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Credentials and address rules every camera URL must pass (absent: none beyond the scheme). */
+  readonly admission?: CameraAdmission;
   /** A trace per analysed frame, carried into its events and logs (spans exported when configured). */
   readonly tracer: Tracer;
   /** The live view (src/live); absent: no live video. */
@@ -82,6 +85,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
     let refusal: VigilError | null = null;
     try {
       url = CameraUrl.parse(camera.url, { allowLocalFiles: services.config.gateway.allowLocalFiles, baseDir: services.config.baseDir });
+      services.admission?.checkUrl(url);
     } catch (error) {
       refusal = asVigilError(error, 'VIGIL_ERR_URL_INVALID', { camera: camera.id });
       this.#telemetry.logger.error({ err: refusal.toJSON() }, 'camera URL refused; camera not started');
@@ -96,7 +100,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       return;
     }
     const logger = this.#telemetry.logger;
-    this.#ingestor = new CameraIngestor({ camera, url, backend: services.backend, policy: ingestPolicyFor(camera, services.config), logger, listener: this });
+    const targetCheck = services.admission?.targetCheck;
+    this.#ingestor = new CameraIngestor({ camera, url, backend: services.backend, policy: ingestPolicyFor(camera, services.config), logger, listener: this, ...(targetCheck && { targetCheck }) });
     this.#analyzer = new CameraAnalyzer({
       source: this.#ingestor,
       detector: services.detector,

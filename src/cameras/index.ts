@@ -11,3 +11,5 @@ export { nextActivity, activeSince, type Activity, type ActivityEvent, type Idle
 export type { CameraStatus } from './camera-status';
 export type { CameraView } from './camera-view';
 export type { LiveViews, LiveCamera, LiveCameraSink } from './camera-live';
+export { CameraAdmission, type CameraAdmissionOptions } from './camera-admission';
+export { judgeCameraTarget, networksOf, type Listener, type TargetRules, type TargetVerdict } from './camera-target';

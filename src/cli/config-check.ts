@@ -3,6 +3,7 @@ import { cameraSchema, parseConfig, type Config } from '../config';
 export { loadConfig } from '../config';
 import { isVigilError } from '../errors';
 import { CameraUrl } from '../ingest';
+import { CameraAdmission } from '../cameras';
 
 export interface CheckedCamera {
   readonly id: string;
@@ -62,14 +63,23 @@ export function checkConfig(config: Config): CheckReport {
   const { cameras, env, baseDir, instanceId, sourceSha256: _sha, ...sections } = config;
   const defaults = flatten(parseConfig({}, 'defaults') as unknown as Record<string, unknown>);
   const cameraDefaults = cameraSchema.parse({ id: 'x', url: 'x' }) as Record<string, unknown>;
+  // The rules the gateway applies beyond the scheme: credentials on ffmpeg's command line, address literals.
+  const admission = new CameraAdmission({
+    decoder: config.ingest.decoder === 'ffmpeg' || (config.ingest.decoder === 'auto' && env.ffmpegPath !== undefined) ? 'ffmpeg' : 'native',
+    ffmpegCredentialsOnCommandLine: config.ingest.ffmpegCredentialsOnCommandLine,
+    cameraNetworks: config.gateway.cameraNetworks,
+    listener: () => ({ host: env.host, port: env.port }),
+  });
   const checked = cameras.map((camera, index): CheckedCamera => {
-    let url: string;
+    let url = '(hidden)';
     let problem: CheckedCamera['problem'] = null;
     try {
-      url = CameraUrl.parse(camera.url, { allowLocalFiles: config.gateway.allowLocalFiles, baseDir }).redacted;
+      const parsed = CameraUrl.parse(camera.url, { allowLocalFiles: config.gateway.allowLocalFiles, baseDir });
+      url = parsed.redacted;
+      admission.checkUrl(parsed);
     } catch (error) {
       if (!isVigilError(error)) throw error;
-      url = typeof error.details.url === 'string' ? error.details.url : '(hidden)';
+      if (typeof error.details.url === 'string') url = error.details.url;
       problem = { field: `cameras[${index}].url`, code: error.code, message: error.message };
     }
     const settings = differences(

@@ -21,10 +21,13 @@ export const EXIT_CODES_HELP = `Exit codes:
      invalid streams file or environment); nothing was done
   3  serve only: start-up failure (for example a model whose hash does not match)`;
 
-/** A command line that cannot be run as given (exit 2), said in words. */
+/** A command line that cannot be run as given (exit 2), said in words, with its catalog code when it has one. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  readonly code: string | undefined;
+
+  constructor(message: string, code?: string) {
     super(message);
     this.name = 'UsageError';
+    this.code = code;
   }
 }

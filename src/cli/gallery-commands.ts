@@ -103,7 +103,14 @@ export function parsePairs(text: string): [string, string][] {
 }
 
 export function readPairsFile(path: string): [string, string][] {
-  return parsePairs(readFileSync(path, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    throw new VigilError('VIGIL_ERR_FILE_UNREADABLE', `pairs file "${path}" cannot be read (${reason})`, { path });
+  }
+  return parsePairs(text);
 }
 
 /** "Not this person": the largest face of an image, or a recorded track, becomes a negative example for an identity. */

@@ -15,7 +15,8 @@ import { rootCommand, type CliOutput, type CliState } from './program';
 export { EXIT } from './exit-codes';
 
 /** Configuration problems are usage errors (exit 2), as they are for `serve`: nothing was done. */
-const CONFIG_CODES = new Set(['VIGIL_ERR_CONFIG_INVALID', 'VIGIL_ERR_CONFIG_NOT_FOUND']);
+/** Errors that mean nothing was done (exit 2): the configuration, or a file the command line names. */
+const CONFIG_CODES = new Set(['VIGIL_ERR_CONFIG_INVALID', 'VIGIL_ERR_CONFIG_NOT_FOUND', 'VIGIL_ERR_FILE_UNREADABLE']);
 
 const processOutput: CliOutput = { out: (text) => void process.stdout.write(text), err: (text) => void process.stderr.write(text) };
 
@@ -44,7 +45,7 @@ export async function runCli(argv: readonly string[], output: CliOutput = proces
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
     const prefix = `vigil${state.command ? ` ${state.command}` : ''}`;
     if (error instanceof UsageError) {
-      output.err(`${prefix}: ${error.message}\n(run "vigil ${state.command} --help" for usage)\n`);
+      output.err(`${prefix}: ${error.message}${error.code ? ` [${error.code}]` : ''}\n(run "vigil ${state.command} --help" for usage)\n`);
       return EXIT.USAGE;
     }
     const message = isVigilError(error) ? `${error.message} [${error.code}]` : error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import type { CameraConfig } from '../config';
 import type { CameraOrigin, CameraView, CameraRegistry } from '../cameras';
-import type { TokenService, TokenView } from '../auth';
+import type { TokenInput, TokenService, TokenView } from '../auth';
 import type { Gallery, IdentityService, IdentityView, FaceSource } from '../gallery';
 import { VigilError } from '../errors';
 import { CameraUrl } from '../ingest';
@@ -217,11 +217,19 @@ export class ClusterTokens {
     return this.#service.list();
   }
 
-  async create(input: { role: string; name?: string }): Promise<TokenView & { token: string }> {
+  async create(input: TokenInput & { role: string }): Promise<TokenView & { token: string }> {
     const created = this.#service.create(input);
     const entry = this.#service.entry(created.id);
     if (entry) await this.#node.publish('tokens', entry.id, entry);
     return created;
+  }
+
+  /** A lower role or an earlier expiry closes the token's sockets here at once, and on every other gateway when the record reaches it. */
+  async update(id: string, patch: TokenInput): Promise<TokenView> {
+    const updated = this.#service.update(id, patch);
+    const entry = this.#service.entry(updated.id);
+    if (entry) await this.#node.publish('tokens', entry.id, entry);
+    return updated;
   }
 
   async remove(id: string): Promise<void> {

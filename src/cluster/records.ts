@@ -46,8 +46,10 @@ export function asMember(value: Record<string, unknown>): MemberRecord | null {
 }
 
 export function asToken(value: Record<string, unknown>): TokenEntry | null {
-  return typeof value.id === 'string' && typeof value.digest === 'string' && /^[0-9a-f]{64}$/.test(value.digest) && ['viewer', 'operator', 'admin'].includes(String(value.role))
-    ? { id: value.id, role: value.role as TokenEntry['role'], source: 'stored', name: typeof value.name === 'string' ? value.name : null, digest: value.digest, createdAt: typeof value.createdAt === 'string' ? value.createdAt : null }
+  // An expiry that cannot be read makes the record unreadable: it must never become "never expires".
+  const expiresAt = value.expiresAt === undefined || value.expiresAt === null ? null : typeof value.expiresAt === 'string' && Number.isFinite(Date.parse(value.expiresAt)) ? value.expiresAt : undefined;
+  return typeof value.id === 'string' && typeof value.digest === 'string' && /^[0-9a-f]{64}$/.test(value.digest) && ['viewer', 'operator', 'admin'].includes(String(value.role)) && expiresAt !== undefined
+    ? { id: value.id, role: value.role as TokenEntry['role'], source: 'stored', name: typeof value.name === 'string' ? value.name : null, digest: value.digest, createdAt: typeof value.createdAt === 'string' ? value.createdAt : null, expiresAt }
     : null;
 }
 

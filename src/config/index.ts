@@ -8,3 +8,5 @@ export { Secret } from './secret';
 export { streamsJsonSchema, streamsJsonSchemaText } from './json-schema';
 export { expand, SubstitutionError } from './substitute';
 export { historySchema, type HistoryConfig } from './history-schema';
+export { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_RULE, unsafeCharacter, unsafeMetadataKey, visibleText } from './display-text';
+export { isCidr } from './cidr';

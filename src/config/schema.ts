@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { integrationSchemas } from './integrations-schema';
 import { historySchema } from './history-schema';
+import { DISPLAY_TEXT_PATTERN, DISPLAY_TEXT_RULE } from './display-text';
+import { isCidr } from './cidr';
 
 /** Camera ids appear in URLs, metric labels and Kafka keys: keep them to a safe alphabet. */
 const cameraId = z
@@ -27,7 +29,8 @@ export const cameraSchema = z
   .object({
     id: cameraId,
     url: z.string().min(1).max(2048),
-    name: z.string().max(200).optional(),
+    /** Shown on the dashboard and in logs: no control or bidirectional-override characters (they spoof what is shown). */
+    name: z.string().max(200).regex(new RegExp(DISPLAY_TEXT_PATTERN, 'u'), DISPLAY_TEXT_RULE).optional(),
     /** Analysis rate: frames per second decoded and sent to the detector. */
     fps: z.number().positive().max(60).default(5),
     /** Analysis frame size; the source is scaled (aspect kept, padded) to exactly this size. */
@@ -66,6 +69,12 @@ export const configSchema = z
         /** Delay before ffmpeg is restarted after it exits (the backoff base). */
         restartDelayMs: z.number().int().min(100).max(60_000).default(1000),
         restartDelayMaxMs: z.number().int().min(100).max(600_000).default(30_000),
+        /**
+         * Where cameras may be (CIDRs, e.g. [10.20.0.0/16, 127.0.0.1/32]): when set, a camera whose
+         * host resolves outside them is refused. Link-local addresses (169.254/16, fe80::/10: cloud
+         * metadata services) are refused unless listed here; the gateway's own listener always is.
+         */
+        cameraNetworks: z.array(z.string().refine(isCidr, 'must be a CIDR such as 10.0.0.0/8 or fd00::/8')).max(256).optional(),
       })
       .strict()
       .prefault({}),
@@ -100,6 +109,12 @@ export const configSchema = z
         degradeTo: z.enum(['keyframes', 'half-fps', 'off']).default('keyframes'),
         /** How streams become frames: `native` (a decoder process per camera, FFmpeg's libraries), `ffmpeg` (the ffmpeg command), `auto` (ffmpeg when FFMPEG_PATH is set). */
         decoder: z.enum(['auto', 'native', 'ffmpeg']).default('auto'),
+        /**
+         * The ffmpeg decoder takes the camera URL on its command line, which every local user can
+         * read (`ps`, /proc/PID/cmdline): a camera URL with credentials is refused on it unless this is
+         * true. The native decoder never needs it (the URL goes on its stdin).
+         */
+        ffmpegCredentialsOnCommandLine: z.boolean().default(false),
         /**
          * Native decoder: skip H.264/HEVC's deblocking filter. Measured 15-22% less decode CPU on
          * 1080p; the blockier full-size picture does not survive the shrink to the analysis size.
@@ -230,6 +245,8 @@ export const configSchema = z
          * Unset: 10,000 without history; with history on, its age and size bounds decide instead.
          */
         maxFiles: z.number().int().min(2).max(10_000_000).optional(),
+        /** ... and at most this many bytes of them. Unset: 1 GiB without history; with history on, its size bound (which counts them) decides. */
+        maxBytes: z.number().int().min(1024 * 1024).max(1024 ** 4).optional(),
         jpegQuality: z.number().int().min(1).max(100).default(85),
       })
       .strict()
@@ -323,6 +340,10 @@ export const configSchema = z
         watchConfig: z.boolean().default(true),
         /** May webhooks added through the API target loopback, link-local or private addresses? (streams.yaml ones decide per webhook) */
         webhooksAllowPrivateTargets: z.boolean().default(false),
+        /** Wrong tokens per client address (HTTP and WebSocket upgrade): refill per minute ... */
+        authFailuresPerMinute: z.number().int().min(1).max(1_000_000).default(10),
+        /** ... and how many may come at once; beyond, the address gets 429 before its tokens are checked. */
+        authFailureBurst: z.number().int().min(1).max(100_000).default(20),
       })
       .strict()
       .prefault({}),

@@ -113,6 +113,17 @@ export const ERROR_CATALOG = {
     httpStatus: 500,
   },
   VIGIL_ERR_SHUTDOWN_TIMEOUT: { message: 'component did not stop in time', retryable: false, httpStatus: 500 },
+  VIGIL_ERR_CAMERA_TARGET_REFUSED: {
+    message: "the camera's address may not be used: link-local (unless listed in gateway.cameraNetworks), unspecified, outside gateway.cameraNetworks, or the gateway's own listener",
+    retryable: false,
+    httpStatus: 400,
+  },
+  VIGIL_ERR_CREDENTIALS_ON_COMMAND_LINE: {
+    message: "the ffmpeg decoder would show this camera's credentials on its command line to every local user (use the native decoder, or set ingest.ffmpegCredentialsOnCommandLine: true)",
+    retryable: false,
+    httpStatus: 400,
+  },
+  VIGIL_ERR_FILE_UNREADABLE: { message: 'a file named on the command line cannot be read', retryable: false, httpStatus: 400 },
 } as const satisfies Record<string, { message: string; retryable: boolean; httpStatus: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

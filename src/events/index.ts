@@ -20,6 +20,7 @@ export { buildFilter, filterFromQuery, matches, MATCH_ALL, type EventFilter } fr
 export { HistoryRing } from './history-ring';
 export { WebSocketHub, CLOSE_GOING_AWAY, type HubState, type WebSocketHubOptions } from './websocket-hub';
 export { CLOSE_SLOW_CONSUMER, type SessionLimits } from './ws-session';
+export { CLOSE_TOKEN_REVOKED, CLOSE_TOKEN_LOWERED, accessEnd, expiryDelay, type AccessEnd } from './ws-access';
 export { KafkaSink, kafkaMessage, type KafkaSinkState, type KafkaSinkOptions } from './kafka-sink';
 export { Journal, type JournalEntry, type JournalFullPolicy, type JournalOptions } from './journal';
 export { cameraStatusEvent, type CameraStatusData, type CameraStatusEvent } from './camera-status';

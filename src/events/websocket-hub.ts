@@ -7,8 +7,10 @@ import type { EventSink, PublishedEvent } from './event-bus';
 import { buildFilter, describeFilter, filterFromQuery, matches, type EventFilter } from './event-filter';
 import type { CloudEvent } from './cloud-event';
 import { HistoryRing } from './history-ring';
+import { historyBytes, historyItem } from './history-item';
 import { ClientSession, type SessionDrop, type SessionLimits } from './ws-session';
-import { TOKEN_PROTOCOL_PREFIX, redactedUrl, type Caller } from '../auth';
+import { TOKEN_PROTOCOL_PREFIX, redactedUrl, type Caller, type TokenChange } from '../auth';
+import { accessEnd, expiryDelay, type AccessEnd } from './ws-access';
 
 export type HubState = 'idle' | 'open' | 'closed';
 
@@ -23,8 +25,8 @@ export interface WebSocketHubOptions {
   /** Who the upgrade request is (its token), or null when refused; absent: everyone may subscribe. */
   readonly authenticate?: (request: IncomingMessage) => Caller | null;
   readonly onClientCount?: (count: number) => void;
-  /** A client was disconnected by the server: `slow_consumer` or `heartbeat`. */
-  readonly onDisconnect?: (reason: SessionDrop | 'heartbeat') => void;
+  /** A client was disconnected by the server: `slow_consumer`, `heartbeat`, or its token `token_revoked`, `token_expired`, `token_lowered`. */
+  readonly onDisconnect?: (reason: SessionDrop | 'heartbeat' | AccessEnd) => void;
 }
 
 /** Close code sent to subscribers when the gateway shuts down (RFC 6455 "going away"). */
@@ -101,20 +103,22 @@ export class WebSocketHub implements Component<HubState>, EventSink {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.state !== 'open') return refuse(socket, 503, 'Service Unavailable');
     const authenticate = this.#options.authenticate;
-    if (authenticate && authenticate(request) === null) {
+    const caller = authenticate ? authenticate(request) : null;
+    if (authenticate && caller === null) {
       this.#options.logger.warn({ url: redactedUrl(request.url), remote: request.socket.remoteAddress }, 'WebSocket upgrade refused: missing or invalid token');
       return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer realm="vigil"\r\n');
     }
     const context = this.#parseQuery(request.url);
     if (typeof context === 'string') return refuse(socket, 400, 'Bad Request', `X-Vigil-Error: ${context.replace(/[^\x20-\x7e]/g, '?')}\r\n`);
-    this.#server.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws, context));
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws, context, caller));
   }
 
   publish(published: PublishedEvent): void {
-    const { event, json } = published;
+    const { event } = published;
     const sequence = published.position ?? event.sequence;
     this.#latest = sequence;
-    this.#history.push(sequence, json.length, published);
+    const item = historyItem(published);
+    this.#history.push(sequence, historyBytes(item), item);
     for (const session of this.#sessions.values()) session.offerEvent(published);
   }
 
@@ -135,13 +139,36 @@ export class WebSocketHub implements Component<HubState>, EventSink {
   recent(filter: EventFilter, options: { sinceSequence?: number; sinceTime?: number; beforeSequence?: number; limit: number }): { events: CloudEvent[]; sequence: number; run: string; truncated: boolean } {
     const { entries } = this.#history.since(options.sinceSequence ?? 0, this.#latest);
     const events: CloudEvent[] = [];
+    const matched: string[] = [];
     for (const entry of entries) {
       const event = entry.item.event;
       if (options.beforeSequence !== undefined && event.sequence >= options.beforeSequence) break;
       if (options.sinceTime !== undefined && Date.parse(event.time) < options.sinceTime) continue;
-      if (matches(filter, event)) events.push(event);
+      if (matches(filter, event)) matched.push(entry.item.json);
     }
-    return { events: events.slice(-options.limit), sequence: this.#latest, run: this.#options.run, truncated: events.length > options.limit };
+    // The history keeps JSON only: parse just the events answered.
+    for (const json of matched.slice(-options.limit)) events.push(JSON.parse(json) as CloudEvent);
+    return { events, sequence: this.#latest, run: this.#options.run, truncated: matched.length > options.limit };
+  }
+
+  /**
+   * A token was revoked, lowered or given an earlier expiry: its open sockets are closed at once
+   * (4401 revoked or expired, 4403 role lowered), or their expiry is moved. Returns how many closed.
+   */
+  tokenChanged(change: TokenChange): number {
+    let closed = 0;
+    for (const session of [...this.#sessions.values()]) {
+      if (session.caller?.tokenId !== change.tokenId) continue;
+      if (change.kind === 'expiry') {
+        const expiresAt = change.entry?.expiresAt ? Date.parse(change.entry.expiresAt) : null;
+        session.caller = { ...session.caller, expiresAt };
+        this.#armExpiry(session);
+        continue;
+      }
+      this.#end(session, change.kind === 'revoked' ? 'token_revoked' : 'token_lowered');
+      closed += 1;
+    }
+    return closed;
   }
 
   async close(timeoutMs = 2000): Promise<void> {
@@ -187,9 +214,11 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     return { filter: filter.filter, since: sinceText === null ? null : Number(sinceText), run, position };
   }
 
-  #onConnection(socket: WebSocket, context: UpgradeContext): void {
+  #onConnection(socket: WebSocket, context: UpgradeContext, caller: Caller | null): void {
     const session = new ClientSession(socket, context.filter, this.#limits, (s, reason) => this.#onDrop(s, reason));
+    session.caller = caller;
     this.#sessions.set(socket, session);
+    this.#armExpiry(session);
     socket.on('pong', () => (session.missedPongs = 0));
     socket.on('error', (error) => this.#options.logger.debug({ err: error.message }, 'websocket client error'));
     socket.on('message', (data, isBinary) => this.#onMessage(session, isBinary ? null : String(data)));
@@ -272,6 +301,29 @@ export class WebSocketHub implements Component<HubState>, EventSink {
     this.#options.logger.warn({ reason }, 'WebSocket subscriber dropped: it could not keep up');
     this.#options.onDisconnect?.(reason);
     if (this.#sessions.delete(session.socket)) this.#options.onClientCount?.(this.#sessions.size);
+  }
+
+  /** Ends the session when its token expires (re-armed when the expiry is beyond one timer's reach). */
+  #armExpiry(session: ClientSession): void {
+    session.clearExpiry();
+    const delay = expiryDelay(session.caller?.expiresAt ?? null, Date.now());
+    if (delay === null) return;
+    session.expiryTimer = setTimeout(() => {
+      if (session.closed) return;
+      if (Date.now() >= (session.caller?.expiresAt ?? Infinity)) this.#end(session, 'token_expired');
+      else this.#armExpiry(session);
+    }, delay);
+    session.expiryTimer.unref();
+  }
+
+  /** The server ends a session for its token: nothing more is sent, the close frame says why. */
+  #end(session: ClientSession, reason: AccessEnd): void {
+    const { code, text } = accessEnd(reason);
+    session.dispose();
+    if (this.#sessions.delete(session.socket)) this.#options.onClientCount?.(this.#sessions.size);
+    this.#options.logger.info({ reason }, 'WebSocket subscriber disconnected: its token no longer allows it');
+    this.#options.onDisconnect?.(reason);
+    session.socket.close(code, text);
   }
 
   #checkHeartbeats(): void {

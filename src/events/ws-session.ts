@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import type { Caller } from '../auth';
 import { matches, type EventFilter } from './event-filter';
 import type { PublishedEvent } from './event-bus';
 
@@ -34,6 +35,10 @@ export class ClientSession {
   #closed = false;
   /** Consecutive heartbeats without a pong. */
   missedPongs = 0;
+  /** Who opened the session (its token), null when the hub checks no tokens. */
+  caller: Caller | null = null;
+  /** Ends the session when its token expires. */
+  expiryTimer: NodeJS.Timeout | null = null;
   readonly #afterSend = (): void => this.#pump();
 
   constructor(socket: WebSocket, filter: EventFilter, limits: SessionLimits, onDrop: (session: ClientSession, reason: SessionDrop) => void) {
@@ -83,8 +88,14 @@ export class ClientSession {
     return true;
   }
 
+  clearExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
+  }
+
   /** The socket went away: forget the queue. */
   dispose(): void {
+    this.clearExpiry();
     this.#closed = true;
     this.#queue.length = 0;
     this.#queueBytes = 0;

@@ -3,6 +3,7 @@ import { VigilError, isVigilError } from '../errors';
 import { ALIGNED_SIZE, alignedCrop, type DetectedFace, type DetectResult, type EmbedResult, type Point } from '../inference';
 import { decodeUpload, encodePng } from '../imaging';
 import { enrolmentProblem } from './enrolment';
+import { checkIdentityText } from './identity-text';
 import type { Gallery, IdentitySummary } from './store';
 
 /** Where and when an identity was last seen (its newest stored event), from the event history. */
@@ -85,6 +86,8 @@ export class IdentityService {
 
   async create(input: { name: string; externalId?: string; metadata?: Record<string, unknown>; faces: FaceSource[] }): Promise<IdentityView> {
     const gallery = this.#gallery();
+    // Before the (costly) embeddings: a name that would spoof the dashboard is refused at once.
+    checkIdentityText(input);
     if (gallery.identity(input.name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${input.name}" exists`, { name: input.name });
     const embeddings: Embedded[] = [];
     for (const [index, face] of input.faces.entries()) embeddings.push(await this.#embed(face, `images[${index}]`));

@@ -6,3 +6,4 @@ export { IdentityService, type IdentityServiceDeps, type IdentityView, type Face
 export { GalleryMedia, type StaleEmbedding, type NegativeRecord, type EmbeddingKind } from './face-media';
 export { enrolmentProblem, ENROLL_MIN_FACE_SIZE, ENROLL_MIN_SHARPNESS } from './enrolment';
 export { prepareModelChange, reconcileEmbeddingModel, splitStale, modelChangeRefusal, type CropEmbedder } from './model-change';
+export { checkIdentityText } from './identity-text';

@@ -6,6 +6,7 @@ import { GALLERY_SCHEMA, migrateGallery } from './schema';
 import type { Logger } from 'pino';
 import { gallerySearchFor, type GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
 import { InlineSearch } from './inline-search';
+import { checkIdentityText } from './identity-text';
 import type { Candidate, Identity } from './search';
 import { GalleryMedia } from './face-media';
 
@@ -163,6 +164,7 @@ export class Gallery {
 
   /** Adds faces to the identity called `name`, creating it if needed. */
   enroll(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): Identity {
+    checkIdentityText({ name, ...options });
     const now = Date.now();
     const tx = this.#db.transaction(() => {
       let row = this.#db.prepare('SELECT id FROM identities WHERE name = ?').get(name) as { id: string } | undefined;
@@ -185,6 +187,7 @@ export class Gallery {
 
   /** Creates a new identity with its faces in one transaction; VIGIL_ERR_IDENTITY_EXISTS when the name is taken. */
   create(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): IdentitySummary {
+    checkIdentityText({ name, ...options });
     const id = randomUUID();
     const now = Date.now();
     const tx = this.#db.transaction(() => {
@@ -201,6 +204,7 @@ export class Gallery {
 
   /** Changes name, external id or metadata (null clears); VIGIL_ERR_IDENTITY_EXISTS when renaming onto another's name. */
   update(ref: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentitySummary {
+    checkIdentityText(patch);
     const found = this.#require(ref);
     const tx = this.#db.transaction(() => {
       if (patch.name !== undefined && patch.name !== found.name) {

@@ -1,6 +1,10 @@
 import sharp from 'sharp';
 import { VigilError } from '../errors';
 
+// libvips' operation cache (up to 50 MB and 100 operations by default) never hits here: every
+// image is new (a snapshot, an upload). Off, it holds no memory that grows with uptime.
+sharp.cache(false);
+
 /** Refuse images that would decode to more than this many pixels (decompression bombs). */
 const MAX_PIXELS = 50_000_000;
 

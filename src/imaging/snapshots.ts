@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { VigilError } from '../errors';
+import { ensurePrivateDir, writePrivateFile } from '../storage';
 
 export interface SnapshotBox {
   readonly x: number;
@@ -14,6 +15,8 @@ export interface SnapshotBox {
 export interface SnapshotRetention {
   /** Files kept at most (the oldest deleted beyond); null: no bound by count. */
   readonly maxFiles: number | null;
+  /** Bytes kept at most (the oldest deleted beyond); null or absent: no bound by size. */
+  readonly maxBytes?: number | null;
   /** Files older than this are deleted by `prune()`; null: no bound by age. */
   readonly maxAgeMs?: number | null;
   readonly jpegQuality: number;
@@ -23,29 +26,44 @@ const ID = /^[0-9a-f-]{36}$/;
 
 /**
  * JPEG snapshots (face crop and full frame of a track's best view) under `<dataDir>/snapshots`,
- * with retention: beyond `maxFiles` the oldest are deleted at once; `prune()` deletes those older
- * than `maxAgeMs`; the event history deletes the ones its deleted events referenced (`remove`),
- * so the two retentions agree. Ids are UUIDs, so a request path can never name another file.
+ * with retention: beyond `maxFiles` or `maxBytes` the oldest are deleted at once; `prune()`
+ * deletes those older than `maxAgeMs`; the event history deletes the ones its deleted events
+ * referenced (`remove`), so the two retentions agree. Ids are UUIDs, so a request path can never
+ * name another file.
  */
 export class SnapshotStore {
   readonly dir: string;
   readonly #retention: SnapshotRetention;
-  /** id -> written at (ms), oldest first; rebuilt from the folder at start so retention survives restarts. */
-  readonly #files = new Map<string, number>();
+  /** id -> written at (ms) and size, oldest first; rebuilt from the folder at start so retention survives restarts. */
+  readonly #files = new Map<string, { at: number; bytes: number }>();
+  #bytes = 0;
 
   constructor(dataDir: string, retention: SnapshotRetention) {
     this.dir = join(dataDir, 'snapshots');
-    mkdirSync(this.dir, { recursive: true });
+    // Face crops are biometric data: owner only, the data directory included if this creates it.
+    ensurePrivateDir(this.dir);
     this.#retention = retention;
     const found = readdirSync(this.dir)
       .filter((f) => f.endsWith('.jpg'))
-      .map((f) => ({ id: f.slice(0, -4), t: statSync(join(this.dir, f)).mtimeMs }))
-      .sort((a, b) => a.t - b.t);
-    for (const { id, t } of found) this.#files.set(id, t);
+      .map((f) => {
+        const stat = statSync(join(this.dir, f));
+        return { id: f.slice(0, -4), at: stat.mtimeMs, bytes: stat.size };
+      })
+      .sort((a, b) => a.at - b.at);
+    for (const { id, at, bytes } of found) {
+      this.#files.set(id, { at, bytes });
+      this.#bytes += bytes;
+    }
+    this.#bound();
   }
 
   get count(): number {
     return this.#files.size;
+  }
+
+  /** Bytes of the snapshots kept. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Saves the face crop (box grown by 40% for context) and the full frame; returns their ids. */
@@ -66,16 +84,21 @@ export class SnapshotStore {
 
   #write(jpeg: Buffer): string {
     const id = randomUUID();
-    writeFileSync(join(this.dir, `${id}.jpg`), jpeg);
-    this.#files.set(id, Date.now());
-    const max = this.#retention.maxFiles;
-    if (max !== null) {
-      for (const old of this.#files.keys()) {
-        if (this.#files.size <= max) break;
-        this.#delete(old);
-      }
-    }
+    writePrivateFile(join(this.dir, `${id}.jpg`), jpeg);
+    this.#files.set(id, { at: Date.now(), bytes: jpeg.length });
+    this.#bytes += jpeg.length;
+    this.#bound();
     return id;
+  }
+
+  /** Deletes the oldest snapshots beyond either bound (count, bytes); the newest is always kept. */
+  #bound(): void {
+    const maxFiles = this.#retention.maxFiles ?? Infinity;
+    const maxBytes = this.#retention.maxBytes ?? Infinity;
+    for (const old of this.#files.keys()) {
+      if (this.#files.size <= 1 || (this.#files.size <= maxFiles && this.#bytes <= maxBytes)) break;
+      this.#delete(old);
+    }
   }
 
   /** Size of a snapshot file in bytes, or null when there is none. */
@@ -98,7 +121,7 @@ export class SnapshotStore {
     const maxAge = this.#retention.maxAgeMs ?? null;
     if (maxAge === null) return 0;
     let removed = 0;
-    for (const [id, at] of this.#files) {
+    for (const [id, { at }] of this.#files) {
       if (now - at <= maxAge) break;
       this.#delete(id);
       removed++;
@@ -107,6 +130,8 @@ export class SnapshotStore {
   }
 
   #delete(id: string): void {
+    const file = this.#files.get(id);
+    if (file) this.#bytes -= file.bytes;
     this.#files.delete(id);
     rmSync(join(this.dir, `${id}.jpg`), { force: true });
   }

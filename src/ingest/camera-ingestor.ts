@@ -1,8 +1,8 @@
-import { lookup } from 'node:dns/promises';
 import type { Logger } from 'pino';
 import type { CameraConfig } from '../config';
 import { StateHolder, systemClock, type Clock, type Component, type StateChange, type TimerHandle } from '../lifecycle';
-import { VigilError } from '../errors';
+import { VigilError, asVigilError } from '../errors';
+import { resolveTarget, type TargetCheck } from './camera-target';
 import type { DecodeMode } from './decode-mode';
 import { canMove, planRestart, type CameraState } from './camera-state';
 import { redactCredentialsInText, type CameraUrl } from './camera-url';
@@ -32,6 +32,8 @@ export interface IngestorOptions {
   readonly clock?: Clock;
   /** The backoff's jitter source; fixed in tests. */
   readonly random?: () => number;
+  /** Checked on every connect, on each address the host resolves to then (a refused one: `failed`). */
+  readonly targetCheck?: TargetCheck;
 }
 
 /** What an ingestor tells its owner. Called synchronously; must not throw. */
@@ -253,17 +255,17 @@ export class CameraIngestor implements Component<CameraState> {
     this.#streamingSince = null;
     this.#window = freshWindow(this.#clock.now());
     this.#set('starting', reason ?? (this.#attempt === 0 ? 'starting decoder' : `reconnect attempt ${this.#attempt}`));
-    const host = this.#options.backend.resolvesHostNames ? this.url.hostToResolve : null;
-    if (!host) return this.#startRun(generation, undefined);
+    const check = this.#options.targetCheck;
     // The bundled static ffmpeg crashes (SIGSEGV) resolving host names, so Vigil resolves them for it.
-    lookup(host).then(
-      ({ address }) => {
+    const forDecoder = this.#options.backend.resolvesHostNames && this.url.hostToResolve !== null;
+    if (!check && !forDecoder) return this.#startRun(generation, undefined);
+    resolveTarget(this.url, { check, forDecoder }).then(
+      (address) => {
         if (generation === this.#generation) this.#startRun(generation, address);
       },
-      (error: NodeJS.ErrnoException) => {
+      (error: unknown) => {
         if (generation !== this.#generation) return;
-        const failure = new VigilError('VIGIL_ERR_HOST_UNREACHABLE', `cannot resolve camera host "${host}" (${error.code ?? error.message})`);
-        this.#onExit({ code: null, signal: null, error: failure, stderrTail: [] });
+        this.#onExit({ code: null, signal: null, error: asVigilError(error, 'VIGIL_ERR_HOST_UNREACHABLE'), stderrTail: [] });
       },
     );
   }

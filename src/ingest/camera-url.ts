@@ -16,6 +16,8 @@ const NETWORK_SCHEMES: Record<string, SourceKind> = {
   'http:': 'http',
   'https:': 'https',
 };
+/** Where each network scheme connects when the URL names no port. */
+const DEFAULT_PORTS: Record<Exclude<SourceKind, 'file'>, number> = { rtsp: 554, rtsps: 322, rtmp: 1935, rtmps: 443, http: 80, https: 443 };
 /** Query parameters that commonly carry secrets in camera URLs. */
 const SECRET_PARAMS = /^(pass|passwd|password|pwd|token|access_token|auth|key|apikey|api_key|secret|signature|sig)$/i;
 
@@ -79,12 +81,26 @@ export class CameraUrl {
     return url.toString();
   }
 
-  /** The host name to resolve before starting the decoder, or null for IP literals and files. */
   /** `host[:port]` as an HTTP Host header names it (no credentials). */
   get hostHeader(): string {
     return new URL(this.#secretValue).host;
   }
 
+  /** Whether the URL carries a secret (user name, password or a secret-looking query value) the decoder must be given. */
+  get hasCredentials(): boolean {
+    if (this.kind === 'file') return false;
+    const url = new URL(this.#secretValue);
+    return url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some((key) => SECRET_PARAMS.test(key));
+  }
+
+  /** Host (an IP literal without brackets, or a name) and port (the scheme's default when none) it connects to; null for files. */
+  get endpoint(): { host: string; port: number } | null {
+    if (this.kind === 'file') return null;
+    const url = new URL(this.#secretValue);
+    return { host: url.hostname.replace(/^\[|\]$/g, ''), port: url.port ? Number(url.port) : DEFAULT_PORTS[this.kind] };
+  }
+
+  /** The host name to resolve before starting the decoder, or null for IP literals and files. */
   get hostToResolve(): string | null {
     if (this.kind === 'file') return null;
     const host = new URL(this.#secretValue).hostname;

@@ -88,9 +88,10 @@ export const FLAG_KEYFRAME = 1;
 /** The newest frame of a catch-up (decoded from the packets kept since the last key frame). */
 export const FLAG_CATCH_UP = 2;
 
-/** A frame message with room for the pixels after the returned offset. Pure. */
-export function frameMessage(pixelBytes: number, capturedAt: number, flags: number): { buffer: Buffer; pixelsAt: number } {
-  const buffer = Buffer.allocUnsafe(MESSAGE_HEADER_BYTES + FRAME_META_BYTES + pixelBytes);
+/** A frame message with room for the pixels after the returned offset, in `reuse` when it has the right size. Pure. */
+export function frameMessage(pixelBytes: number, capturedAt: number, flags: number, reuse?: Buffer): { buffer: Buffer; pixelsAt: number } {
+  const bytes = MESSAGE_HEADER_BYTES + FRAME_META_BYTES + pixelBytes;
+  const buffer = reuse?.length === bytes ? reuse : Buffer.allocUnsafe(bytes);
   buffer.writeUInt8(MESSAGE_FRAME, 0);
   buffer.writeUInt32BE(FRAME_META_BYTES + pixelBytes, 1);
   buffer.writeDoubleBE(capturedAt, MESSAGE_HEADER_BYTES);

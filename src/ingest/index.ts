@@ -1,4 +1,5 @@
 export { CameraUrl, redactCredentialsInText, type SourceKind } from './camera-url';
+export { resolveTarget, lookupAll, type TargetCheck } from './camera-target';
 export { CameraIngestor, type IngestorOptions, type IngestListener } from './camera-ingestor';
 export type { DecoderBackend, DecoderRun, DecoderRunListener, DecoderRunOptions } from './decoder-backend';
 export { nativeBackend, type NativeBackendOptions } from './native-backend';

@@ -2,11 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import { TOKEN_PROTOCOL_PREFIX, redactedUrl, type Caller } from '../auth';
+import { TOKEN_PROTOCOL_PREFIX, redactedUrl, type Caller, type TokenChange } from '../auth';
 import type { LiveCamera, LiveCameraSink, LiveViews } from '../cameras';
 import { StateHolder, type Component } from '../lifecycle';
 import { LiveChannel } from './live-channel';
 import { LiveViewer } from './live-viewer';
+import { ViewerAccess } from './viewer-access';
 import { LIVE_CLOSE, errorMessage, livePathCamera } from './live-wire';
 import { admitViewer, type ViewerLimits } from './viewer-policy';
 
@@ -59,6 +60,7 @@ export class LiveService implements Component<LiveState>, LiveViews {
   readonly #state = new StateHolder<LiveState>('idle');
   readonly #server: WebSocketServer;
   readonly #channels = new Map<string, LiveChannel>();
+  readonly #access = new ViewerAccess();
   #heartbeat: NodeJS.Timeout | null = null;
 
   constructor(options: LiveServiceOptions) {
@@ -97,13 +99,19 @@ export class LiveService implements Component<LiveState>, LiveViews {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     if (this.state !== 'open') return refuse(socket, 503, 'Service Unavailable');
     const authenticate = this.#options.authenticate;
-    if (authenticate && authenticate(request) === null) {
+    const caller = authenticate ? authenticate(request) : null;
+    if (authenticate && caller === null) {
       this.#options.logger.warn({ url: redactedUrl(request.url), remote: request.socket.remoteAddress }, 'live video upgrade refused: missing or invalid token');
       return refuse(socket, 401, 'Unauthorized', 'WWW-Authenticate: Bearer realm="vigil"\r\n');
     }
     const camera = livePathCamera((request.url ?? '').split('?')[0] ?? '');
     if (camera === null) return refuse(socket, 404, 'Not Found');
-    this.#server.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws, camera));
+    this.#server.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws, camera, caller));
+  }
+
+  /** A token was revoked or its expiry changed: its viewers end (4401) or follow the new expiry. */
+  tokenChanged(change: TokenChange): number {
+    return this.#access.tokenChanged(change);
   }
 
   /** A camera starts (LiveViews): its channel is where it reports and where it is asked to remux. */
@@ -115,6 +123,7 @@ export class LiveService implements Component<LiveState>, LiveViews {
     if (this.state === 'closed') return;
     this.#state.set('closed');
     this.#stopHeartbeat();
+    this.#access.clear();
     const sockets = [...this.#server.clients];
     for (const channel of this.#channels.values()) channel.closeAll(LIVE_CLOSE.goingAway, 'gateway shutting down');
     await Promise.all(
@@ -138,6 +147,7 @@ export class LiveService implements Component<LiveState>, LiveViews {
 
   destroy(): void {
     this.#stopHeartbeat();
+    this.#access.clear();
     for (const channel of this.#channels.values()) channel.dispose();
     for (const ws of this.#server.clients) ws.terminate();
     this.#server.close();
@@ -160,7 +170,7 @@ export class LiveService implements Component<LiveState>, LiveViews {
     return created;
   }
 
-  #onConnection(ws: WebSocket, camera: string): void {
+  #onConnection(ws: WebSocket, camera: string, caller: Caller | null): void {
     ws.on('error', (error) => this.#options.logger.debug({ err: error.message, camera }, 'live viewer socket error'));
     const refused = (code: number, errorCode: string, message: string, details?: Record<string, string | null>): void => {
       ws.send(errorMessage(errorCode, message, details));
@@ -197,6 +207,7 @@ export class LiveService implements Component<LiveState>, LiveViews {
       this.#options.onViewers?.(camera, channel.viewers.size);
     });
     channel.add(viewer);
+    this.#access.hold(ws, caller);
     this.#options.onViewers?.(camera, channel.viewers.size);
     this.#options.logger.info({ camera, viewers: channel.viewers.size }, 'live viewer joined');
   }

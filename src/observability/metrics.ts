@@ -100,6 +100,7 @@ export class Metrics {
   readonly historyDeleted: Counter<'reason'>;
   readonly historyWriteSeconds: Histogram;
   readonly faceSearchSeconds: Histogram;
+  readonly authFailures: Counter<'result'>;
   readonly buildInfo: Gauge<keyof BuildInfo>;
   readonly cameraHwaccel: Gauge<'camera' | 'requested' | 'active'>;
   readonly cameraHwaccelFallbacks: Counter<'camera' | 'requested'>;
@@ -279,6 +280,12 @@ export class Metrics {
     this.historyDeleted = new Counter({ name: 'vigil_history_deleted_total', help: 'Events deleted by history retention, by reason (age, size)', labelNames: ['reason'], registers });
     this.historyWriteSeconds = new Histogram({ name: 'vigil_history_write_seconds', help: 'One batch of events written to the history (one transaction)', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers });
     this.faceSearchSeconds = new Histogram({ name: 'vigil_face_search_seconds', help: 'Search by face over stored appearances, in the search worker', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers });
+    this.authFailures = new Counter({
+      name: 'vigil_auth_failures_total',
+      help: 'Wrong tokens presented (result=refused, 401) and requests refused because their address presented too many (result=throttled, 429)',
+      labelNames: ['result'],
+      registers,
+    });
     this.buildInfo = new Gauge({ name: 'vigil_build_info', help: 'Always 1; the labels say which Vigil, Node.js and FFmpeg run', labelNames: ['version', 'node', 'decoder', 'ffmpeg'], registers });
     this.cameraHwaccel = new Gauge({
       name: 'vigil_camera_hwaccel',

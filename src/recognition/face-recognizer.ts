@@ -5,7 +5,8 @@ import type { FrameTrace } from '../observability';
 import { associate } from './tracker';
 import { aggregateEmbedding, decideIdentity, shouldReport, wantsEmbedding } from './identity-decision';
 import type { RecognitionSettings } from './settings';
-import type { Track } from './track';
+import type { BestView, Track } from './track';
+import { ViewBuffers } from './view-buffers';
 
 export interface SnapshotUrls {
   readonly face: string;
@@ -74,6 +75,7 @@ export type RecognitionServices = Pick<RecognizerDeps, 'settings' | 'embed' | 's
 export class FaceRecognizer {
   readonly #d: RecognizerDeps;
   readonly #tracks: Track[] = [];
+  readonly #views = new ViewBuffers();
   /** Outcomes are published in order: a track's end never overtakes its recognition. */
   #emitting: Promise<void> = Promise.resolve();
   /** Tracks whose view is being searched: their end waits for it, so it cannot overtake the answer. */
@@ -109,9 +111,10 @@ export class FaceRecognizer {
       track.frames += 1;
       if (!face.quality || !face.landmarks) return;
       if (!track.best || face.quality.score > track.best.quality.score + 0.01) {
-        // The one copy per improved view: the frame buffer itself goes back to the decoder.
-        const pixels = new Uint8Array(frame.pixels, 0, frame.width * frame.height * 3).slice();
-        track.best = { face, quality: face.quality, capturedAt: frame.capturedAt, frame: { pixels, width: frame.width, height: frame.height }, snapshots: null };
+        // The one copy per improved view (into a reused buffer): the frame buffer itself goes back to the decoder.
+        const pixels = this.#views.copy(frame.pixels, frame.width * frame.height * 3);
+        if (track.best) this.#release(track.best);
+        track.best = { face, quality: face.quality, capturedAt: frame.capturedAt, frame: { pixels, width: frame.width, height: frame.height }, snapshots: null, holds: 0, released: false, reusable: true };
       }
       const view = { quality: face.quality.score, faceSize: face.box.height, at: frame.capturedAt };
       const state = { embeddedViews: track.views.length, bestEmbeddedQuality: track.bestEmbeddedQuality, lastEmbeddedAt: track.lastEmbeddedAt, decided: track.reported !== null };
@@ -212,15 +215,32 @@ export class FaceRecognizer {
     }));
   }
 
+  #release(best: BestView): void {
+    if (!releasable(best)) return;
+    best.released = true;
+    this.#views.release(best.frame.pixels);
+  }
+
   /** Saves the best view's snapshots if not yet saved, then builds and reports the outcome, in order. */
   #emit(track: Track, build: (best: ViewSummary) => Promise<TrackOutcome>): void {
     const best = track.best;
+    // Held from now until its snapshots are saved: a better view arriving meanwhile must not reuse its copy.
+    const held = best !== null && !best.snapshots && !best.released;
+    if (held) best.holds += 1;
     this.#emitting = this.#emitting
       .then(async () => {
-        if (best && !best.snapshots) best.snapshots = await this.#d.saveSnapshots(best.frame, best.face.box).catch((error: unknown) => {
-          this.#d.onError?.(error);
-          return null;
-        });
+        if (best && held) {
+          if (!best.snapshots) {
+            best.snapshots = await this.#d.saveSnapshots(best.frame, best.face.box).catch((error: unknown) => {
+              this.#d.onError?.(error);
+              best.reusable = false;
+              return null;
+            });
+          }
+          best.holds -= 1;
+          // Saved: nothing reads this copy again. After a failure the track's end tries again.
+          if (best.snapshots) this.#release(best);
+        }
         const summary: ViewSummary = best
           ? { box: best.face.box, quality: best.quality, liveness: best.face.liveness ?? null, snapshots: best.snapshots }
           : { box: track.box, quality: { score: 0, sharpness: 0, brightness: 0, faceSize: track.box.height, frontalness: 0 }, liveness: null, snapshots: null };
@@ -228,6 +248,11 @@ export class FaceRecognizer {
       })
       .catch((error: unknown) => this.#d.onError?.(error));
   }
+}
+
+/** The best views' copies are released at most once, never while an outcome waits to save their snapshots, never after a failed save. */
+function releasable(best: BestView): boolean {
+  return best.holds === 0 && !best.released && best.reusable;
 }
 
 function round4(v: number): number {

@@ -9,8 +9,14 @@ export interface BestView {
   readonly quality: FaceQuality;
   readonly capturedAt: number;
   readonly frame: { readonly pixels: Uint8Array; readonly width: number; readonly height: number };
-  /** Snapshot URLs once saved; cleared when a better view replaces this one. */
+  /** Snapshot URLs once saved. */
   snapshots: { face: string; frame: string } | null;
+  /** Outcomes waiting to save its snapshots (they will read the frame): the copy is not released while any waits. */
+  holds: number;
+  /** The frame copy went back to the recognizer's buffers (snapshots saved, or a better view came). */
+  released: boolean;
+  /** False once a save failed: a failed encode may still be reading the copy, so it is left to the garbage collector. */
+  reusable: boolean;
 }
 
 /** One face followed across frames on one camera. Mutable state owned by its FaceRecognizer. */

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 /** Files Vigil writes hold camera passwords, face embeddings and names: owner only. */
 export const PRIVATE_FILE_MODE = 0o600;
 export const PRIVATE_DIR_MODE = 0o700;
+/** Page cache bound per connection. */
+const PAGE_CACHE_KIB = 2048;
 
 export interface DatabaseOptions {
   /** `FULL` for operators' changes (few, must survive power loss); `NORMAL` is enough under WAL otherwise. */
@@ -28,6 +30,9 @@ export function openDatabase(path: string, options: DatabaseOptions): Database.D
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous}`);
   db.pragma('busy_timeout = 5000');
+  // SQLite's page cache, per connection, in KiB (this build's default is 16 MB): pages of a
+  // growing table (the recent tracks' embeddings) would fill it over hours of uptime.
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   if (options.foreignKeys) db.pragma('foreign_keys = ON');
   return db;
 }

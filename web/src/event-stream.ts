@@ -14,6 +14,10 @@ export interface EventStreamOptions {
 /** Close codes the gateway uses (README "Consuming events"). */
 const SLOW_CONSUMER = 4008;
 const GOING_AWAY = 1001;
+/** The token was revoked or has expired: asking for another is the only way on. */
+const TOKEN_REVOKED = 4401;
+/** The token's role was lowered: reconnect at once, with what it may still do. */
+const TOKEN_LOWERED = 4403;
 
 /**
  * The /v1/events WebSocket, kept open: reconnects with backoff and resumes from the last event
@@ -106,6 +110,11 @@ export class EventStream {
   }
 
   async #closed(opened: boolean, code: number, sentToken: string | null): Promise<void> {
+    if (opened && code === TOKEN_REVOKED && sentToken === getToken()) {
+      this.#options.onState('unauthorized', 'the token was revoked or has expired');
+      tokenRequired('The gateway revoked this token (or it expired); give another.');
+      return;
+    }
     const generation = this.#generation;
     // A browser sees an HTTP 401 on the upgrade only as a failed connection, so ask the gateway.
     const refusal = opened ? 'down' : await refusalReason(sentToken);
@@ -125,9 +134,9 @@ export class EventStream {
     }
     if (this.#stopped) return;
     // A slow-consumer close resumes at once (the history holds what was dropped); others back off.
-    const delay = code === SLOW_CONSUMER ? 0 : reconnectDelayMs(this.#attempt, Math.random());
+    const delay = code === SLOW_CONSUMER || code === TOKEN_LOWERED ? 0 : reconnectDelayMs(this.#attempt, Math.random());
     this.#attempt += 1;
-    const why = refusal === 'other' ? 'WebSocket upgrade refused (a proxy?)' : code === SLOW_CONSUMER ? 'too slow, resuming' : code === GOING_AWAY ? 'gateway restarting' : `closed (${code})`;
+    const why = refusal === 'other' ? 'WebSocket upgrade refused (a proxy?)' : code === SLOW_CONSUMER ? 'too slow, resuming' : code === GOING_AWAY ? 'gateway restarting' : code === TOKEN_LOWERED ? "the token's role changed" : `closed (${code})`;
     this.#options.onState('reconnecting', `${why}; retrying in ${Math.ceil(delay / 1000)} s`);
     this.#timer = setTimeout(() => {
       this.#timer = null;

@@ -217,6 +217,8 @@ export type TokenView = {
   readonly source: 'env' | 'stored';
   readonly name: string | null;
   readonly createdAt: string | null;
+  /** from then on the token is refused and its open WebSockets are closed (4401); null: never */
+  readonly expiresAt: string | null;
 };
 
 export type Caller = {

@@ -21,13 +21,14 @@ interface EnrollOptions {
 
 function parseMetadata(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    const value = JSON.parse(text) as unknown;
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // Said below.
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--metadata is not valid JSON (${(error as Error).message}); give a JSON object, e.g. '{"team":"red"}'`, 'VIGIL_ERR_BAD_REQUEST');
   }
-  throw new UsageError('--metadata must be a JSON object, e.g. \'{"team":"red"}\'');
+  if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new UsageError('--metadata must be a JSON object, e.g. \'{"team":"red"}\'', 'VIGIL_ERR_BAD_REQUEST');
 }
 
 /** `--dir PEOPLE/`: every person folder, locally or against a gateway; the summary on stdout. */

@@ -22,14 +22,23 @@ const MAX_LIVE_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** Commands that came while the libraries were loading. */
 const pending: DecoderCommand[] = [];
 let frameBytes = 0;
+/**
+ * Frame messages whose write has completed, for reuse. Allocating one per frame (0.7 MB at
+ * 640x360, several a second) leaves them to the garbage collector, which lets tens of MB of them
+ * pile up in each decoder process before it runs.
+ */
+const spareFrames: Buffer[] = [];
 
 const output: SessionOutput = {
   frame(width, height, flags, fill) {
     frameBytes = width * height * 3;
     if (process.stdout.writableLength > frameBytes * MAX_QUEUED_FRAMES) return false;
-    const { buffer, pixelsAt } = frameMessage(frameBytes, Date.now(), flags);
+    const { buffer, pixelsAt } = frameMessage(frameBytes, Date.now(), flags, spareFrames.pop());
     fill(buffer, pixelsAt);
-    process.stdout.write(buffer);
+    // The callback runs once the bytes are out of the buffer (written to the pipe): it may be reused.
+    process.stdout.write(buffer, () => {
+      if (spareFrames.length <= MAX_QUEUED_FRAMES) spareFrames.push(buffer);
+    });
     return true;
   },
   event(event) {

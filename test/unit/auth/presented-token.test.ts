@@ -16,8 +16,15 @@ describe('WebSocket token checks', () => {
     ['Basic auth is not a token', { url: '/v1/events', headers: { authorization: 'Basic abc' } }, null],
   ];
   for (const [name, request, expected] of table) {
-    it(`finds the token in: ${name}`, () => assert.equal(presentedToken(request), expected));
+    it(`finds the token in: ${name}`, () => assert.equal(presentedToken(request, { query: true }), expected));
   }
+
+  it('reads a query token only where asked (the WebSocket upgrade), never on ordinary routes', () => {
+    const request = { url: `/v1/cameras?token=${TOKEN}`, headers: {} };
+    assert.equal(presentedToken(request), null);
+    assert.equal(presentedToken(request, { query: false }), null);
+    assert.equal(presentedToken(request, { query: true }), TOKEN);
+  });
 
   it('lets anyone in without tokens, and only known tokens in with them', () => {
     assert.equal(new TokenCheck([]).roleOf(null), 'anonymous');

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HandoverMarks, clusterTopics, feedEvent, partitionOf, pendingView } from '../../../src/cluster';
 import { applyStateRecord } from '../../../src/cluster/state-records';
+import { asToken } from '../../../src/cluster/records';
 import { cameraSchema } from '../../../src/config';
 import { eventDraft } from '../../../src/events';
 import { parsePosition } from '../../../src/events/websocket-hub';
@@ -96,13 +97,34 @@ describe('state records: last value per key, tombstones remove, unreadable recor
       [record(topics.identities, 'i1', null), true],
       [record(topics.tokens, 'tok', { id: 'tok', role: 'viewer', digest, name: null, createdAt: null }), true],
       [record(topics.tokens, 'bad', { id: 'bad', role: 'root', digest }), false],
+      [record(topics.tokens, 'exp', { id: 'exp', role: 'viewer', digest, name: null, createdAt: null, expiresAt: '2030-01-01T00:00:00.000Z' }), true],
+      // An expiry that cannot be read must not become "never expires".
+      [record(topics.tokens, 'soon', { id: 'soon', role: 'viewer', digest, name: null, createdAt: null, expiresAt: 'soon' }), false],
       [record(topics.tracks, 'tr', { camera: 'cam', embedding }), true],
       [record(topics.members, 'gw', { instanceId: 'gw', url: 'file:///etc', at: 1 }), false],
       [record(topics.views, 'cam', 'not json'), false],
     ];
     for (const [r, ok] of table) assert.equal(applyStateRecord(topics, r, target), ok, `${r.topic} ${r.key}`);
-    assert.deepEqual(applied, ['camera cam set', 'camera cam removed', 'identity i1 set', 'identity i1 removed', 'token tok set', 'track tr cam 3']);
+    assert.deepEqual(applied, ['camera cam set', 'camera cam removed', 'identity i1 set', 'identity i1 removed', 'token tok set', 'token exp set', 'track tr cam 3']);
     assert.deepEqual([...target.identityKeys], []);
     assert.equal(target.members.size, 0, 'a member URL that is not http(s) is never a peer');
   });
+});
+
+describe('token records carry their expiry', () => {
+  const digest = 'b'.repeat(64);
+  const table: [string, Record<string, unknown>, string | null | undefined][] = [
+    ['no expiry (a record from before expiry existed)', { id: 't', role: 'admin', digest }, null],
+    ['never expires', { id: 't', role: 'admin', digest, expiresAt: null }, null],
+    ['an RFC 3339 expiry', { id: 't', role: 'admin', digest, expiresAt: '2030-01-01T00:00:00.000Z' }, '2030-01-01T00:00:00.000Z'],
+    ['an unreadable expiry: the record is refused', { id: 't', role: 'admin', digest, expiresAt: 'tomorrow' }, undefined],
+    ['an expiry that is not a string: refused', { id: 't', role: 'admin', digest, expiresAt: 1 }, undefined],
+  ];
+  for (const [name, value, want] of table) {
+    it(name, () => {
+      const token = asToken(value);
+      if (want === undefined) assert.equal(token, null);
+      else assert.equal(token?.expiresAt, want);
+    });
+  }
 });

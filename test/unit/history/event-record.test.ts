@@ -45,11 +45,14 @@ describe('history records', () => {
 });
 
 describe('snapshot retention with and without history', () => {
-  const cases: [string, number | undefined, { enabled: boolean; maxAgeDays: number }, { maxFiles: number | null; maxAgeMs: number | null }][] = [
-    ['no history: 10,000 files as before', undefined, { enabled: false, maxAgeDays: 30 }, { maxFiles: 10_000, maxAgeMs: null }],
-    ['no history, a count set', 500, { enabled: false, maxAgeDays: 30 }, { maxFiles: 500, maxAgeMs: null }],
-    ['history: its age, no count', undefined, { enabled: true, maxAgeDays: 30 }, { maxFiles: null, maxAgeMs: 30 * 86_400_000 }],
-    ['history with a count set: both', 500, { enabled: true, maxAgeDays: 2 }, { maxFiles: 500, maxAgeMs: 2 * 86_400_000 }],
+  type Bounds = { maxFiles: number | null; maxBytes: number | null; maxAgeMs: number | null };
+  const GiB = 1024 ** 3;
+  const cases: [string, { maxFiles?: number; maxBytes?: number }, { enabled: boolean; maxAgeDays: number }, Bounds][] = [
+    ['no history: 10,000 files and 1 GiB', {}, { enabled: false, maxAgeDays: 30 }, { maxFiles: 10_000, maxBytes: GiB, maxAgeMs: null }],
+    ['no history, a count set', { maxFiles: 500 }, { enabled: false, maxAgeDays: 30 }, { maxFiles: 500, maxBytes: GiB, maxAgeMs: null }],
+    ['no history, bytes set', { maxBytes: 2 ** 20 }, { enabled: false, maxAgeDays: 30 }, { maxFiles: 10_000, maxBytes: 2 ** 20, maxAgeMs: null }],
+    ['history: its age, no count, no byte cap (its size bound counts the snapshots)', {}, { enabled: true, maxAgeDays: 30 }, { maxFiles: null, maxBytes: null, maxAgeMs: 30 * 86_400_000 }],
+    ['history with a count and bytes set: all three', { maxFiles: 500, maxBytes: 2 ** 20 }, { enabled: true, maxAgeDays: 2 }, { maxFiles: 500, maxBytes: 2 ** 20, maxAgeMs: 2 * 86_400_000 }],
   ];
-  for (const [name, maxFiles, history, want] of cases) it(name, () => assert.deepEqual(snapshotRetention(maxFiles, history), want));
+  for (const [name, snapshots, history, want] of cases) it(name, () => assert.deepEqual(snapshotRetention(snapshots, history), want));
 });

@@ -31,7 +31,7 @@ describe('history retention on disk: events and the snapshot files they referenc
   async function setUp(maxAgeDays: number, maxBytes: number) {
     const dataDir = mkdtempSync(join(tmpdir(), 'vigil-retention-'));
     dirs.push(dataDir);
-    const snapshots = new SnapshotStore(dataDir, { jpegQuality: 80, ...snapshotRetention(undefined, { enabled: true, maxAgeDays }) });
+    const snapshots = new SnapshotStore(dataDir, { jpegQuality: 80, ...snapshotRetention({}, { enabled: true, maxAgeDays }) });
     const history = new EventHistory({
       dataDir, maxAgeDays, maxBytes, types: ['vigil.face.recognized', 'vigil.face.track.ended'], flushIntervalMs: 10_000, maxPendingEvents: 1000, retentionIntervalMs: 3_600_000,
       snapshots, embeddingModel: () => 'model-a', logger: pino({ level: 'silent' }),
@@ -82,7 +82,7 @@ describe('history retention on disk: events and the snapshot files they referenc
     // A quarter of the snapshot bytes less than now: retention must take the oldest tracks (and their files) until it fits.
     const target = Math.floor(usage.databaseBytes + (usage.snapshotBytes * 3) / 4);
     const { dataDir, files } = first;
-    const snapshots = new SnapshotStore(dataDir, { jpegQuality: 80, ...snapshotRetention(undefined, { enabled: true, maxAgeDays: 365 }) });
+    const snapshots = new SnapshotStore(dataDir, { jpegQuality: 80, ...snapshotRetention({}, { enabled: true, maxAgeDays: 365 }) });
     const limited = new EventHistory({ dataDir, maxAgeDays: 365, maxBytes: target, types: ['vigil.face.recognized'], flushIntervalMs: 10_000, maxPendingEvents: 10, retentionIntervalMs: 3_600_000, snapshots, embeddingModel: () => null, logger: pino({ level: 'silent' }) });
     try {
       await limited.start();

@@ -96,6 +96,24 @@ describe('decoder output framing', () => {
     });
   }
 
+  it('writes a frame message into a spare buffer of the right size, and never into one of another size', () => {
+    const first = frame(7, 1000, 1);
+    const { buffer: again, pixelsAt } = frameMessage(bytes, 3000, 2, first);
+    assert.equal(again, first, 'reused');
+    again.fill(5, pixelsAt);
+    const frames: { first: number; at: number; flags: number }[] = [];
+    const parser = new DecoderOutputParser(bytes, {
+      acquire: () => new ArrayBuffer(bytes),
+      frame: (buffer, at, flags) => frames.push({ first: new Uint8Array(buffer)[0] as number, at, flags }),
+      event: () => undefined,
+      corrupt: (reason) => assert.fail(reason),
+    });
+    parser.push(again);
+    assert.deepEqual(frames, [{ first: 5, at: 3000, flags: 2 }], 'header and metadata rewritten');
+    const small = Buffer.alloc(10);
+    assert.notEqual(frameMessage(bytes, 0, 0, small).buffer, small);
+  });
+
   it('a frame of the wrong size is a broken stream, reported once', () => {
     const reasons: string[] = [];
     const parser = new DecoderOutputParser(bytes + 3, { acquire: () => new ArrayBuffer(bytes + 3), frame: () => assert.fail('no frame'), event: () => undefined, corrupt: (r) => reasons.push(r) });

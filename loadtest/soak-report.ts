@@ -1,0 +1,74 @@
+import { sampleAt, slope, type MemorySample } from './memory-samples';
+
+export interface SoakFigures {
+  readonly cameras: number;
+  readonly minutes: number;
+  readonly fps: number;
+  readonly samples: number;
+  /** Gateway RSS (MB) at 1 minute, at 10 minutes (or a third of the run when shorter), at the end. */
+  readonly rss: { readonly at1: number; readonly atSettle: number; readonly end: number; readonly peak: number };
+  readonly settleMinute: number;
+  /** (end - atSettle) / atSettle, percent: the target is at most 5 over an hour with 8 cameras. */
+  readonly growthAfterSettlePercent: number;
+  /** Least-squares slopes after the settle point, MB per minute. */
+  readonly slopes: { readonly gatewayRss: number; readonly heapUsed: number; readonly external: number; readonly decoders: number; readonly decodersPss: number };
+  readonly decodersRss: { readonly atSettle: number; readonly end: number };
+  readonly decodersPss: { readonly atSettle: number; readonly end: number };
+  readonly heapUsed: { readonly atSettle: number; readonly end: number };
+  readonly tracksFinished: number;
+  /** Gateway RSS slope after settling over tracks per minute: bytes kept per track, if anything. */
+  readonly bytesPerTrack: number;
+  readonly events: number;
+  readonly load: { readonly gatewayCpuPercent: number; readonly machineCpuPercent: number; readonly loadAverage: number };
+  readonly leftovers: readonly string[];
+}
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
+/** The soak's figures from its samples. Pure. */
+export function soakFigures(args: { cameras: number; minutes: number; fps: number }, samples: readonly MemorySample[], events: number, leftovers: readonly string[]): SoakFigures {
+  const settleMinute = Math.min(10, Math.max(1, Math.floor(args.minutes / 3)));
+  const settle = sampleAt(samples, settleMinute * 60);
+  const last = samples.at(-1);
+  const after = samples.filter((s) => s.t >= settleMinute * 60);
+  const perMinute = (pick: (s: MemorySample) => number): number => slope(after.map((s) => ({ x: s.t / 60, y: pick(s) })));
+  const tracksPerMinute = perMinute((s) => s.tracks);
+  const rssSlope = perMinute((s) => s.gatewayRssMb);
+  const busy = samples.slice(1);
+  return {
+    ...args,
+    samples: samples.length,
+    rss: { at1: sampleAt(samples, 60)?.gatewayRssMb ?? 0, atSettle: settle?.gatewayRssMb ?? 0, end: last?.gatewayRssMb ?? 0, peak: Math.max(0, ...samples.map((s) => s.gatewayRssMb)) },
+    settleMinute,
+    growthAfterSettlePercent: settle && last ? ((last.gatewayRssMb - settle.gatewayRssMb) / settle.gatewayRssMb) * 100 : 0,
+    slopes: { gatewayRss: rssSlope, heapUsed: perMinute((s) => s.heapUsedMb), external: perMinute((s) => s.externalMb), decoders: perMinute((s) => s.childrenRssMb), decodersPss: perMinute((s) => s.childrenPssMb) },
+    decodersRss: { atSettle: settle?.childrenRssMb ?? 0, end: last?.childrenRssMb ?? 0 },
+    decodersPss: { atSettle: settle?.childrenPssMb ?? 0, end: last?.childrenPssMb ?? 0 },
+    heapUsed: { atSettle: settle?.heapUsedMb ?? 0, end: last?.heapUsedMb ?? 0 },
+    tracksFinished: last?.tracks ?? 0,
+    bytesPerTrack: tracksPerMinute > 0 ? (rssSlope * 1024 * 1024) / tracksPerMinute : 0,
+    events,
+    load: { gatewayCpuPercent: mean(busy.map((s) => s.cpuPercent)), machineCpuPercent: mean(busy.map((s) => s.machineCpuPercent)), loadAverage: mean(samples.map((s) => s.loadAverage)) },
+    leftovers,
+  };
+}
+
+const f = (v: number, digits = 1): string => v.toFixed(digits);
+
+export function formatSoak(r: SoakFigures): string {
+  return [
+    '',
+    `Soak: ${r.cameras} RTSP camera(s) at ${r.fps} fps with recognition, ${r.minutes} min, ${r.samples} samples`,
+    `| figure | value |`,
+    `| --- | --- |`,
+    `| gateway RSS at 1 min / ${r.settleMinute} min / end / peak | ${f(r.rss.at1, 0)} / ${f(r.rss.atSettle, 0)} / ${f(r.rss.end, 0)} / ${f(r.rss.peak, 0)} MB |`,
+    `| gateway RSS growth after ${r.settleMinute} min | ${f(r.growthAfterSettlePercent)} % (slope ${f(r.slopes.gatewayRss, 2)} MB/min) |`,
+    `| JS heap used at ${r.settleMinute} min / end | ${f(r.heapUsed.atSettle, 0)} / ${f(r.heapUsed.end, 0)} MB (slope ${f(r.slopes.heapUsed, 2)} MB/min; external ${f(r.slopes.external, 2)} MB/min) |`,
+    `| decoder processes RSS at ${r.settleMinute} min / end | ${f(r.decodersRss.atSettle, 0)} / ${f(r.decodersRss.end, 0)} MB (slope ${f(r.slopes.decoders, 2)} MB/min) |`,
+    `| decoder processes PSS (shared libraries counted once) at ${r.settleMinute} min / end | ${f(r.decodersPss.atSettle, 0)} / ${f(r.decodersPss.end, 0)} MB (slope ${f(r.slopes.decodersPss, 2)} MB/min) |`,
+    `| tracks started / events received | ${r.tracksFinished} / ${r.events} |`,
+    `| RSS kept per track after ${r.settleMinute} min | ${f(r.bytesPerTrack / 1024)} KB |`,
+    `| gateway tree CPU / machine busy / load average (mean) | ${f(r.load.gatewayCpuPercent, 0)} % / ${f(r.load.machineCpuPercent, 0)} % / ${f(r.load.loadAverage)} |`,
+    `| processes left after stop | ${r.leftovers.length === 0 ? 'none' : r.leftovers.join(', ')} |`,
+  ].join('\n');
+}
