@@ -19,10 +19,16 @@ export class CameraLoad {
     this.#inferenceMs += inferenceMs;
   }
 
-  /** The 90th percentile lag and the cost (cores) since the last call; starts the next period. */
-  take(decoderPid: number | undefined, now: number): { lagMs: number | null; cost: number; decoderCpuSeconds: number } {
+  /**
+   * The lag (the 90th percentile of the analyses since the last call, or how long the frame the
+   * camera asked for has waited if that is longer: a starved camera finishes no analysis) and the
+   * cost (cores) since the last call; starts the next period.
+   */
+  take(decoderPid: number | undefined, now: number, waitingSince: number | null = null): { lagMs: number | null; cost: number; decoderCpuSeconds: number } {
     const lags = this.#lags.sort((a, b) => a - b);
-    const lagMs = lags.length === 0 ? null : (lags[Math.min(lags.length - 1, Math.ceil(lags.length * 0.9) - 1)] as number);
+    const analysed = lags.length === 0 ? null : (lags[Math.min(lags.length - 1, Math.ceil(lags.length * 0.9) - 1)] as number);
+    const waiting = waitingSince === null ? null : Math.max(0, now - waitingSince);
+    const lagMs = analysed === null ? waiting : waiting === null ? analysed : Math.max(analysed, waiting);
     const seconds = processCpuSeconds(decoderPid);
     let decoder = 0;
     let decoderCpuSeconds = 0;

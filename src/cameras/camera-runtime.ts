@@ -182,7 +182,7 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
   sample(now: number): CameraSample | null {
     const ingestor = this.#ingestor;
     if (!ingestor || this.state !== 'streaming') return null;
-    const { lagMs, cost, decoderCpuSeconds } = this.#load.take(ingestor.decoderPid, now);
+    const { lagMs, cost, decoderCpuSeconds } = this.#load.take(ingestor.decoderPid, now, this.#analyzer?.waitingSince ?? null);
     this.#telemetry.decoderCpu(decoderCpuSeconds);
     return { camera: this.config.id, mode: ingestor.mode, floor: this.#floor, idle: ingestor.idle, lagMs, cost };
   }

@@ -88,10 +88,20 @@ export class CameraAnalyzer {
   #running = false;
   #lastErrorLog = 0;
   #sweep: NodeJS.Timeout | null = null;
+  #waitingSince: number | null = null;
   framesAnalyzed = 0;
 
   constructor(options: AnalyzerOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Since when the frame this camera asked a worker for has been waiting (capture time of the
+   * newest frame it had when it asked), until its detection is done; null when it is not waiting.
+   * A camera starved of workers finishes no analysis, so only this shows how far behind it is.
+   */
+  get waitingSince(): number | null {
+    return this.#waitingSince;
   }
 
   start(): void {
@@ -120,9 +130,11 @@ export class CameraAnalyzer {
       return frame && { pixels: frame.data.buffer as ArrayBuffer, width: frame.width, height: frame.height, analyze: recognizer !== undefined };
     };
     let trace: FrameTrace | null = null;
+    this.#waitingSince = waitingSince;
     this.#inFlight = detector
       .detectLatest(take)
       .then(async (result) => {
+        this.#waitingSince = null;
         if (!result || !frame) return;
         const { seq, capturedAt, width, height } = frame;
         // The frame's trace starts when it was read off the decoder.
@@ -145,6 +157,7 @@ export class CameraAnalyzer {
       })
       .finally(() => {
         this.#inFlight = null;
+        this.#waitingSince = null;
         this.frameReady();
       });
   }
