@@ -1,7 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,6 +11,7 @@ import { EventBus, eventDraft, eventSource } from '../src/events';
 import { MqttSink } from '../src/mqtt';
 import { MqttConnection } from '../src/mqtt/mqtt-client';
 import { WebhookDispatcher } from '../src/webhooks';
+import { freePort } from '../test/helpers/ports';
 import { onCleanup, signal } from './cleanup';
 
 /**
@@ -154,17 +154,6 @@ async function benchWebhook(events: number, rate: number, pacedSeconds: number, 
     await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function startMosquitto(dir: string, nodelay: boolean): Promise<{ child: ChildProcess; url: string }> {

@@ -1,26 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/config';
+import { freePort } from '../test/helpers/ports';
 import { onCleanup, signal } from './cleanup';
 
 /** Debian's python3 carries the GStreamer bindings (python3-gi); a pyenv python3 on PATH would not. */
 const PYTHON = '/usr/bin/python3';
 const SERVER = join(PROJECT_ROOT, 'test', 'helpers', 'rtsp-tcp-server.py');
 const READY_TIMEOUT_MS = 15_000;
-
-/** A port the kernel considers free now, on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One live RTSP camera: GStreamer's RTSP server (test/helpers/rtsp-tcp-server.py) serving a clip
