@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { unpackVector } from '../../src/history/event-record';
+import { SqliteReader } from '../vector-index/sqlite-reader';
 import type { ChangeWindow, RowChange, VectorRow, VectorSource } from '../vector-index/vector-source';
 
 /** A candidate appearance with what the re-rank and the filters need. */
@@ -16,8 +17,7 @@ export interface AppearanceRow {
  * embedding model as a VectorSource (its change log is written by triggers, as gallery.db's),
  * and the candidates' stored vectors for the exact re-rank.
  */
-export class AppearanceReader implements VectorSource {
-  readonly #db: Database.Database;
+export class AppearanceReader extends SqliteReader implements VectorSource {
   readonly #model: string;
   readonly #window: Database.Statement;
   readonly #counter: Database.Statement;
@@ -29,34 +29,17 @@ export class AppearanceReader implements VectorSource {
   readonly #storeId: Database.Statement;
 
   constructor(path: string, model: string) {
-    this.#db = new Database(path, { readonly: true, fileMustExist: true });
-    this.#db.pragma('busy_timeout = 5000');
+    super(path);
     this.#model = model;
-    this.#window = this.#db.prepare('SELECT min(seq) AS oldest, max(seq) AS newest FROM appearance_changes');
-    this.#counter = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'appearance_changes'").pluck();
-    this.#changes = this.#db.prepare('SELECT seq, appearance_id AS rowId, added FROM appearance_changes WHERE seq > ? ORDER BY seq');
-    this.#byId = this.#db.prepare('SELECT id, vector FROM appearances WHERE id IN (SELECT value FROM json_each(?)) AND model = ?');
-    this.#all = this.#db.prepare('SELECT id, vector FROM appearances WHERE model = ? ORDER BY id');
-    this.#count = this.#db.prepare('SELECT count(*) FROM appearances WHERE model = ?').pluck();
-    this.#candidates = this.#db.prepare(`SELECT a.id, a.vector, e.track_id AS trackId, e.camera, e.time FROM appearances a JOIN events e ON e.id = a.id
+    this.#window = this.db.prepare('SELECT min(seq) AS oldest, max(seq) AS newest FROM appearance_changes');
+    this.#counter = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'appearance_changes'").pluck();
+    this.#changes = this.db.prepare('SELECT seq, appearance_id AS rowId, added FROM appearance_changes WHERE seq > ? ORDER BY seq');
+    this.#byId = this.db.prepare('SELECT id, vector FROM appearances WHERE id IN (SELECT value FROM json_each(?)) AND model = ?');
+    this.#all = this.db.prepare('SELECT id, vector FROM appearances WHERE model = ? ORDER BY id');
+    this.#count = this.db.prepare('SELECT count(*) FROM appearances WHERE model = ?').pluck();
+    this.#candidates = this.db.prepare(`SELECT a.id, a.vector, e.track_id AS trackId, e.camera, e.time FROM appearances a JOIN events e ON e.id = a.id
       WHERE a.id IN (SELECT value FROM json_each(?)) AND a.model = ?`);
-    this.#storeId = this.#db.prepare("SELECT value FROM history_meta WHERE key = 'store_id'").pluck();
-  }
-
-  dataVersion(): number {
-    return this.#db.pragma('data_version', { simple: true }) as number;
-  }
-
-  snapshot<T>(read: () => T): T {
-    return this.#db.transaction(read)();
-  }
-
-  beginRead(): void {
-    this.#db.exec('BEGIN');
-  }
-
-  endRead(): void {
-    if (this.#db.inTransaction) this.#db.exec('COMMIT');
+    this.#storeId = this.db.prepare("SELECT value FROM history_meta WHERE key = 'store_id'").pluck();
   }
 
   count(): number {
@@ -89,9 +72,5 @@ export class AppearanceReader implements VectorSource {
   candidates(ids: readonly number[]): AppearanceRow[] {
     const rows = this.#candidates.all(JSON.stringify(ids), this.#model) as { id: number; vector: Buffer; trackId: string | null; camera: string; time: number }[];
     return rows.map((r) => ({ id: r.id, vector: unpackVector(r.vector), trackId: r.trackId, camera: r.camera, time: r.time }));
-  }
-
-  close(): void {
-    if (this.#db.open) this.#db.close();
   }
 }

@@ -1,5 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Identity } from '../../src/gallery/search';
+import { SqliteReader } from '../vector-index/sqlite-reader';
 import type { ChangeWindow, RowChange, VectorRow, VectorSource } from '../vector-index/vector-source';
 
 export type FaceRow = VectorRow;
@@ -24,8 +25,7 @@ function floats(blob: Buffer): Float32Array {
  * and the CLI write). Everything the index needs from the database, as prepared statements: the
  * faces table as a VectorSource, and the rows of the exact re-rank.
  */
-export class GalleryReader implements VectorSource {
-  readonly #db: Database.Database;
+export class GalleryReader extends SqliteReader implements VectorSource {
   readonly #window: Database.Statement;
   readonly #counter: Database.Statement;
   readonly #changes: Database.Statement;
@@ -37,41 +37,21 @@ export class GalleryReader implements VectorSource {
   readonly #faceCount: Database.Statement;
 
   constructor(path: string) {
-    this.#db = new Database(path, { readonly: true, fileMustExist: true });
-    this.#db.pragma('busy_timeout = 5000');
-    this.#window = this.#db.prepare('SELECT min(seq) AS oldest, max(seq) AS newest FROM gallery_changes');
-    this.#counter = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'gallery_changes'").pluck();
-    this.#changes = this.#db.prepare('SELECT seq, face_id AS rowId, added FROM gallery_changes WHERE seq > ? ORDER BY seq');
-    this.#facesById = this.#db.prepare('SELECT id, embedding FROM faces WHERE id IN (SELECT value FROM json_each(?))');
-    this.#allFaces = this.#db.prepare('SELECT id, embedding FROM faces ORDER BY id');
+    super(path);
+    this.#window = this.db.prepare('SELECT min(seq) AS oldest, max(seq) AS newest FROM gallery_changes');
+    this.#counter = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'gallery_changes'").pluck();
+    this.#changes = this.db.prepare('SELECT seq, face_id AS rowId, added FROM gallery_changes WHERE seq > ? ORDER BY seq');
+    this.#facesById = this.db.prepare('SELECT id, embedding FROM faces WHERE id IN (SELECT value FROM json_each(?))');
+    this.#allFaces = this.db.prepare('SELECT id, embedding FROM faces ORDER BY id');
     // Every face and negative of the identities owning the candidate faces: the exact re-rank.
-    this.#candidates = this.#db.prepare(`
+    this.#candidates = this.db.prepare(`
       WITH c(id) AS (SELECT DISTINCT identity_id FROM faces WHERE id IN (SELECT value FROM json_each(?)))
       SELECT c.id AS identityId, f.embedding, 0 AS negative FROM c JOIN faces f ON f.identity_id = c.id
       UNION ALL
       SELECT c.id, n.embedding, 1 FROM c JOIN negatives n ON n.identity_id = c.id`);
-    this.#identity = this.#db.prepare('SELECT id, name, external_id, metadata FROM identities WHERE id = ?');
-    this.#galleryId = this.#db.prepare("SELECT value FROM gallery_meta WHERE key = 'gallery_id'").pluck();
-    this.#faceCount = this.#db.prepare('SELECT count(*) FROM faces').pluck();
-  }
-
-  /** Changes whenever another connection committed (SQLite's PRAGMA data_version). */
-  dataVersion(): number {
-    return this.#db.pragma('data_version', { simple: true }) as number;
-  }
-
-  /** Runs `read` in one read transaction: one consistent snapshot however long it takes. */
-  snapshot<T>(read: () => T): T {
-    return this.#db.transaction(read)();
-  }
-
-  /** A read transaction spanning several steps (the build yields between batches); end it with endRead. */
-  beginRead(): void {
-    this.#db.exec('BEGIN');
-  }
-
-  endRead(): void {
-    if (this.#db.inTransaction) this.#db.exec('COMMIT');
+    this.#identity = this.db.prepare('SELECT id, name, external_id, metadata FROM identities WHERE id = ?');
+    this.#galleryId = this.db.prepare("SELECT value FROM gallery_meta WHERE key = 'gallery_id'").pluck();
+    this.#faceCount = this.db.prepare('SELECT count(*) FROM faces').pluck();
   }
 
   count(): number {
@@ -111,9 +91,5 @@ export class GalleryReader implements VectorSource {
     const row = this.#identity.get(id) as { id: string; name: string; external_id: string | null; metadata: string | null } | undefined;
     if (!row) return null;
     return { id: row.id, name: row.name, externalId: row.external_id, metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null };
-  }
-
-  close(): void {
-    if (this.#db.open) this.#db.close();
   }
 }
