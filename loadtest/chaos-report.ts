@@ -28,12 +28,15 @@ export interface OutageResult {
 
 /**
  * When each camera streamed again after its source returned: the first `streaming` at or after
- * the return, if the camera left `streaming` since the outage began; 0 when it never noticed. Pure.
+ * the return, if the camera left `streaming` after the outage began and before the camera's next
+ * outage began; 0 when it never noticed. (A short freeze can pass unnoticed; the camera leaving
+ * `streaming` during its next, longer outage belongs to that one.) Pure.
  */
 export function outageResults(outages: readonly OutageRecord[], changes: readonly StatusChange[]): OutageResult[] {
   return outages.map((o) => {
+    const nextStart = Math.min(...outages.filter((n) => n.camera === o.camera && n.startedAt > o.startedAt).map((n) => n.startedAt), Infinity);
     const mine = changes.filter((c) => c.camera === o.camera && c.at >= o.startedAt).sort((a, b) => a.at - b.at);
-    const interruptedBy = mine.find((c) => c.state !== 'streaming');
+    const interruptedBy = mine.find((c) => c.state !== 'streaming' && c.at < nextStart);
     const base = { camera: o.camera, kind: o.kind, downSeconds: (o.returnedAt - o.startedAt) / 1000 };
     if (!interruptedBy) return { ...base, interrupted: false, recoverySeconds: 0, path: 'streaming' };
     const back = mine.find((c) => c.state === 'streaming' && c.at >= Math.max(o.returnedAt, interruptedBy.at));

@@ -49,6 +49,23 @@ describe('chaos run: plan and figures (pure)', () => {
     assert.equal(c?.recoverySeconds, null, 'never streamed again');
   });
 
+  it('gives an interruption to the outage it happened in: a short freeze that passed unnoticed is not charged with the next one', () => {
+    const records: OutageRecord[] = [
+      { camera: 'a', kind: 'freeze', at: 0, durationMs: 5_000, startedAt: 0, returnedAt: 5_000 },
+      { camera: 'a', kind: 'freeze', at: 60_000, durationMs: 29_000, startedAt: 60_000, returnedAt: 89_000 },
+    ];
+    const changes: StatusChange[] = [
+      { camera: 'a', state: 'stalled', at: 70_000 },
+      { camera: 'a', state: 'backoff', at: 70_010 },
+      { camera: 'a', state: 'starting', at: 71_000 },
+      { camera: 'a', state: 'streaming', at: 91_000 },
+    ];
+    const [short, long] = outageResults(records, changes);
+    assert.equal(short?.interrupted, false);
+    assert.equal(long?.interrupted, true);
+    assert.equal(long?.recoverySeconds, 2);
+  });
+
   it('counts holes in a sequence, and the usual statistics', () => {
     assert.equal(sequenceHoles([1, 2, 3, 5, 6, 9]), 3);
     assert.equal(sequenceHoles([4, 2, 3]), 0);
