@@ -254,7 +254,8 @@ export class MqttSink implements Component<MqttSinkState>, EventSink {
     const publishes: Publish[] = [];
     for (const entry of batch) {
       const event = JSON.parse(entry.json) as CloudEvent;
-      if (!this.#known.has(event.subject)) this.#known.set(event.subject, null);
+      // The registry may have gained the camera since the connect announced what it had then.
+      if (!this.#known.has(event.subject)) this.#known.set(event.subject, this.#options.cameras().find((c) => c.id === event.subject)?.name ?? null);
       const announced = this.#announce({ id: event.subject, name: this.#known.get(event.subject) ?? null });
       // A camera known only from its events (not in the registry): it is producing them, so available.
       if (announced.length > 0 && event.type !== 'vigil.camera.status') announced.push({ topic: cameraAvailabilityTopic(this.#layout, event.subject), payload: ONLINE, retain: true });
