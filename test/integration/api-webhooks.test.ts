@@ -40,6 +40,13 @@ describe('webhooks through the gateway: streams file, admin API, persistence, MQ
   let subscriber: MqttSubscriber;
   let fileReceiver: WebhookReceiver;
   let t: TestApp | undefined;
+  /** Every app started, so a test that fails halfway still stops its gateway (a running decoder would keep the file alive). */
+  const started: TestApp[] = [];
+  const start = async (...args: Parameters<typeof startTestApp>): Promise<TestApp> => {
+    const app = await startTestApp(...args);
+    started.push(app);
+    return app;
+  };
   const receiver = async (answer?: Parameters<typeof WebhookReceiver.start>[0]): Promise<WebhookReceiver> => {
     const r = await WebhookReceiver.start(answer);
     receivers.push(r);
@@ -63,13 +70,13 @@ describe('webhooks through the gateway: streams file, admin API, persistence, MQ
     fileReceiver = await receiver();
   });
   after(async () => {
-    await t?.stop();
+    for (const app of started) await app.stop().catch(() => undefined);
     for (const r of receivers) await r.close();
     await group.killAll();
   });
 
   it('delivers streams.yaml webhooks and MQTT from the running gateway; the API refuses loopback targets by default', async () => {
-    t = await startTestApp(await document(false), { dir });
+    t = await start(await document(false), { dir });
     const app = t;
     // The camera's own status events reach the file webhook, signed, and the broker.
     await waitFor(() => fileReceiver.events<CloudEvent>().some((e) => e.type === 'vigil.camera.status' && (e.data as { state: string }).state === 'streaming'), { timeoutMs: 30_000, what: 'the clip camera streaming, by webhook' });
@@ -125,7 +132,7 @@ describe('webhooks through the gateway: streams file, admin API, persistence, MQ
   });
 
   it('adds webhooks through the API when the file allows private targets: secret shown once, signed, parked 4xx visible, kept across a restart', async () => {
-    t = await startTestApp(await document(true), { dir });
+    t = await start(await document(true), { dir });
     const app = t;
     const good = await receiver();
     const gone = await receiver({ answer: () => ({ status: 410, body: 'gone' }) });
@@ -154,7 +161,7 @@ describe('webhooks through the gateway: streams file, admin API, persistence, MQ
     assert.ok(!app.logs.join('\n').includes(API_SECRET), 'the secret never reaches the log');
 
     // Restart: the API webhooks come back, with their secret, their parked events and their journal.
-    t = await startTestApp(await document(true), { dir });
+    t = await start(await document(true), { dir });
     const again = t;
     const ids = (await again.request({ method: 'GET', url: '/v1/webhooks' })).json<View[]>().map((v) => [v.id, v.origin]);
     assert.deepEqual(ids, [['file-hook', 'config'], ['down-hook', 'config'], ['api-good', 'api'], ['api-gone', 'api']]);
