@@ -34,9 +34,33 @@ export interface CameraFigures {
   readonly timeline: string;
 }
 
+/** How evenly the cameras were analysed over the window (issue 11's target: each within 20 % of the mean). */
+export interface Fairness {
+  readonly meanFps: number;
+  readonly minFps: number;
+  readonly maxFps: number;
+  /** Cameras whose analysed fps is within 20 % of the mean. */
+  readonly within20: number;
+  readonly cameras: number;
+}
+
 export interface CamerasFigures {
   readonly perCamera: Readonly<Record<string, CameraFigures>>;
   readonly total: CameraFigures;
+  readonly fairness: Fairness;
+}
+
+/** Spread of the analysed fps over the cameras. Pure. */
+export function fairnessOf(analysedFps: readonly number[]): Fairness {
+  const n = analysedFps.length;
+  const meanFps = n === 0 ? 0 : analysedFps.reduce((a, b) => a + b, 0) / n;
+  return {
+    meanFps,
+    minFps: n === 0 ? 0 : Math.min(...analysedFps),
+    maxFps: n === 0 ? 0 : Math.max(...analysedFps),
+    within20: analysedFps.filter((fps) => Math.abs(fps - meanFps) <= 0.2 * meanFps).length,
+    cameras: n,
+  };
 }
 
 function frameAge(h: HistogramDelta): FrameAge {
@@ -99,7 +123,7 @@ export function cameraFigures(
     decodeMode: [...modes].map(([mode, n]) => `${mode} x${n}`).join(', '),
     timeline: '',
   };
-  return { perCamera, total };
+  return { perCamera, total, fairness: fairnessOf(Object.values(perCamera).map((c) => c.analysedFps)) };
 }
 
 /** Whether any camera decoded a frame yet (a bench on cameras that never started measures nothing). */

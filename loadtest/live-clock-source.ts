@@ -1,12 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../src/config';
 import { onCleanup, signal } from './cleanup';
 import { paintClock } from './live-clock';
 import { ffmpegPath } from './media';
+import { PYTHON, SERVER } from './rtsp-sources';
 
-const SYSTEM_PYTHON = '/usr/bin/python3';
-const SERVER = join(PROJECT_ROOT, 'test', 'helpers', 'rtsp-tcp-server.py');
 const FPS = 30;
 
 export interface ClockSourceOptions {
@@ -48,7 +45,7 @@ export class ClockSource {
     this.#encoder = spawn(ffmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(FPS), '-i', '-',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(options.gop), '-bf', '0', '-b:v', options.bitrate, '-maxrate', options.bitrate, '-bufsize', options.bitrate,
       '-x264-params', 'repeat-headers=1', '-f', 'h264', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#server = spawn(SYSTEM_PYTHON, [SERVER, '-', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#server = spawn(PYTHON, [SERVER, '-', '0'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.#encoder.stdout?.pipe(this.#server.stdin!);
     this.#encoder.stdin?.on('error', () => undefined);
     this.#server.stdin?.on('error', () => undefined);

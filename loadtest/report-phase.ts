@@ -1,4 +1,5 @@
 import type { PhaseFigures } from './gateway-phase';
+import type { Fairness } from './camera-figures';
 import { CAMERA_HEADER, age, cameraRow, drops, f1, f2, table, usage } from './report-format';
 
 function recognitionLines(p: PhaseFigures): string[] {
@@ -35,6 +36,7 @@ export function formatPhase(p: PhaseFigures, demandFps: number): string[] {
     '',
     "  Per camera (ages bucket-interpolated; decode CPU = that camera's decoder process, vigil_camera_decode_cpu_seconds_total):",
     ...table([CAMERA_HEADER, ...Object.entries(p.cameras.perCamera).map(([id, c]) => cameraRow(id, c)), cameraRow('total', t)], '    '),
+    fairnessLine(p.cameras.fairness),
     '  Work per camera once a second (F full, H half-fps, K key frames only; lower case: idle; -: not streaming):',
     ...Object.entries(p.cameras.perCamera).map(([id, c]) => `    ${id.padEnd(10)} ${c.timeline}`),
   ];
@@ -60,4 +62,9 @@ export function formatCompare(off: PhaseFigures, adaptive: PhaseFigures): string
       row('other processes CPU %', (p) => f1(p.otherCpuPercent)),
     ]),
   ];
+}
+
+/** How evenly the window's analysis was shared out among the cameras. */
+function fairnessLine(f: Fairness): string {
+  return `  Shares: analysed fps per camera mean ${f2(f.meanFps)}, min ${f2(f.minFps)}, max ${f2(f.maxFps)}; ${f.within20} of ${f.cameras} camera(s) within 20 % of the mean`;
 }

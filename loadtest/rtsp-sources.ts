@@ -5,8 +5,9 @@ import { freePort } from '../test/helpers/ports';
 import { onCleanup, signal } from './cleanup';
 
 /** Debian's python3 carries the GStreamer bindings (python3-gi); a pyenv python3 on PATH would not. */
-const PYTHON = '/usr/bin/python3';
-const SERVER = join(PROJECT_ROOT, 'test', 'helpers', 'rtsp-tcp-server.py');
+export const PYTHON = '/usr/bin/python3';
+/** GStreamer's RTSP server serving RTP over TCP (`SERVER CLIP|- PORT`; `-` reads H.264 from standard input). */
+export const SERVER = join(PROJECT_ROOT, 'test', 'helpers', 'rtsp-tcp-server.py');
 const READY_TIMEOUT_MS = 15_000;
 
 /**

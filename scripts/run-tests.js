@@ -42,9 +42,13 @@ if (files.length === 0) {
 const runDir = mkdtempSync(join(tmpdir(), 'vigil-tests-'));
 // Spec output for people, TAP to a file for the closing tally.
 const tapFile = join(runDir, 'results.tap');
+// A file that cannot end (a server or child process left running by a failed step) would hold
+// the run until CI's own limit: past this, Node's runner kills it and reports it as cancelled.
+// The longest file takes about a minute and a half here; ten leaves room for a slower machine.
+const FILE_TIMEOUT_MS = 10 * 60 * 1000;
 const result = spawnSync(
   process.execPath,
-  ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
+  ['--test', '--test-concurrency=1', `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files],
   { stdio: 'inherit', env: { ...process.env, TMPDIR: runDir } },
 );
 const tap = readFileSync(tapFile, 'utf8');

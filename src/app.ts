@@ -162,8 +162,8 @@ export class App {
     const tokens = new TokenService(this.auth, () => this.tokenStore);
     const snapshot = (id: string): Buffer => this.snapshots.read(id);
     metrics.setCameraHealthSource(() => this.registry.health());
-    const { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks } = config.ingest;
-    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks }, logger, metrics });
+    const { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks, rotateLoweredMs } = config.ingest;
+    this.capacity = new CapacityController({ runtimes: () => this.registry.runtimes, limits: { healthyLagMs, degradeLagMs, dropLagMs, degradeAfterChecks, restoreAfterChecks, rotateLoweredMs }, logger, metrics });
     this.http = new HttpServer({
       host: () => listenAddress(config.env.host, this.auth.enabled).host,
       port: config.env.port,

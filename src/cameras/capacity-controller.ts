@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Metrics } from '../observability';
-import { INITIAL_CAPACITY, planCapacity, type CameraSample, type CapacityLimits, type CapacityState } from './capacity-plan';
+import { INITIAL_CAPACITY, planCapacity, type CameraSample, type CapacityLimits, type CapacityState, type ModeChange } from './capacity-plan';
 import type { CameraRuntime } from './camera-runtime';
 
 export interface CapacityControllerOptions {
@@ -14,7 +14,7 @@ export interface CapacityControllerOptions {
 /**
  * Once a second: lets each camera notice it has gone idle, measures the box's analysis lag and
  * each camera's cost, and applies the capacity plan (capacity-plan.ts, pure): at most one camera
- * degraded or restored per check, without reconnecting it.
+ * degraded or restored per check, or one turn shared between two, without reconnecting them.
  */
 export class CapacityController {
   readonly #options: CapacityControllerOptions;
@@ -53,16 +53,22 @@ export class CapacityController {
     const decision = planCapacity(limits, this.#state, samples, now);
     this.#state = decision.state;
     metrics.capacityLagSeconds.set((decision.lagMs ?? 0) / 1000);
-    const change = decision.change;
-    if (!change) return;
-    const runtime = runtimes.find((r) => r.config.id === change.camera);
-    const sample = samples.find((s) => s.camera === change.camera);
-    const lag = Math.round(decision.lagMs ?? 0);
-    const reason =
-      change.why === 'overload'
-        ? `overload: analysis lag ${lag} ms (degrade above ${limits.degradeLagMs} ms${lag > limits.dropLagMs ? `, shed at every check above ${limits.dropLagMs} ms` : ''}); the costliest camera (${(sample?.cost ?? 0).toFixed(2)} cores) goes to ${change.mode}`
-        : `recovered: analysis lag ${lag} ms (healthy below ${limits.healthyLagMs} ms); back to ${change.mode}`;
-    logger.warn({ camera: change.camera, mode: change.mode, lagMs: lag, cost: sample?.cost }, reason);
-    runtime?.setMode(change.mode, reason);
+    for (const change of decision.changes) {
+      const runtime = runtimes.find((r) => r.config.id === change.camera);
+      const sample = samples.find((s) => s.camera === change.camera);
+      const reason = this.#reason(change, sample, decision.lagMs ?? 0);
+      logger.warn({ camera: change.camera, mode: change.mode, lagMs: Math.round(decision.lagMs ?? 0), cost: sample?.cost }, reason);
+      runtime?.setMode(change.mode, reason);
+    }
+  }
+
+  #reason(change: ModeChange, sample: CameraSample | undefined, lagMs: number): string {
+    const { limits } = this.#options;
+    const lag = Math.round(lagMs);
+    if (change.why === 'overload') {
+      return `overload: analysis lag ${lag} ms (degrade above ${limits.degradeLagMs} ms${lag > limits.dropLagMs ? `, shed at every check above ${limits.dropLagMs} ms` : ''}); the costliest camera (${(sample?.cost ?? 0).toFixed(2)} cores) goes to ${change.mode}`;
+    }
+    if (change.why === 'recovered') return `recovered: analysis lag ${lag} ms (healthy below ${limits.healthyLagMs} ms); back to ${change.mode}`;
+    return `shared: cameras held lowered for ${limits.rotateLoweredMs / 1000} s take turns with those above them; this one goes to ${change.mode}`;
   }
 }

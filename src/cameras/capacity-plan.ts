@@ -21,6 +21,12 @@ export interface CapacityLimits {
   readonly dropLagMs: number;
   readonly degradeAfterChecks: number;
   readonly restoreAfterChecks: number;
+  /**
+   * Sharing the lowered rungs: a camera held below another for this long takes its turn back, and
+   * that one steps down in its place, so under sustained overload every camera gets its share of
+   * full analysis instead of the same ones staying lowered. 0: never.
+   */
+  readonly rotateLoweredMs: number;
 }
 
 export interface CapacityState {
@@ -33,18 +39,34 @@ export interface CapacityState {
   readonly lastRestoreAt: number | null;
   /** Degrading began and the lag is still over dropLagMs: one camera more at every check. */
   readonly shedding: boolean;
+  /** When this plan last changed each camera's mode (absent: never, it has held its mode since start). */
+  readonly modeSince: Readonly<Record<string, number>>;
+  /** Each camera's last measured cost (cores) in each mode it has run in: what raising a camera back would cost. */
+  readonly costIn: Readonly<Record<string, Partial<Record<DecodeMode, number>>>>;
 }
 
-export const INITIAL_CAPACITY: CapacityState = { overloadedChecks: 0, healthyChecks: 0, degradedAt: {}, restoreChecks: 0, lastRestoreAt: null, shedding: false };
+export const INITIAL_CAPACITY: CapacityState = { overloadedChecks: 0, healthyChecks: 0, degradedAt: {}, restoreChecks: 0, lastRestoreAt: null, shedding: false, modeSince: {}, costIn: {} };
+
+export interface ModeChange {
+  readonly camera: string;
+  readonly mode: DecodeMode;
+  /** `shared`: one half of a turn, a camera raised and another lowered the same rung in the same check. */
+  readonly why: 'overload' | 'recovered' | 'shared';
+}
 
 export interface CapacityDecision {
   readonly state: CapacityState;
-  /** At most one camera changes per check: never all at once. */
-  readonly change: { readonly camera: string; readonly mode: DecodeMode; readonly why: 'overload' | 'recovered' } | null;
+  /**
+   * Never all at once: one camera lowered or raised per check, or one turn shared (the camera
+   * going down first, then the one coming up, the box's load about the same after as before).
+   */
+  readonly changes: readonly ModeChange[];
   /** The box's lag this check (90th percentile over the cameras with one), or null. */
   readonly lagMs: number | null;
 }
 
+/** A shared turn raises a camera only where it costs at most this much more than the one it replaces. */
+const SHARE_COST_SLACK = 1.25;
 /** A restore followed by overload within this long was premature: wait longer before the next. */
 const FLAP_WINDOW_MS = 15_000;
 const MAX_RESTORE_CHECKS = 60;
@@ -66,6 +88,40 @@ function percentile90(values: readonly number[]): number | null {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.9) - 1)] as number;
 }
 
+/** A camera's cost is read as its mode's once it has held the mode this long (the check before is a mix of both). */
+const SETTLED_MS = 1500;
+
+/** Every camera's cost in its current mode, where it has held that mode for a whole check. Pure. */
+function recordCosts(state: CapacityState, samples: readonly CameraSample[], now: number): CapacityState['costIn'] {
+  const costIn = { ...state.costIn };
+  for (const s of samples) {
+    if (s.idle || now - (state.modeSince[s.camera] ?? -Infinity) < SETTLED_MS) continue;
+    costIn[s.camera] = { ...costIn[s.camera], [s.mode]: s.cost };
+  }
+  return costIn;
+}
+
+/**
+ * A shared turn, or null: the camera held lowest longest (at least `rotateLoweredMs`) goes up one
+ * rung, and a camera at that rung that has held it as long, and may go down to where the first
+ * one is, steps down in its place: the same number of cameras at each rung after as before, so
+ * the load stays about the same. Never where raising costs more than `SHARE_COST_SLACK` times
+ * what the step down saves (cameras of different resolutions would only trade places to overload).
+ */
+function shareTurn(limits: CapacityLimits, state: CapacityState, samples: readonly CameraSample[], now: number): [ModeChange, ModeChange] | null {
+  if (limits.rotateLoweredMs <= 0) return null;
+  const since = (s: CameraSample): number => state.modeSince[s.camera] ?? -Infinity;
+  const held = samples.filter((s) => !s.idle && now - since(s) >= limits.rotateLoweredMs).sort((a, b) => since(a) - since(b) || a.camera.localeCompare(b.camera));
+  for (const up of held) {
+    const target = higherMode(up.mode);
+    if (target === null) continue;
+    const raiseCost = state.costIn[up.camera]?.[target];
+    const down = held.find((s) => s.mode === target && lowerMode(s.mode, s.floor) === up.mode && (raiseCost === undefined || raiseCost <= s.cost * SHARE_COST_SLACK));
+    if (down) return [{ camera: down.camera, mode: up.mode, why: 'shared' }, { camera: up.camera, mode: target, why: 'shared' }];
+  }
+  return null;
+}
+
 /**
  * One check of the box's capacity, measured in time: the analysis lag, not queue occupancy (a
  * start-up or reconnect burst fills a queue for a moment without the box being short). Lag over
@@ -73,7 +129,8 @@ function percentile90(values: readonly number[]): number | null {
  * (over `dropLagMs`, at every check: the box is far behind and must shed work fast);
  * lag under `healthyLagMs` for `restoreAfterChecks` checks raises one camera one rung, the one
  * degraded longest. After each change the counting starts over, so each step is seen before the
- * next. Pure.
+ * next. In between, while some cameras stay lowered, they take turns with the ones above them
+ * (`shareTurn`), so a long overload does not blind the same cameras for its whole length. Pure.
  */
 export function planCapacity(limits: CapacityLimits, state: CapacityState, samples: readonly CameraSample[], now: number): CapacityDecision {
   const lagMs = percentile90(samples.filter((s) => !s.idle && s.lagMs !== null).map((s) => s.lagMs as number));
@@ -82,6 +139,7 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
   const healthy = lagMs === null || lagMs < limits.healthyLagMs;
   const next: CapacityState = {
     ...state,
+    costIn: recordCosts(state, samples, now),
     restoreChecks,
     overloadedChecks: overloaded ? state.overloadedChecks + 1 : 0,
     healthyChecks: healthy ? state.healthyChecks + 1 : 0,
@@ -90,9 +148,11 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
   const farBehind = lagMs !== null && lagMs > limits.dropLagMs;
   if (!farBehind && state.shedding) Object.assign(next, { shedding: false });
   if (next.overloadedChecks >= limits.degradeAfterChecks || (farBehind && state.shedding)) {
-    const candidates = samples.filter((s) => !s.idle && lowerMode(s.mode, s.floor) !== null).sort((a, b) => b.cost - a.cost || a.camera.localeCompare(b.camera));
+    // Between cameras that cost the same, the one that has held its mode longest (not one that just had its turn).
+    const since = (s: CameraSample): number => state.modeSince[s.camera] ?? -Infinity;
+    const candidates = samples.filter((s) => !s.idle && lowerMode(s.mode, s.floor) !== null).sort((a, b) => b.cost - a.cost || since(a) - since(b) || a.camera.localeCompare(b.camera));
     const victim = candidates[0];
-    if (!victim) return { state: { ...next, overloadedChecks: 0 }, change: null, lagMs };
+    if (!victim) return { state: { ...next, overloadedChecks: 0 }, changes: [], lagMs };
     const flapped = state.lastRestoreAt !== null && now - state.lastRestoreAt < FLAP_WINDOW_MS;
     return {
       state: {
@@ -101,9 +161,10 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
         healthyChecks: 0,
         shedding: farBehind,
         degradedAt: { ...state.degradedAt, [victim.camera]: state.degradedAt[victim.camera] ?? now },
+        modeSince: { ...state.modeSince, [victim.camera]: now },
         restoreChecks: flapped ? Math.min(MAX_RESTORE_CHECKS, restoreChecks * 2) : restoreChecks,
       },
-      change: { camera: victim.camera, mode: lowerMode(victim.mode, victim.floor) as DecodeMode, why: 'overload' },
+      changes: [{ camera: victim.camera, mode: lowerMode(victim.mode, victim.floor) as DecodeMode, why: 'overload' }],
       lagMs,
     };
   }
@@ -111,11 +172,23 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
     const degraded = samples.filter((s) => higherMode(s.mode) !== null).sort((a, b) => (state.degradedAt[a.camera] ?? 0) - (state.degradedAt[b.camera] ?? 0) || a.camera.localeCompare(b.camera));
     const lucky = degraded[0];
     // Long healthy with nothing to restore: forget earlier flapping.
-    if (!lucky) return { state: { ...next, healthyChecks: 0, restoreChecks: limits.restoreAfterChecks }, change: null, lagMs };
+    if (!lucky) return { state: { ...next, healthyChecks: 0, restoreChecks: limits.restoreAfterChecks }, changes: [], lagMs };
     const mode = higherMode(lucky.mode) as DecodeMode;
     const degradedAt = { ...state.degradedAt };
     if (mode === 'full') delete degradedAt[lucky.camera];
-    return { state: { ...next, healthyChecks: 0, degradedAt, lastRestoreAt: now }, change: { camera: lucky.camera, mode, why: 'recovered' }, lagMs };
+    return {
+      state: { ...next, healthyChecks: 0, degradedAt, lastRestoreAt: now, modeSince: { ...state.modeSince, [lucky.camera]: now } },
+      changes: [{ camera: lucky.camera, mode, why: 'recovered' }],
+      lagMs,
+    };
   }
-  return { state: next, change: null, lagMs };
+  // Turns are taken while the box keeps up (a turn keeps the load, it cannot cure an overload).
+  const turn = overloaded ? null : shareTurn(limits, next, samples, now);
+  if (turn) {
+    const [down, up] = turn;
+    const degradedAt = { ...state.degradedAt, [down.camera]: state.degradedAt[down.camera] ?? now };
+    if (up.mode === 'full') delete degradedAt[up.camera];
+    return { state: { ...next, degradedAt, modeSince: { ...state.modeSince, [down.camera]: now, [up.camera]: now } }, changes: turn, lagMs };
+  }
+  return { state: next, changes: [], lagMs };
 }

@@ -6,7 +6,7 @@ export { recordFromCreate, recordFromPatch, validateCamera, mergeCredentials, ke
 export { statusDraft, detectionDraft, outcomeDraft, type EventPublisher } from './camera-events';
 export { ingestPolicyFor } from './ingest-policy';
 export { CapacityController, type CapacityControllerOptions } from './capacity-controller';
-export { planCapacity, lowerMode, higherMode, INITIAL_CAPACITY, type CameraSample, type CapacityLimits, type CapacityState, type CapacityDecision } from './capacity-plan';
+export { planCapacity, lowerMode, higherMode, INITIAL_CAPACITY, type CameraSample, type CapacityLimits, type CapacityState, type CapacityDecision, type ModeChange } from './capacity-plan';
 export { nextActivity, activeSince, type Activity, type ActivityEvent, type IdleSettings } from './activity';
 export type { CameraStatus } from './camera-status';
 export type { CameraView } from './camera-view';

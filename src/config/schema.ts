@@ -105,6 +105,12 @@ export const configSchema = z
         dropLagMs: z.number().int().min(50).max(600_000).default(1500),
         degradeAfterChecks: z.number().int().min(1).max(3600).default(3),
         restoreAfterChecks: z.number().int().min(1).max(3600).default(3),
+        /**
+         * While some cameras stay lowered, one held lowered this long takes its turn back and a camera
+         * at the rung above steps down in its place (one pair per check), so a long overload gives
+         * every camera its share of full analysis instead of blinding the same ones. 0: never.
+         */
+        rotateLoweredMs: z.number().int().min(0).max(3_600_000).default(20_000),
         /** The lowest a camera goes under overload: key frames only, half the frames analysed, or never degraded. */
         degradeTo: z.enum(['keyframes', 'half-fps', 'off']).default('keyframes'),
         /** How streams become frames: `native` (a decoder process per camera, FFmpeg's libraries), `ffmpeg` (the ffmpeg command), `auto` (ffmpeg when FFMPEG_PATH is set). */

@@ -1,6 +1,7 @@
 import { api, describeError } from './api.js';
 import { showError } from './dom.js';
 import { CameraTile } from './camera-tile.js';
+import { Poller } from './poller.js';
 import type { CameraStatusData, CameraView } from './types.js';
 
 const POLL_MS = 2000;
@@ -11,8 +12,7 @@ export class CameraGrid {
   readonly #error: HTMLElement;
   readonly #onCameras: (cameras: readonly CameraView[]) => void;
   readonly #tiles = new Map<string, CameraTile>();
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #running = false;
+  readonly #poller = new Poller(() => this.#load(), POLL_MS);
 
   constructor(root: HTMLElement, error: HTMLElement, onCameras: (cameras: readonly CameraView[]) => void) {
     this.#root = root;
@@ -21,14 +21,11 @@ export class CameraGrid {
   }
 
   start(): void {
-    this.#running = true;
-    void this.refresh();
+    this.#poller.start();
   }
 
   stop(): void {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#poller.stop();
   }
 
   nameOf(id: string): string {
@@ -42,9 +39,11 @@ export class CameraGrid {
   }
 
   /** Reads the camera list now (and then every POLL_MS while running). */
-  async refresh(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+  refresh(): Promise<void> {
+    return this.#poller.now();
+  }
+
+  async #load(): Promise<void> {
     try {
       const cameras = await api<CameraView[]>('GET', '/v1/cameras');
       showError(this.#error, null);
@@ -53,9 +52,6 @@ export class CameraGrid {
     } catch (error) {
       showError(this.#error, `Cameras: ${describeError(error)}`);
     }
-    // Two refreshes can overlap (a poll and a start): keep one timer, not one per refresh.
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#running) this.#timer = setTimeout(() => void this.refresh(), POLL_MS);
   }
 
   #render(cameras: readonly CameraView[], at: number): void {

@@ -1,6 +1,7 @@
 import { api, describeError } from './api.js';
 import { formatTime, h, showError } from './dom.js';
 import { bands, barsPath, linePath, niceMax } from './health-chart-svg.js';
+import { Poller } from './poller.js';
 import type { CameraHealthSummary, CameraHealthView } from './wire-types.js';
 
 const POLL_MS = 10_000;
@@ -43,8 +44,7 @@ export class HealthCharts {
   readonly #options: HealthChartsOptions;
   readonly #error: HTMLElement;
   readonly #list: HTMLElement;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #running = false;
+  readonly #poller = new Poller(() => this.#load(), POLL_MS);
 
   constructor(root: HTMLElement, options: HealthChartsOptions = {}) {
     this.#root = root;
@@ -55,19 +55,18 @@ export class HealthCharts {
   }
 
   start(): void {
-    this.#running = true;
-    void this.refresh();
+    this.#poller.start();
   }
 
   stop(): void {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#poller.stop();
   }
 
-  async refresh(): Promise<void> {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+  refresh(): Promise<void> {
+    return this.#poller.now();
+  }
+
+  async #load(): Promise<void> {
     try {
       const summaries = await api<CameraHealthSummary[]>('GET', '/v1/health/cameras');
       const views = await Promise.all(summaries.map((s) => api<CameraHealthView>('GET', `/v1/cameras/${encodeURIComponent(s.camera)}/health?window=1h`).catch(() => null)));
@@ -82,8 +81,6 @@ export class HealthCharts {
     } catch (error) {
       showError(this.#error, `Camera health: ${describeError(error)}`);
     }
-    if (this.#timer) clearTimeout(this.#timer);
-    if (this.#running) this.#timer = setTimeout(() => void this.refresh(), POLL_MS);
   }
 
   #name(id: string): string {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { INITIAL_CAPACITY, higherMode, lowerMode, planCapacity, type CameraSample, type CapacityState } from '../../../src/cameras';
 
-const LIMITS = { healthyLagMs: 200, degradeLagMs: 800, dropLagMs: 1500, degradeAfterChecks: 3, restoreAfterChecks: 3 };
+/** Turns off (rotateLoweredMs 0) where a test is about lowering and raising alone; the sharing tests set it. */
+const LIMITS = { healthyLagMs: 200, degradeLagMs: 800, dropLagMs: 1500, degradeAfterChecks: 3, restoreAfterChecks: 3, rotateLoweredMs: 0 };
 const cam = (camera: string, lagMs: number | null, cost: number, extra: Partial<CameraSample> = {}): CameraSample => ({ camera, mode: 'full', floor: 'keyframes', idle: false, lagMs, cost, ...extra });
 
 /** Runs checks one a second from t=0; returns every change made. */
@@ -11,7 +12,7 @@ function run(checks: CameraSample[][], state: CapacityState = INITIAL_CAPACITY):
   checks.forEach((samples, i) => {
     const decision = planCapacity(LIMITS, state, samples, i * 1000);
     state = decision.state;
-    if (decision.change) changes.push(`${i}:${decision.change.camera}->${decision.change.mode}`);
+    for (const change of decision.changes) changes.push(`${i}:${change.camera}->${change.mode}`);
   });
   return { changes, state };
 }
@@ -43,7 +44,8 @@ describe('capacity plan (time-based, one camera at a time)', () => {
     const decision = [calm, calm, calm].reduce<{ state: CapacityState; change: string | null }>(
       (acc, samples, i) => {
         const d = planCapacity(LIMITS, acc.state, samples, 100_000 + i * 1000);
-        return { state: d.state, change: d.change ? `${d.change.camera}->${d.change.mode}` : acc.change };
+        const change = d.changes[0];
+        return { state: d.state, change: change ? `${change.camera}->${change.mode}` : acc.change };
       },
       { state, change: null },
     );
@@ -66,9 +68,9 @@ describe('capacity plan (time-based, one camera at a time)', () => {
       const samples = Object.entries(modes).map(([camera, mode]) => cam(camera, 1500, cost[mode], { mode }));
       const decision = planCapacity(LIMITS, state, samples, t * 1000);
       state = decision.state;
-      if (decision.change) {
-        modes[decision.change.camera] = decision.change.mode;
-        order.push(`${decision.change.camera}->${decision.change.mode}`);
+      for (const change of decision.changes) {
+        modes[change.camera] = change.mode;
+        order.push(`${change.camera}->${change.mode}`);
       }
     }
     assert.deepEqual(order, ['a->half-fps', 'b->half-fps', 'c->half-fps', 'd->half-fps', 'a->keyframes', 'b->keyframes', 'c->keyframes', 'd->keyframes']);
@@ -82,9 +84,10 @@ describe('capacity plan (time-based, one camera at a time)', () => {
     for (let t = 0; t < 6; t++) {
       const decision = planCapacity(LIMITS, state, Object.entries(modes).map(([c, mode]) => cam(c, 3000, cost[mode], { mode })), t * 1000);
       state = decision.state;
-      if (!decision.change) continue;
-      modes[decision.change.camera] = decision.change.mode;
-      changes.push(`${t}:${decision.change.camera}->${decision.change.mode}`);
+      for (const change of decision.changes) {
+        modes[change.camera] = change.mode;
+        changes.push(`${t}:${change.camera}->${change.mode}`);
+      }
     }
     assert.deepEqual(changes, ['2:a->half-fps', '3:b->half-fps', '4:c->half-fps', '5:d->half-fps']);
   });
@@ -92,5 +95,78 @@ describe('capacity plan (time-based, one camera at a time)', () => {
   it('lag in between the watermarks changes nothing', () => {
     const middle = [cam('a', 500, 0.5, { mode: 'half-fps' })];
     assert.deepEqual(run(Array.from({ length: 10 }, () => middle)).changes, []);
+  });
+
+  describe('sharing the lowered rungs (rotateLoweredMs)', () => {
+    const SHARING = { ...LIMITS, rotateLoweredMs: 20_000 };
+    const RUNG = { full: 2, 'half-fps': 1, keyframes: 0 } as const;
+    /** Analysed share of a camera in each mode (key frames: one frame in 15 at 30 fps with a 2 s GOP, of 5 fps asked). */
+    const SHARE = { full: 1, 'half-fps': 0.5, keyframes: 0.1 } as const;
+    const COST = { full: 0.4, 'half-fps': 0.3, keyframes: 0.08 } as const;
+
+    /**
+     * A box of `capacity` cores and identical cameras: the lag is far over the watermark while the
+     * cameras cost more than the box has, in between while they use most of it, healthy below.
+     */
+    function simulate(limits: typeof SHARING, cameras: number, capacity: number, seconds: number) {
+      const modes: Record<string, CameraSample['mode']> = Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`cam${String(i).padStart(2, '0')}`, 'full' as const]));
+      const served: Record<string, number> = Object.fromEntries(Object.keys(modes).map((c) => [c, 0]));
+      const perCheck: number[] = [];
+      const rungCounts = () => [0, 1, 2].map((r) => Object.values(modes).filter((m) => RUNG[m] === r).length).join('/');
+      let state = INITIAL_CAPACITY;
+      let sharedTurns = 0;
+      for (let t = 0; t < seconds; t++) {
+        const total = Object.values(modes).reduce((sum, m) => sum + COST[m], 0);
+        const lag = total > capacity ? 1000 : total > capacity * 0.85 ? 500 : 100;
+        const samples = Object.entries(modes).map(([camera, mode]) => cam(camera, lag, COST[mode], { mode }));
+        const decision = planCapacity(limits, state, samples, t * 1000);
+        state = decision.state;
+        perCheck.push(decision.changes.length);
+        const before = rungCounts();
+        for (const change of decision.changes) modes[change.camera] = change.mode;
+        if (decision.changes.some((c) => c.why === 'shared')) {
+          sharedTurns += 1;
+          assert.equal(decision.changes.length, 2, 'a turn is one camera down and one up');
+          assert.equal(RUNG[decision.changes[0]!.mode] + 1, RUNG[decision.changes[1]!.mode], 'the first goes down to where the second comes up from');
+          assert.equal(rungCounts(), before, 'as many cameras at each rung after a turn as before');
+        }
+        if (t >= seconds / 2) for (const [camera, mode] of Object.entries(modes)) served[camera] = (served[camera] ?? 0) + SHARE[mode];
+      }
+      return { served: Object.values(served), perCheck, sharedTurns, modes };
+    }
+
+    it('under a long overload every identical camera gets its share (within 20 % of the mean), at most one turn per check', () => {
+      const { served, perCheck, sharedTurns } = simulate(SHARING, 16, 4, 1200);
+      const mean = served.reduce((a, b) => a + b, 0) / served.length;
+      assert.ok(sharedTurns > 16, `cameras took turns (${sharedTurns})`);
+      for (const s of served) assert.ok(Math.abs(s - mean) <= 0.2 * mean, `share ${s.toFixed(1)} against mean ${mean.toFixed(1)}: ${served.map((x) => x.toFixed(0)).join(' ')}`);
+      assert.ok(perCheck.every((n) => n <= 2));
+    });
+
+    it('without sharing (rotateLoweredMs 0) the same cameras stay lowered: the shares drift apart', () => {
+      const { served, sharedTurns } = simulate(LIMITS, 16, 4, 1200);
+      const mean = served.reduce((a, b) => a + b, 0) / served.length;
+      assert.equal(sharedTurns, 0);
+      assert.ok(served.some((s) => Math.abs(s - mean) > 0.2 * mean), 'this box needs sharing for fair shares: the test above would prove nothing otherwise');
+    });
+
+    it('no turn before a lowered camera has held its rung rotateLoweredMs, none while far behind, none to a camera that costs much more', () => {
+      const held = (since: number): CapacityState => ({ ...INITIAL_CAPACITY, modeSince: { low: since }, costIn: { low: { full: 0.4 } } });
+      const samples = (lag: number) => [cam('low', lag, 0.3, { mode: 'half-fps' }), cam('top', lag, 0.4)];
+      assert.deepEqual(planCapacity(SHARING, held(0), samples(500), 19_000).changes, [], 'held 19 s only');
+      assert.deepEqual(
+        planCapacity(SHARING, held(0), samples(500), 20_000).changes.map((c) => `${c.camera}->${c.mode}:${c.why}`),
+        ['top->half-fps:shared', 'low->full:shared'],
+      );
+      assert.deepEqual(planCapacity(SHARING, held(0), samples(2000), 20_000).changes, [], 'far behind: shed, never trade');
+      const costly: CapacityState = { ...held(0), costIn: { low: { full: 1.2 } } };
+      assert.deepEqual(planCapacity(SHARING, costly, samples(500), 20_000).changes, [], 'a 4K camera does not trade places with a 720p one');
+    });
+
+    it('a turn respects floors: a camera that may not go lower does not take the step down', () => {
+      const state: CapacityState = { ...INITIAL_CAPACITY, modeSince: { low: 0 } };
+      const samples = [cam('low', 500, 0.3, { mode: 'half-fps' }), cam('fixed', 500, 0.4, { floor: 'off' })];
+      assert.deepEqual(planCapacity(SHARING, state, samples, 60_000).changes, []);
+    });
   });
 });
