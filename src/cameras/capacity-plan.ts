@@ -22,9 +22,9 @@ export interface CapacityLimits {
   readonly degradeAfterChecks: number;
   readonly restoreAfterChecks: number;
   /**
-   * Sharing the lowered rungs: a camera held below another for this long takes its turn back, and
-   * that one steps down in its place, so under sustained overload every camera gets its share of
-   * full analysis instead of the same ones staying lowered. 0: never.
+   * Sharing the lowered modes: a camera held below another for this long swaps modes with it, so
+   * under sustained overload every camera gets its share of full analysis instead of the same ones
+   * staying lowered. 0: never.
    */
   readonly rotateLoweredMs: number;
 }
@@ -50,7 +50,7 @@ export const INITIAL_CAPACITY: CapacityState = { overloadedChecks: 0, healthyChe
 export interface ModeChange {
   readonly camera: string;
   readonly mode: DecodeMode;
-  /** `shared`: one half of a turn, a camera raised and another lowered the same rung in the same check. */
+  /** `shared`: one half of a turn, two cameras swapping modes in the same check (the one going down first). */
   readonly why: 'overload' | 'recovered' | 'shared';
 }
 
@@ -101,23 +101,34 @@ function recordCosts(state: CapacityState, samples: readonly CameraSample[], now
   return costIn;
 }
 
+const RUNG: Readonly<Record<DecodeMode, number>> = { keyframes: 0, 'half-fps': 1, full: 2 };
+
+/** Whether a camera may be taken down to `mode` (its floor allows it). */
+function mayGoDownTo(sample: CameraSample, mode: DecodeMode): boolean {
+  for (let m: DecodeMode | null = sample.mode; m !== null; m = lowerMode(m, sample.floor)) if (m === mode) return true;
+  return false;
+}
+
 /**
- * A shared turn, or null: the camera held lowest longest (at least `rotateLoweredMs`) goes up one
- * rung, and a camera at that rung that has held it as long, and may go down to where the first
- * one is, steps down in its place: the same number of cameras at each rung after as before, so
- * the load stays about the same. Never where raising costs more than `SHARE_COST_SLACK` times
- * what the step down saves (cameras of different resolutions would only trade places to overload).
+ * A shared turn, or null: the camera held lowered longest (at least `rotateLoweredMs`) and a
+ * camera above it that has held its mode as long, and may go down to the first one's, swap
+ * modes: the same number of cameras in each mode after as before, so the load stays about the
+ * same. Never where the camera going up cost more than `SHARE_COST_SLACK` times what the one
+ * going down costs now, when it last ran in that mode (cameras of different resolutions would
+ * only trade places to overload).
  */
 function shareTurn(limits: CapacityLimits, state: CapacityState, samples: readonly CameraSample[], now: number): [ModeChange, ModeChange] | null {
   if (limits.rotateLoweredMs <= 0) return null;
   const since = (s: CameraSample): number => state.modeSince[s.camera] ?? -Infinity;
   const held = samples.filter((s) => !s.idle && now - since(s) >= limits.rotateLoweredMs).sort((a, b) => since(a) - since(b) || a.camera.localeCompare(b.camera));
   for (const up of held) {
-    const target = higherMode(up.mode);
-    if (target === null) continue;
-    const raiseCost = state.costIn[up.camera]?.[target];
-    const down = held.find((s) => s.mode === target && lowerMode(s.mode, s.floor) === up.mode && (raiseCost === undefined || raiseCost <= s.cost * SHARE_COST_SLACK));
-    if (down) return [{ camera: down.camera, mode: up.mode, why: 'shared' }, { camera: up.camera, mode: target, why: 'shared' }];
+    if (higherMode(up.mode) === null) continue;
+    const down = held.find((s) => {
+      if (RUNG[s.mode] <= RUNG[up.mode] || !mayGoDownTo(s, up.mode)) return false;
+      const raiseCost = state.costIn[up.camera]?.[s.mode];
+      return raiseCost === undefined || raiseCost <= s.cost * SHARE_COST_SLACK;
+    });
+    if (down) return [{ camera: down.camera, mode: up.mode, why: 'shared' }, { camera: up.camera, mode: down.mode, why: 'shared' }];
   }
   return null;
 }
@@ -188,6 +199,7 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
     const [down, up] = turn;
     const degradedAt = { ...state.degradedAt, [down.camera]: state.degradedAt[down.camera] ?? now };
     if (up.mode === 'full') delete degradedAt[up.camera];
+    else degradedAt[up.camera] = state.degradedAt[up.camera] ?? now;
     return { state: { ...next, degradedAt, modeSince: { ...state.modeSince, [down.camera]: now, [up.camera]: now } }, changes: turn, lagMs };
   }
   return { state: next, changes: [], lagMs };

@@ -106,9 +106,9 @@ export const configSchema = z
         degradeAfterChecks: z.number().int().min(1).max(3600).default(3),
         restoreAfterChecks: z.number().int().min(1).max(3600).default(3),
         /**
-         * While some cameras stay lowered, one held lowered this long takes its turn back and a camera
-         * at the rung above steps down in its place (one pair per check), so a long overload gives
-         * every camera its share of full analysis instead of blinding the same ones. 0: never.
+         * While some cameras stay lowered, one held lowered this long swaps modes with a camera above
+         * it that has held its mode as long (one pair per check), so a long overload gives every
+         * camera its share of full analysis instead of blinding the same ones. 0: never.
          */
         rotateLoweredMs: z.number().int().min(0).max(3_600_000).default(20_000),
         /** The lowest a camera goes under overload: key frames only, half the frames analysed, or never degraded. */

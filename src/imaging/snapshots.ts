@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { VigilError } from '../errors';
 import { ensurePrivateDir, writePrivateFile } from '../storage';
+import { SnapshotLog } from './snapshot-log';
 
 export interface SnapshotBox {
   readonly x: number;
@@ -34,8 +35,13 @@ const ID = /^[0-9a-f-]{36}$/;
 export class SnapshotStore {
   readonly dir: string;
   readonly #retention: SnapshotRetention;
-  /** id -> written at (ms) and size, oldest first; rebuilt from the folder at start so retention survives restarts. */
-  readonly #files = new Map<string, { at: number; bytes: number }>();
+  /**
+   * The files written, oldest first, rebuilt from the folder at start so retention survives
+   * restarts. A file the history removed stays in the log until its turn comes (then it is
+   * found gone and skipped); `#count` and `#bytes` always count the files there are.
+   */
+  readonly #log = new SnapshotLog();
+  #count = 0;
   #bytes = 0;
 
   constructor(dataDir: string, retention: SnapshotRetention) {
@@ -51,14 +57,16 @@ export class SnapshotStore {
       })
       .sort((a, b) => a.at - b.at);
     for (const { id, at, bytes } of found) {
-      this.#files.set(id, { at, bytes });
+      if (!ID.test(id)) continue;
+      this.#log.push(id, at);
+      this.#count += 1;
       this.#bytes += bytes;
     }
     this.#bound();
   }
 
   get count(): number {
-    return this.#files.size;
+    return this.#count;
   }
 
   /** Bytes of the snapshots kept. */
@@ -85,7 +93,8 @@ export class SnapshotStore {
   #write(jpeg: Buffer): string {
     const id = randomUUID();
     writePrivateFile(join(this.dir, `${id}.jpg`), jpeg);
-    this.#files.set(id, { at: Date.now(), bytes: jpeg.length });
+    this.#log.push(id, Date.now());
+    this.#count += 1;
     this.#bytes += jpeg.length;
     this.#bound();
     return id;
@@ -95,9 +104,11 @@ export class SnapshotStore {
   #bound(): void {
     const maxFiles = this.#retention.maxFiles ?? Infinity;
     const maxBytes = this.#retention.maxBytes ?? Infinity;
-    for (const old of this.#files.keys()) {
-      if (this.#files.size <= 1 || (this.#files.size <= maxFiles && this.#bytes <= maxBytes)) break;
-      this.#delete(old);
+    while (this.#count > 1 && (this.#count > maxFiles || this.#bytes > maxBytes)) {
+      const old = this.#log.oldest();
+      if (!old) break;
+      this.#log.shift();
+      this.#delete(old.id);
     }
   }
 
@@ -121,19 +132,22 @@ export class SnapshotStore {
     const maxAge = this.#retention.maxAgeMs ?? null;
     if (maxAge === null) return 0;
     let removed = 0;
-    for (const [id, { at }] of this.#files) {
-      if (now - at <= maxAge) break;
-      this.#delete(id);
-      removed++;
+    for (let old = this.#log.oldest(); old && now - old.at > maxAge; old = this.#log.oldest()) {
+      this.#log.shift();
+      if (this.#delete(old.id)) removed++;
     }
     return removed;
   }
 
-  #delete(id: string): void {
-    const file = this.#files.get(id);
-    if (file) this.#bytes -= file.bytes;
-    this.#files.delete(id);
-    rmSync(join(this.dir, `${id}.jpg`), { force: true });
+  /** Deletes a snapshot file if it is there (true), keeping the count and bytes. */
+  #delete(id: string): boolean {
+    const path = join(this.dir, `${id}.jpg`);
+    const bytes = this.bytesOf(id);
+    if (bytes === null) return false;
+    rmSync(path, { force: true });
+    this.#count -= 1;
+    this.#bytes -= bytes;
+    return true;
   }
 
   /** The JPEG bytes of a snapshot, or a not-found error. */

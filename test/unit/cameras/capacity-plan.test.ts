@@ -108,8 +108,8 @@ describe('capacity plan (time-based, one camera at a time)', () => {
      * A box of `capacity` cores and identical cameras: the lag is far over the watermark while the
      * cameras cost more than the box has, in between while they use most of it, healthy below.
      */
-    function simulate(limits: typeof SHARING, cameras: number, capacity: number, seconds: number) {
-      const modes: Record<string, CameraSample['mode']> = Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`cam${String(i).padStart(2, '0')}`, 'full' as const]));
+    function simulate(limits: typeof SHARING, cameras: number, capacity: number, seconds: number, start: (i: number) => CameraSample['mode'] = () => 'full') {
+      const modes: Record<string, CameraSample['mode']> = Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`cam${String(i).padStart(2, '0')}`, start(i)]));
       const served: Record<string, number> = Object.fromEntries(Object.keys(modes).map((c) => [c, 0]));
       const perCheck: number[] = [];
       const rungCounts = () => [0, 1, 2].map((r) => Object.values(modes).filter((m) => RUNG[m] === r).length).join('/');
@@ -123,11 +123,14 @@ describe('capacity plan (time-based, one camera at a time)', () => {
         state = decision.state;
         perCheck.push(decision.changes.length);
         const before = rungCounts();
+        const was = { ...modes };
         for (const change of decision.changes) modes[change.camera] = change.mode;
         if (decision.changes.some((c) => c.why === 'shared')) {
           sharedTurns += 1;
+          const [down, up] = decision.changes;
           assert.equal(decision.changes.length, 2, 'a turn is one camera down and one up');
-          assert.equal(RUNG[decision.changes[0]!.mode] + 1, RUNG[decision.changes[1]!.mode], 'the first goes down to where the second comes up from');
+          assert.ok(RUNG[down!.mode] < RUNG[up!.mode], 'the first goes down, the second up');
+          assert.deepEqual([was[down!.camera], was[up!.camera]], [up!.mode, down!.mode], 'they swap modes');
           assert.equal(rungCounts(), before, 'as many cameras at each rung after a turn as before');
         }
         if (t >= seconds / 2) for (const [camera, mode] of Object.entries(modes)) served[camera] = (served[camera] ?? 0) + SHARE[mode];
@@ -143,6 +146,14 @@ describe('capacity plan (time-based, one camera at a time)', () => {
       assert.ok(perCheck.every((n) => n <= 2));
     });
 
+    it('also when the lowered cameras are two rungs below the others (key frames and full, none at half)', () => {
+      // As the 16-camera bench ended: a few restored to full, the rest at key frames. The box keeps up.
+      const { served, sharedTurns } = simulate(SHARING, 16, 3.2, 1200, (i) => (i < 5 ? 'full' : 'keyframes'));
+      const mean = served.reduce((a, b) => a + b, 0) / served.length;
+      assert.ok(sharedTurns > 16, `cameras took turns (${sharedTurns})`);
+      for (const s of served) assert.ok(Math.abs(s - mean) <= 0.2 * mean, `share ${s.toFixed(1)} against mean ${mean.toFixed(1)}: ${served.map((x) => x.toFixed(0)).join(' ')}`);
+    });
+
     it('without sharing (rotateLoweredMs 0) the same cameras stay lowered: the shares drift apart', () => {
       const { served, sharedTurns } = simulate(LIMITS, 16, 4, 1200);
       const mean = served.reduce((a, b) => a + b, 0) / served.length;
@@ -150,7 +161,7 @@ describe('capacity plan (time-based, one camera at a time)', () => {
       assert.ok(served.some((s) => Math.abs(s - mean) > 0.2 * mean), 'this box needs sharing for fair shares: the test above would prove nothing otherwise');
     });
 
-    it('no turn before a lowered camera has held its rung rotateLoweredMs, none while far behind, none to a camera that costs much more', () => {
+    it('no turn before a lowered camera has held its mode rotateLoweredMs, none while overloaded, none to a camera that costs much more', () => {
       const held = (since: number): CapacityState => ({ ...INITIAL_CAPACITY, modeSince: { low: since }, costIn: { low: { full: 0.4 } } });
       const samples = (lag: number) => [cam('low', lag, 0.3, { mode: 'half-fps' }), cam('top', lag, 0.4)];
       assert.deepEqual(planCapacity(SHARING, held(0), samples(500), 19_000).changes, [], 'held 19 s only');
@@ -158,6 +169,7 @@ describe('capacity plan (time-based, one camera at a time)', () => {
         planCapacity(SHARING, held(0), samples(500), 20_000).changes.map((c) => `${c.camera}->${c.mode}:${c.why}`),
         ['top->half-fps:shared', 'low->full:shared'],
       );
+      assert.deepEqual(planCapacity(SHARING, held(0), samples(900), 20_000).changes, [], 'over the degrade watermark: lower, never trade');
       assert.deepEqual(planCapacity(SHARING, held(0), samples(2000), 20_000).changes, [], 'far behind: shed, never trade');
       const costly: CapacityState = { ...held(0), costIn: { low: { full: 1.2 } } };
       assert.deepEqual(planCapacity(SHARING, costly, samples(500), 20_000).changes, [], 'a 4K camera does not trade places with a 720p one');
