@@ -44,7 +44,8 @@ const runDir = mkdtempSync(join(tmpdir(), 'vigil-tests-'));
 const tapFile = join(runDir, 'results.tap');
 // A file that cannot end (a server or child process left running by a failed step) would hold
 // the run until CI's own limit: past this, Node's runner kills it and reports it as cancelled.
-// The longest file takes about a minute and a half here; ten leaves room for a slower machine.
+// The longest file (the three-gateway cluster test) took 108 s in a clean-clone run here; ten
+// minutes leave room for a slower machine.
 const FILE_TIMEOUT_MS = 10 * 60 * 1000;
 const result = spawnSync(
   process.execPath,
