@@ -91,11 +91,16 @@ function percentile90(values: readonly number[]): number | null {
 /** A camera's cost is read as its mode's once it has held the mode this long (the check before is a mix of both). */
 const SETTLED_MS = 1500;
 
+/** When this plan last changed the camera's mode; -Infinity when it never did (held since start). */
+function heldSince(state: CapacityState, sample: CameraSample): number {
+  return state.modeSince[sample.camera] ?? -Infinity;
+}
+
 /** Every camera's cost in its current mode, where it has held that mode for a whole check. Pure. */
 function recordCosts(state: CapacityState, samples: readonly CameraSample[], now: number): CapacityState['costIn'] {
   const costIn = { ...state.costIn };
   for (const s of samples) {
-    if (s.idle || now - (state.modeSince[s.camera] ?? -Infinity) < SETTLED_MS) continue;
+    if (s.idle || now - heldSince(state, s) < SETTLED_MS) continue;
     costIn[s.camera] = { ...costIn[s.camera], [s.mode]: s.cost };
   }
   return costIn;
@@ -119,7 +124,7 @@ function mayGoDownTo(sample: CameraSample, mode: DecodeMode): boolean {
  */
 function shareTurn(limits: CapacityLimits, state: CapacityState, samples: readonly CameraSample[], now: number): [ModeChange, ModeChange] | null {
   if (limits.rotateLoweredMs <= 0) return null;
-  const since = (s: CameraSample): number => state.modeSince[s.camera] ?? -Infinity;
+  const since = (s: CameraSample): number => heldSince(state, s);
   const held = samples.filter((s) => !s.idle && now - since(s) >= limits.rotateLoweredMs).sort((a, b) => since(a) - since(b) || a.camera.localeCompare(b.camera));
   for (const up of held) {
     if (higherMode(up.mode) === null) continue;
@@ -160,7 +165,7 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
   if (!farBehind && state.shedding) Object.assign(next, { shedding: false });
   if (next.overloadedChecks >= limits.degradeAfterChecks || (farBehind && state.shedding)) {
     // Between cameras that cost the same, the one that has held its mode longest (not one that just had its turn).
-    const since = (s: CameraSample): number => state.modeSince[s.camera] ?? -Infinity;
+    const since = (s: CameraSample): number => heldSince(state, s);
     const candidates = samples.filter((s) => !s.idle && lowerMode(s.mode, s.floor) !== null).sort((a, b) => b.cost - a.cost || since(a) - since(b) || a.camera.localeCompare(b.camera));
     const victim = candidates[0];
     if (!victim) return { state: { ...next, overloadedChecks: 0 }, changes: [], lagMs };

@@ -39,8 +39,7 @@ export class SnapshotLog {
       this.#tail = 0;
     }
     const chunk = this.#chunks[this.#chunks.length - 1] as Chunk;
-    const hex = id.replace(/-/g, '');
-    for (let b = 0; b < ID_BYTES; b++) chunk.ids[this.#tail * ID_BYTES + b] = parseInt(hex.substring(b * 2, b * 2 + 2), 16);
+    chunk.ids.set(Buffer.from(id.replace(/-/g, ''), 'hex'), this.#tail * ID_BYTES);
     chunk.at[this.#tail] = at;
     this.#tail += 1;
   }
