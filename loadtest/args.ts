@@ -28,6 +28,8 @@ export interface BenchArgs {
   readonly camerasSweep: readonly number[];
   /** Export spans over OTLP to a loopback receiver (what tracing costs); off by default, as in the product. */
   readonly tracing: boolean;
+  /** Seconds the cameras run before the measured window (undefined: the gateway phase's own few seconds); a longer one leaves the controller's first shedding out. */
+  readonly warmUpSeconds: number | undefined;
 }
 
 /** A bad command line: reported as a message and usage, without a stack. */
@@ -38,7 +40,7 @@ export class UsageError extends Error {
 export const USAGE = [
   'Usage: npm run bench -- --cameras N --seconds S [--resolution 640x360|1280x720|1920x1080] [--workers W|auto]',
   '                        [--recognition on|off] [--suite cameras|events|all|inference] [--adaptive-compare] [--tracing on|off]',
-  '                        [--source rtsp|file] [--scene faces|idle|idle-then-face] [--idle on|off]',
+  '                        [--source rtsp|file] [--scene faces|idle|idle-then-face] [--idle on|off] [--warm-up S]',
   '       npm run bench -- --gpu [--provider auto|cpu|cuda|tensorrt|webgpu] [--seconds S] [--workers W|auto]',
   '                        [--batch-sizes 1,2,4,8,16] [--cameras-sweep 8,16,32]',
 ].join('\n');
@@ -66,7 +68,7 @@ function oneOf<T extends string>(name: string, text: string, allowed: readonly T
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let values: {
     cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean;
-    gpu?: boolean; provider?: string; 'batch-sizes'?: string; 'cameras-sweep'?: string; source?: string; scene?: string; idle?: string; tracing?: string;
+    gpu?: boolean; provider?: string; 'batch-sizes'?: string; 'cameras-sweep'?: string; source?: string; scene?: string; idle?: string; tracing?: string; 'warm-up'?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -87,6 +89,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'batch-sizes': { type: 'string' },
         'cameras-sweep': { type: 'string' },
         tracing: { type: 'string' },
+        'warm-up': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -115,5 +118,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     batchSizes: intList('batch-sizes', values['batch-sizes']),
     camerasSweep: intList('cameras-sweep', values['cameras-sweep']) ?? [],
     tracing: oneOf('tracing', values.tracing ?? 'off', ['on', 'off']) === 'on',
+    warmUpSeconds: values['warm-up'] === undefined ? undefined : positiveInt('warm-up', values['warm-up']),
   };
 }

@@ -23,7 +23,7 @@ function log(line: string): void {
 
 /** Enough clip for the warm-up, every phase and the stops between them. */
 function clipSeconds(args: BenchArgs): number {
-  return (args.seconds + 45) * (args.adaptiveCompare ? 2 : 1) + 30;
+  return (args.seconds + (args.warmUpSeconds ?? 0) + 45) * (args.adaptiveCompare ? 2 : 1) + 30;
 }
 
 async function runCameraSuite(args: BenchArgs): Promise<CameraSuiteResult> {
@@ -55,7 +55,7 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
   try {
     for (const degradeTo of configs) {
       log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'}, tracing ${otlp ? `exported to ${otlp.url}` : 'off'} (log: ${GATEWAY_LOG})`);
-      const warmUpMs = args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
+      const warmUpMs = args.warmUpSeconds !== undefined ? args.warmUpSeconds * 1000 : args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
       const inference = args.provider === undefined ? {} : { inference: { provider: args.provider } };
       phases.push(await runGatewayPhase({ cameras, workers: args.workers, ...inference, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }), ...(otlp && { otlpEndpoint: otlp.url }) }));
     }

@@ -7,6 +7,9 @@ export interface MemorySample {
   /** Seconds since the gateway listened. */
   readonly t: number;
   readonly gatewayRssMb: number;
+  /** The same split (/proc/PID/status): anonymous memory (heaps, arenas) and file pages mapped in (libraries, a memory-mapped index the kernel can drop again). */
+  readonly gatewayAnonMb: number;
+  readonly gatewayFileMb: number;
   /** Every descendant (decoder processes, their ffmpeg if any), summed. */
   readonly childrenRssMb: number;
   /** The same, proportional set size: shared pages (the FFmpeg and node libraries every decoder maps) divided among their users. */
@@ -54,6 +57,7 @@ export class MemorySampler {
     const sample: MemorySample = {
       t: Math.round((now - this.#startedAt) / 1000),
       gatewayRssMb: root.rssBytes / MB,
+      ...rssSplitMb(this.#pid),
       childrenRssMb: tree.filter((p) => p.pid !== this.#pid).reduce((sum, p) => sum + p.rssBytes, 0) / MB,
       childrenPssMb: tree.filter((p) => p.pid !== this.#pid).reduce((sum, p) => sum + pssKib(p.pid), 0) / 1024,
       children: tree.length - 1,
@@ -71,6 +75,17 @@ export class MemorySampler {
     this.#machine = new MachineLoad();
     this.samples.push(sample);
     return sample;
+  }
+}
+
+/** A process's resident anonymous and file-backed memory (MB), from /proc/PID/status; 0 when gone. */
+function rssSplitMb(pid: number): { gatewayAnonMb: number; gatewayFileMb: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (key: string): number => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { gatewayAnonMb: kib('RssAnon') / 1024, gatewayFileMb: (kib('RssFile') + kib('RssShmem')) / 1024 };
+  } catch {
+    return { gatewayAnonMb: 0, gatewayFileMb: 0 };
   }
 }
 

@@ -10,6 +10,12 @@ export interface SoakFigures {
   readonly settleMinute: number;
   /** (end - atSettle) / atSettle, percent: the target is at most 5 over an hour with 8 cameras. */
   readonly growthAfterSettlePercent: number;
+  /**
+   * The same from the mean of the minute after the settle point and of the last minute: a single
+   * sample can fall in a garbage collection's trough or peak (tens of MB apart). Also for the
+   * anonymous part of RSS alone (heaps and arenas, without file pages such as a mapped index).
+   */
+  readonly minuteMeans: { readonly rssAtSettle: number; readonly rssEnd: number; readonly rssGrowthPercent: number; readonly anonAtSettle: number; readonly anonEnd: number; readonly anonGrowthPercent: number; readonly fileAtSettle: number; readonly fileEnd: number };
   /** Least-squares slopes after the settle point, MB per minute. */
   readonly slopes: { readonly gatewayRss: number; readonly heapUsed: number; readonly external: number; readonly decoders: number; readonly decodersPss: number };
   readonly decodersRss: { readonly atSettle: number; readonly end: number };
@@ -35,12 +41,26 @@ export function soakFigures(args: { cameras: number; minutes: number; fps: numbe
   const tracksPerMinute = perMinute((s) => s.tracks);
   const rssSlope = perMinute((s) => s.gatewayRssMb);
   const busy = samples.slice(1);
+  const end = last?.t ?? 0;
+  const meanOf = (from: number, pick: (s: MemorySample) => number): number => mean(samples.filter((s) => s.t >= from && s.t < from + 60).map(pick));
+  const settleT = settleMinute * 60;
+  const endT = Math.max(settleT, end - 59);
+  const growth = (a: number, b: number): number => (a > 0 ? ((b - a) / a) * 100 : 0);
+  const rssAtSettle = meanOf(settleT, (s) => s.gatewayRssMb);
+  const rssEnd = meanOf(endT, (s) => s.gatewayRssMb);
+  const anonAtSettle = meanOf(settleT, (s) => s.gatewayAnonMb);
+  const anonEnd = meanOf(endT, (s) => s.gatewayAnonMb);
   return {
     ...args,
     samples: samples.length,
     rss: { at1: sampleAt(samples, 60)?.gatewayRssMb ?? 0, atSettle: settle?.gatewayRssMb ?? 0, end: last?.gatewayRssMb ?? 0, peak: Math.max(0, ...samples.map((s) => s.gatewayRssMb)) },
     settleMinute,
     growthAfterSettlePercent: settle && last ? ((last.gatewayRssMb - settle.gatewayRssMb) / settle.gatewayRssMb) * 100 : 0,
+    minuteMeans: {
+      rssAtSettle, rssEnd, rssGrowthPercent: growth(rssAtSettle, rssEnd),
+      anonAtSettle, anonEnd, anonGrowthPercent: growth(anonAtSettle, anonEnd),
+      fileAtSettle: meanOf(settleT, (s) => s.gatewayFileMb), fileEnd: meanOf(endT, (s) => s.gatewayFileMb),
+    },
     slopes: { gatewayRss: rssSlope, heapUsed: perMinute((s) => s.heapUsedMb), external: perMinute((s) => s.externalMb), decoders: perMinute((s) => s.childrenRssMb), decodersPss: perMinute((s) => s.childrenPssMb) },
     decodersRss: { atSettle: settle?.childrenRssMb ?? 0, end: last?.childrenRssMb ?? 0 },
     decodersPss: { atSettle: settle?.childrenPssMb ?? 0, end: last?.childrenPssMb ?? 0 },
@@ -63,6 +83,8 @@ export function formatSoak(r: SoakFigures): string {
     `| --- | --- |`,
     `| gateway RSS at 1 min / ${r.settleMinute} min / end / peak | ${f(r.rss.at1, 0)} / ${f(r.rss.atSettle, 0)} / ${f(r.rss.end, 0)} / ${f(r.rss.peak, 0)} MB |`,
     `| gateway RSS growth after ${r.settleMinute} min | ${f(r.growthAfterSettlePercent)} % (slope ${f(r.slopes.gatewayRss, 2)} MB/min) |`,
+    `| gateway RSS, mean of minute ${r.settleMinute}-${r.settleMinute + 1} / of the last minute | ${f(r.minuteMeans.rssAtSettle, 0)} / ${f(r.minuteMeans.rssEnd, 0)} MB: ${f(r.minuteMeans.rssGrowthPercent)} % |`,
+    `| of which anonymous (heaps, arenas) / file pages (libraries, mapped index), same minutes | ${f(r.minuteMeans.anonAtSettle, 0)} -> ${f(r.minuteMeans.anonEnd, 0)} MB (${f(r.minuteMeans.anonGrowthPercent)} %) / ${f(r.minuteMeans.fileAtSettle, 0)} -> ${f(r.minuteMeans.fileEnd, 0)} MB |`,
     `| JS heap used at ${r.settleMinute} min / end | ${f(r.heapUsed.atSettle, 0)} / ${f(r.heapUsed.end, 0)} MB (slope ${f(r.slopes.heapUsed, 2)} MB/min; external ${f(r.slopes.external, 2)} MB/min) |`,
     `| decoder processes RSS at ${r.settleMinute} min / end | ${f(r.decodersRss.atSettle, 0)} / ${f(r.decodersRss.end, 0)} MB (slope ${f(r.slopes.decoders, 2)} MB/min) |`,
     `| decoder processes PSS (shared libraries counted once) at ${r.settleMinute} min / end | ${f(r.decodersPss.atSettle, 0)} / ${f(r.decodersPss.end, 0)} MB (slope ${f(r.slopes.decodersPss, 2)} MB/min) |`,

@@ -76,7 +76,7 @@ export async function runSoak(args: SoakArgs): Promise<void> {
       const s = await sampler.sample();
       if (!s) throw new Error(`the gateway exited; see ${GATEWAY_LOG}`);
       const minute = Math.floor(s.t / 60);
-      if (minute !== lastMinute) log(`  ${minute} min: gateway RSS ${s.gatewayRssMb.toFixed(0)} MB, heap ${s.heapUsedMb.toFixed(0)}/${s.heapTotalMb.toFixed(0)} MB, decoders ${s.childrenRssMb.toFixed(0)} MB (${s.children}), tracks ${s.tracks}, load ${s.loadAverage}`);
+      if (minute !== lastMinute) log(`  ${minute} min: gateway RSS ${s.gatewayRssMb.toFixed(0)} MB (anonymous ${s.gatewayAnonMb.toFixed(0)}), heap ${s.heapUsedMb.toFixed(0)}/${s.heapTotalMb.toFixed(0)} MB, decoders ${s.childrenRssMb.toFixed(0)} MB (${s.children}), tracks ${s.tracks}, load ${s.loadAverage}`);
       lastMinute = minute;
       if (args.heapSnapshots && !snapshotted && s.t >= 120) {
         snapshotted = true;
