@@ -31,6 +31,16 @@ function metric(text: string, pattern: RegExp): number {
   return [...text.matchAll(pattern)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
+/** The frame-age histogram summed over cameras: count, sum (s), and the counts under 100 ms and 1 s. */
+function frameAges(text: string): { count: number; sum: number; under100ms: number; under1s: number } {
+  return {
+    count: metric(text, /^vigil_frame_age_at_analysis_seconds_count\{camera="cam\d+"\} (\d+)/gm),
+    sum: metric(text, /^vigil_frame_age_at_analysis_seconds_sum\{camera="cam\d+"\} ([\d.e-]+)/gm),
+    under100ms: metric(text, /^vigil_frame_age_at_analysis_seconds_bucket\{le="0.1",camera="cam\d+"\} (\d+)/gm),
+    under1s: metric(text, /^vigil_frame_age_at_analysis_seconds_bucket\{le="1",camera="cam\d+"\} (\d+)/gm),
+  };
+}
+
 /**
  * More cameras than two cores can analyse: frames must be dropped (and counted), the frames that
  * are analysed must stay fresh, memory must stay flat, and the capacity controller must lower
@@ -59,6 +69,9 @@ describe('ingest: overload keeps analysis real-time and memory bounded', () => {
     await waitFor(async () => [...(await cameras(gateway.baseUrl)).values()].every((c) => c.state === 'streaming'), { timeoutMs: 60_000, what: 'all cameras streaming' });
     await waitFor(async () => [...(await cameras(gateway.baseUrl)).values()].reduce((n, c) => n + c.framesAnalyzed, 0) > 100, { timeoutMs: 60_000, what: 'warm-up' });
     const analysedAtStart = new Map([...(await cameras(gateway.baseUrl)).values()].map((c) => [c.id, c.framesAnalyzed]));
+    // Frame age is judged over the overload window, as the analysed counts are: the histogram from
+    // the gateway's start also holds the start-up (twelve decoders starting at once), shown apart.
+    const ageAtStart = frameAges(await (await fetch(`${gateway.baseUrl}/metrics`)).text());
     const rssStart = rssBytes(pid);
     const decoders = decoderPids(pid);
     const cpuStart = decoders.map(cpuSeconds);
@@ -78,17 +91,19 @@ describe('ingest: overload keeps analysis real-time and memory bounded', () => {
 
     const dropsStale = metric(text, /^vigil_frames_dropped_total\{camera="cam\d+",reason="stale"\} (\d+)/gm);
     const dropsFull = metric(text, /^vigil_frames_dropped_total\{camera="cam\d+",reason="ring_full"\} (\d+)/gm);
-    const ageCount = metric(text, /^vigil_frame_age_at_analysis_seconds_count\{camera="cam\d+"\} (\d+)/gm);
-    const ageUnder1s = metric(text, /^vigil_frame_age_at_analysis_seconds_bucket\{le="1",camera="cam\d+"\} (\d+)/gm);
-    const ageUnder100ms = metric(text, /^vigil_frame_age_at_analysis_seconds_bucket\{le="0.1",camera="cam\d+"\} (\d+)/gm);
-    const ageSum = metric(text, /^vigil_frame_age_at_analysis_seconds_sum\{camera="cam\d+"\} ([\d.e-]+)/gm);
+    const ageAtEnd = frameAges(text);
+    const ageCount = ageAtEnd.count - ageAtStart.count;
+    const ageUnder1s = ageAtEnd.under1s - ageAtStart.under1s;
+    const ageUnder100ms = ageAtEnd.under100ms - ageAtStart.under100ms;
+    const ageSum = ageAtEnd.sum - ageAtStart.sum;
     const modes = list.map((c) => c.mode);
     const loopLag = metric(text, /^nodejs_eventloop_lag_p99_seconds ([\d.e-]+)/gm);
     const inference = metric(text, /^vigil_inference_duration_seconds_sum(?:\{[^}]*\})? ([\d.e-]+)/gm) / Math.max(1, metric(text, /^vigil_inference_duration_seconds_count(?:\{[^}]*\})? (\d+)/gm));
     t.diagnostic(`gateway event-loop lag p99 ${(loopLag * 1000).toFixed(0)} ms; mean inference ${(inference * 1000).toFixed(1)} ms; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
     t.diagnostic(`decode CPU per camera (cores): ${cpuPerDecoder.map((c) => c.toFixed(3)).join(' ')}`);
     t.diagnostic(`drops: stale ${dropsStale}, ring_full ${dropsFull}; analysed ${list.reduce((n, c) => n + c.framesAnalyzed, 0)}, decoded ${list.reduce((n, c) => n + c.framesDecoded, 0)}`);
-    t.diagnostic(`frame age at analysis: mean ${((ageSum / Math.max(1, ageCount)) * 1000).toFixed(1)} ms, <=100 ms ${((ageUnder100ms / ageCount) * 100).toFixed(1)}%, <=1 s ${((ageUnder1s / ageCount) * 100).toFixed(1)}%`);
+    t.diagnostic(`frame age at analysis over the window: mean ${((ageSum / Math.max(1, ageCount)) * 1000).toFixed(1)} ms, <=100 ms ${((ageUnder100ms / ageCount) * 100).toFixed(1)}%, <=1 s ${((ageUnder1s / ageCount) * 100).toFixed(1)}% of ${ageCount}`);
+    t.diagnostic(`... and before it (start-up and warm-up): <=1 s ${((ageAtStart.under1s / Math.max(1, ageAtStart.count)) * 100).toFixed(1)}% of ${ageAtStart.count}`);
     t.diagnostic(`modes: ${modes.join(' ')}; RSS start ${(rssStart / 2 ** 20).toFixed(0)} MiB, max ${(Math.max(...rss) / 2 ** 20).toFixed(0)} MiB, end ${((rss.at(-1) ?? 0) / 2 ** 20).toFixed(0)} MiB`);
 
     assert.ok(dropsStale + dropsFull > 0, 'frames the analyser could not take are dropped and counted');
