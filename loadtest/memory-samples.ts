@@ -7,7 +7,7 @@ export interface MemorySample {
   /** Seconds since the gateway listened. */
   readonly t: number;
   readonly gatewayRssMb: number;
-  /** The same split (/proc/PID/status): anonymous memory (heaps, arenas) and file pages mapped in (libraries, a memory-mapped index the kernel can drop again). */
+  /** The same split (/proc/PID/status): anonymous memory (heaps, arenas) and file pages mapped in (libraries, anything memory-mapped, which the kernel can drop again). */
   readonly gatewayAnonMb: number;
   readonly gatewayFileMb: number;
   /** Every descendant (decoder processes, their ffmpeg if any), summed. */

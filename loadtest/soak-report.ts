@@ -13,7 +13,7 @@ export interface SoakFigures {
   /**
    * The same from the mean of the minute after the settle point and of the last minute: a single
    * sample can fall in a garbage collection's trough or peak (tens of MB apart). Also for the
-   * anonymous part of RSS alone (heaps and arenas, without file pages such as a mapped index).
+   * anonymous part of RSS alone (heaps and arenas, without file pages such as libraries).
    */
   readonly minuteMeans: { readonly rssAtSettle: number; readonly rssEnd: number; readonly rssGrowthPercent: number; readonly anonAtSettle: number; readonly anonEnd: number; readonly anonGrowthPercent: number; readonly fileAtSettle: number; readonly fileEnd: number };
   /** Least-squares slopes after the settle point, MB per minute. */
@@ -84,7 +84,7 @@ export function formatSoak(r: SoakFigures): string {
     `| gateway RSS at 1 min / ${r.settleMinute} min / end / peak | ${f(r.rss.at1, 0)} / ${f(r.rss.atSettle, 0)} / ${f(r.rss.end, 0)} / ${f(r.rss.peak, 0)} MB |`,
     `| gateway RSS growth after ${r.settleMinute} min | ${f(r.growthAfterSettlePercent)} % (slope ${f(r.slopes.gatewayRss, 2)} MB/min) |`,
     `| gateway RSS, mean of minute ${r.settleMinute}-${r.settleMinute + 1} / of the last minute | ${f(r.minuteMeans.rssAtSettle, 0)} / ${f(r.minuteMeans.rssEnd, 0)} MB: ${f(r.minuteMeans.rssGrowthPercent)} % |`,
-    `| of which anonymous (heaps, arenas) / file pages (libraries, mapped index), same minutes | ${f(r.minuteMeans.anonAtSettle, 0)} -> ${f(r.minuteMeans.anonEnd, 0)} MB (${f(r.minuteMeans.anonGrowthPercent)} %) / ${f(r.minuteMeans.fileAtSettle, 0)} -> ${f(r.minuteMeans.fileEnd, 0)} MB |`,
+    `| of which anonymous (heaps, arenas) / file pages (libraries, anything mapped), same minutes | ${f(r.minuteMeans.anonAtSettle, 0)} -> ${f(r.minuteMeans.anonEnd, 0)} MB (${f(r.minuteMeans.anonGrowthPercent)} %) / ${f(r.minuteMeans.fileAtSettle, 0)} -> ${f(r.minuteMeans.fileEnd, 0)} MB |`,
     `| JS heap used at ${r.settleMinute} min / end | ${f(r.heapUsed.atSettle, 0)} / ${f(r.heapUsed.end, 0)} MB (slope ${f(r.slopes.heapUsed, 2)} MB/min; external ${f(r.slopes.external, 2)} MB/min) |`,
     `| decoder processes RSS at ${r.settleMinute} min / end | ${f(r.decodersRss.atSettle, 0)} / ${f(r.decodersRss.end, 0)} MB (slope ${f(r.slopes.decoders, 2)} MB/min) |`,
     `| decoder processes PSS (shared libraries counted once) at ${r.settleMinute} min / end | ${f(r.decodersPss.atSettle, 0)} / ${f(r.decodersPss.end, 0)} MB (slope ${f(r.slopes.decodersPss, 2)} MB/min) |`,

@@ -22,7 +22,7 @@ describe('soak figures', () => {
   });
 
   it('splits anonymous memory from file pages', () => {
-    // Grows 1 MB a minute, all of it file pages from minute 10 on (a mapped index paged in).
+    // Grows 1 MB a minute, all of it file pages from minute 10 on (a memory-mapped file paged in).
     const rows = samples(60, (t) => 700 + Math.max(0, t - 600) / 60, 40).map((s) => ({ ...s, gatewayAnonMb: 660, gatewayFileMb: s.gatewayRssMb - 660 }));
     const { minuteMeans } = soakFigures({ cameras: 8, minutes: 60, fps: 3 }, rows, 0, []);
     assert.equal(minuteMeans.anonGrowthPercent, 0);
