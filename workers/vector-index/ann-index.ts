@@ -20,8 +20,8 @@ export interface AnnOptions {
  * Approximate nearest vectors: a usearch HNSW index keyed by row id (the gallery's faces, the
  * history's appearances). The one file that imports usearch. Removal frees the slot for a later
  * add (usearch reuses it), so churn does not grow memory (measured flat over 16 rounds of 2,000
- * with usearch 2.26.2; 2.25.3 lost removals under churn, see test/unit/workers/ann-index.test.ts). Vectors are L2-normalised, so inner
- * product is cosine.
+ * with usearch 2.26.2; 2.25.3 lost removals under churn, see test/unit/workers/ann-index.test.ts).
+ * Vectors are L2-normalised, so inner product is cosine.
  */
 export class AnnIndex {
   readonly dimensions: number;
