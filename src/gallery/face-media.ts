@@ -24,7 +24,9 @@ export interface StaleEmbedding {
 }
 
 /** Track crops kept at most (each 37 KB); embeddings of more tracks are kept (store.ts). */
-const MAX_TRACK_CROPS = 1000;
+export const MAX_TRACK_CROPS = 1000;
+/** Deletes all but the newest `?` track crops (walks track_crops_by_time, see schema.ts). */
+export const TRIM_TRACK_CROPS = 'DELETE FROM track_crops WHERE track_id IN (SELECT track_id FROM track_crops ORDER BY created_at DESC LIMIT -1 OFFSET ?)';
 
 const TABLES: Record<EmbeddingKind, { table: string; crops: string; key: string }> = {
   face: { table: 'faces', crops: 'face_crops', key: 'face_id' },
@@ -63,7 +65,7 @@ export class GalleryMedia {
 
   putTrackCrop(trackId: string, crop: Uint8Array): void {
     this.#db.prepare('INSERT OR REPLACE INTO track_crops (track_id, crop, created_at) VALUES (?, ?, ?)').run(trackId, Buffer.from(crop.buffer, crop.byteOffset, crop.byteLength), Date.now());
-    this.#db.prepare('DELETE FROM track_crops WHERE track_id IN (SELECT track_id FROM track_crops ORDER BY created_at DESC LIMIT -1 OFFSET ?)').run(MAX_TRACK_CROPS);
+    this.#db.prepare(TRIM_TRACK_CROPS).run(MAX_TRACK_CROPS);
   }
 
   trackCrop(trackId: string): Uint8Array | null {

@@ -19,6 +19,12 @@ export const CHANGE_LOG_ENTRIES = 100_000;
  * (added by migrate() in store.ts): the sha256 of the embedding model that made the embedding
  * (null: enrolled before it was recorded; the gateway adopts those at start). An update of an
  * embedding is in the change log too, so the search worker re-reads it.
+ *
+ * Recent tracks and their crops are trimmed to the newest on every answered track, on the
+ * gateway's thread: `tracks_by_time` and `track_crops_by_time` let the trim walk a small index
+ * instead of every row (a track's row is a 2 KB page, a crop's 37 KB of overflow pages before its
+ * created_at). Measured with 10,000 tracks and 1,000 crops kept, the machine otherwise idle: 30.4
+ * and 15.3 ms per answered track without them, 0.3 and 0.3 ms with them.
  */
 export const GALLERY_SCHEMA = `
 CREATE TABLE IF NOT EXISTS identities (
@@ -59,6 +65,8 @@ CREATE TABLE IF NOT EXISTS negative_crops (
   negative_id INTEGER PRIMARY KEY REFERENCES negatives(id) ON DELETE CASCADE, crop BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS track_crops (
   track_id TEXT PRIMARY KEY REFERENCES tracks(track_id) ON DELETE CASCADE, crop BLOB NOT NULL, created_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS tracks_by_time ON tracks(created_at);
+CREATE INDEX IF NOT EXISTS track_crops_by_time ON track_crops(created_at);
 `;
 
 /**

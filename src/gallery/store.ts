@@ -35,7 +35,9 @@ export interface FaceRecord {
 }
 
 /** Recent tracks' embeddings kept for "not this person" on a track; older ones are pruned. */
-const MAX_TRACKS = 10_000;
+export const MAX_TRACKS = 10_000;
+/** Deletes all but the newest `?` tracks (walks tracks_by_time, see schema.ts). */
+export const TRIM_TRACKS = 'DELETE FROM tracks WHERE track_id IN (SELECT track_id FROM tracks ORDER BY created_at DESC LIMIT -1 OFFSET ?)';
 
 /** An identity as replicated between gateways (embeddings base64 of little-endian float32). */
 export interface IdentityRecord {
@@ -307,7 +309,7 @@ export class Gallery {
   recordTrack(trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array): void {
     this.#db.transaction(() => {
       this.#db.prepare('INSERT OR REPLACE INTO tracks (track_id, camera, embedding, created_at) VALUES (?, ?, ?, ?)').run(trackId, camera, toBlob(embedding), Date.now());
-      this.#db.prepare('DELETE FROM tracks WHERE track_id IN (SELECT track_id FROM tracks ORDER BY created_at DESC LIMIT -1 OFFSET ?)').run(MAX_TRACKS);
+      this.#db.prepare(TRIM_TRACKS).run(MAX_TRACKS);
       if (crop) this.media.putTrackCrop(trackId, crop);
     })();
   }
