@@ -10,8 +10,8 @@ import { MachineLoad } from './proc-stats';
  * exact scan to the ANN index. See loadtest/README.md ("Gallery search").
  */
 const USAGE = `Usage: npm run bench:gallery -- [--sizes 10000,100000,1000000] [--queries 500] [--seconds 10]
-        [--concurrency 8] [--build-threads N] [--expansion 64] [--candidates 32] [--quantization i8|f16|f32]
-        [--crossover 250,500,1000,2000,4000,8000] [--no-sizes]`;
+        [--concurrency 8] [--build-threads N] [--expansion 128] [--candidates 32] [--quantization f16|f32|i8]
+        [--crossover 250,500,1000,2000,4000,8000] [--no-sizes] [--keep DIR]`;
 
 interface Args {
   sizes: number[];
@@ -45,6 +45,7 @@ function parseArgs(argv: string[]): Args {
       case '--expansion': search.expansionSearch = Number(take()); break;
       case '--candidates': search.candidates = Number(take()); break;
       case '--quantization': search.quantization = take(); break;
+      case '--keep': args.options = { ...args.options, keepDir: take() }; break;
       default: throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
@@ -67,7 +68,7 @@ function table(rows: readonly GallerySizeFigures[]): string {
     ['decision agrees', (r) => f(r.recall.decisionAgreement, 3)],
     ['memory MiB', (r) => f(r.memoryMiB, 0)],
     ['index file MiB', (r) => f(r.indexFileMiB, 0)],
-    ['build s (lag p99 / max ms)', (r) => `${s(r.buildMs)} (${f(r.buildLagP99Ms, 0)} / ${f(r.buildLagMaxMs, 0)})`],
+    ['build s (lag p99 / max ms)', (r) => `${r.buildOrigin === 'loaded' ? 'kept ' : ''}${s(r.buildMs)} (${f(r.buildLagP99Ms, 0)} / ${f(r.buildLagMaxMs, 0)})`],
     ['load s (lag p99 / max ms)', (r) => `${s(r.loadMs)} (${f(r.loadLagP99Ms, 0)} / ${f(r.loadLagMaxMs, 0)})`],
     ['under load /s, p99 ms', (r) => `${f(r.load.searchesPerSecond, 0)}, ${f(r.load.p99Ms)}`],
     ['event-loop lag p99 / max ms', (r) => `${f(r.load.lagP99Ms)} / ${f(r.load.lagMaxMs)}`],

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -8,6 +8,7 @@ import { exactNearest } from '../workers/vector-index/ann-index';
 import { GalleryData, writeIdentities } from '../test/helpers/gallery-data';
 import { searchConfig } from '../test/helpers/gallery';
 import type { GallerySearchConfig } from '../src/gallery';
+import Database from 'better-sqlite3';
 import { onCleanup } from './cleanup';
 
 /** Figures of one gallery size (all times in ms, memory in MiB). */
@@ -16,7 +17,8 @@ export interface GallerySizeFigures {
   readonly faces: number;
   readonly mode: 'exact' | 'ann';
   readonly insertMs: number;
-  /** Worker start to index ready, and the event loop's worst delay meanwhile. */
+  /** Worker start to index ready, and the event loop's worst delay meanwhile ('loaded': from a kept index file, see `keepDir`). */
+  readonly buildOrigin: 'built' | 'loaded' | 'empty';
   readonly buildMs: number;
   readonly buildLagMaxMs: number;
   readonly buildLagP99Ms: number;
@@ -42,6 +44,12 @@ export interface MeasureOptions {
   readonly concurrency: number;
   readonly search: Partial<GallerySearchConfig>;
   readonly log: (line: string) => void;
+  /**
+   * A folder that keeps each size's gallery (and its index file) between runs: a later run with
+   * the same size reuses them, so sweeping search settings at 1M costs a load, not an insert and a
+   * build. Null: a temporary folder, removed at the end.
+   */
+  readonly keepDir?: string | null;
 }
 
 const MATCH = 0.35;
@@ -73,9 +81,31 @@ function dirBytes(dir: string): number | null {
   }
 }
 
-export async function measureSize(identities: number, o: MeasureOptions): Promise<GallerySizeFigures> {
+/** How many identities a kept gallery.db holds (0 when there is none). */
+function keptIdentities(dbPath: string): number {
+  if (!existsSync(dbPath)) return 0;
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return db.prepare('SELECT count(*) FROM identities').pluck().get() as number;
+  } finally {
+    db.close();
+  }
+}
+
+/** The size's folder: kept under `keepDir` (made on first use), else a temporary one removed at the end. */
+function sizeDir(identities: number, keepDir: string | null | undefined): { dir: string; remove: () => void } {
+  if (keepDir) {
+    const dir = join(keepDir, `gallery-${identities}-seed1`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return { dir, remove: () => undefined };
+  }
   const dir = mkdtempSync(join(tmpdir(), 'vigil-gallery-bench-'));
-  const forget = onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function measureSize(identities: number, o: MeasureOptions): Promise<GallerySizeFigures> {
+  const { dir, remove } = sizeDir(identities, o.keepDir);
+  const forget = onCleanup(remove);
   try {
     const data = new GalleryData({ identities, seed: 1 });
     const dims = data.dims;
@@ -84,17 +114,24 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
     const dataset = new Float32Array(total * dims);
     const owner = new Int32Array(total);
     let f = 0;
+    const keep = (i: number, v: Float32Array): void => {
+      dataset.set(v, f * dims);
+      owner[f++] = i;
+    };
     const t0 = performance.now();
-    Gallery.open(dir).close();
     const dbPath = join(dir, 'gallery.db');
-    for (let from = 0; from < identities; from += 20_000) {
-      writeIdentities(dbPath, data, from, Math.min(identities, from + 20_000), (i, v) => {
-        dataset.set(v, f * dims);
-        owner[f++] = i;
-      });
+    const kept = keptIdentities(dbPath);
+    if (kept === identities) {
+      // The same seed gives the same faces: regenerate them for the ground truth, the rows are there.
+      for (let i = 0; i < identities; i++) for (const v of data.faces(i)) keep(i, v);
+      o.log(`  reusing the kept gallery in ${dir} (${identities} identities, ${total} faces)`);
+    } else {
+      if (kept !== 0) throw new Error(`${dbPath} holds ${kept} identities, not ${identities}: remove it first`);
+      Gallery.open(dir).close();
+      for (let from = 0; from < identities; from += 20_000) writeIdentities(dbPath, data, from, Math.min(identities, from + 20_000), keep);
     }
-    const insertMs = ms(t0);
-    o.log(`  ${identities} identities, ${total} faces written to gallery.db in ${(insertMs / 1000).toFixed(1)} s`);
+    const insertMs = kept === identities ? 0 : ms(t0);
+    if (kept !== identities) o.log(`  ${identities} identities, ${total} faces written to gallery.db in ${(insertMs / 1000).toFixed(1)} s`);
 
     const q = o.queries;
     const queries = new Float32Array(2 * q * dims);
@@ -193,7 +230,7 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
       await gallery.close(600_000);
     }
     return {
-      identities, faces: total, mode: stats.mode, insertMs, buildMs: built.ms, buildLagMaxMs: built.lagMaxMs, buildLagP99Ms: built.lagP99Ms, memoryMiB,
+      identities, faces: total, mode: stats.mode, insertMs, buildOrigin: stats.origin, buildMs: built.ms, buildLagMaxMs: built.lagMaxMs, buildLagP99Ms: built.lagP99Ms, memoryMiB,
       indexFileMiB: indexBytes === null ? null : indexBytes / 2 ** 20, loadMs, loadLagMaxMs, loadLagP99Ms,
       search: { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), queries: latencies.length },
       recall: { enrolled: enrolled / q, strangers: strangers / q, decisionAgreement: agree / (2 * q) },
@@ -202,7 +239,7 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
       previousTopK,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
     forget();
   }
 }

@@ -41,7 +41,11 @@ function best(query: Float32Array, set: readonly Float32Array[]): number {
  */
 export function scoreIdentity(query: Float32Array, faces: readonly Float32Array[], negatives: readonly Float32Array[]): { similarity: number; negativeSimilarity: number } | null {
   if (faces.length === 0) return null;
-  const similarity = best(query, faces);
+  return judgeIdentity(query, best(query, faces), negatives);
+}
+
+/** As scoreIdentity, for an identity whose best face's similarity is already known (a search index scored it). */
+export function judgeIdentity(query: Float32Array, similarity: number, negatives: readonly Float32Array[]): { similarity: number; negativeSimilarity: number } | null {
   const negativeSimilarity = negatives.length > 0 ? best(query, negatives) : -1;
   return negativeSimilarity >= similarity ? null : { similarity, negativeSimilarity };
 }

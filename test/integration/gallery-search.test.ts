@@ -30,7 +30,9 @@ describe('gallery search with the CLI and the persisted index', () => {
   const config = searchConfig({ mode: 'ann', persistMinFaces: 1 });
   const best = async (gallery: Gallery, i: number, q: number) => (await gallery.search(data.viewOf(i, q), 1))[0]?.identity.name ?? null;
 
-  it('sees the CLI removing an identity while running; saves a private index file; loads and replays it at restart', async () => {
+  // i8: answers re-ranked from the face rows; f16: from the index's own scores and the faces' owners, read again at a load.
+  for (const quantization of ['i8', 'f16'] as const) it(`${quantization}: sees the CLI removing an identity while running; saves a private index file; loads and replays it at restart`, async () => {
+    const config = searchConfig({ mode: 'ann', quantization, persistMinFaces: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'vigil-search-file-'));
     dirs.push(dir);
     const first = Gallery.open(dir, { search: config });

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
-import { scoreIdentity, type Candidate } from '../../src/gallery/search';
+import { judgeIdentity, scoreIdentity, type Candidate } from '../../src/gallery/search';
+import { scoresExact, type Neighbour } from '../vector-index/ann-index';
 import { SyncedIndex, type SyncedIndexHooks } from '../vector-index/synced-index';
+import { FaceOwners } from './face-owners';
 import { GalleryReader } from './gallery-reader';
 import { keepsExact, nextCandidateCount } from './policy';
 import type { GallerySearchSettings, SearchStats } from './protocol';
@@ -23,19 +25,26 @@ export function indexDir(dbPath: string): string {
 
 /**
  * The search worker's gallery: candidate faces from the ANN index (or an exact scan when the mode
- * is `exact`), then an exact re-rank of the candidates' identities over all their faces and
- * negatives read from the database, so the answer has `topK`'s semantics. The index follows the
- * database through its change log (`gallery_changes`) before every search (SyncedIndex): every
- * connection's writes, without reloading the whole gallery.
+ * is `exact`), ranked by identity with `topK`'s semantics (an identity's best face, unless the
+ * query is at least as close to one of its negatives). Two ways, by what the index holds:
+ * - exact scores (the exact scan, or f16/f32 vectors: `scoresExact`): the candidates' own
+ *   similarities, their identities from memory (FaceOwners), and only the candidates' negatives
+ *   and the answer's identity read from the database: a search reads no face row;
+ * - i8 vectors: an exact re-rank of the candidates' identities over all their faces and
+ *   negatives read from the database (half the index's memory, but the face rows must be read).
+ * The index follows the database through its change log (`gallery_changes`) before every
+ * search (SyncedIndex): every connection's writes, without reloading the whole gallery.
  */
 export class FaceIndex {
   readonly #settings: GallerySearchSettings;
   readonly #reader: GalleryReader;
   readonly #index: SyncedIndex;
+  readonly #owners: FaceOwners | null;
 
   constructor(settings: GallerySearchSettings, hooks: FaceIndexHooks = {}) {
     this.#settings = settings;
-    this.#reader = new GalleryReader(settings.dbPath);
+    this.#owners = settings.mode === 'exact' || scoresExact(settings.quantization) ? new FaceOwners() : null;
+    this.#reader = new GalleryReader(settings.dbPath, this.#owners);
     this.#index = new SyncedIndex(this.#reader, {
       exact: keepsExact(settings.mode),
       quantization: settings.quantization,
@@ -55,8 +64,10 @@ export class FaceIndex {
   }
 
   /** Loads the index file if it matches the database, else builds from the faces table; yields between batches. */
-  start(stopped: () => boolean): Promise<void> {
-    return this.#index.start(stopped);
+  async start(stopped: () => boolean): Promise<void> {
+    await this.#index.start(stopped);
+    // A build read every face row (and its owner); a loaded file did not.
+    if (this.#index.stats().origin === 'loaded') this.#reader.snapshot(() => this.#reader.readOwners());
   }
 
   /** Applies the face changes other connections (and ours) committed since the last call. */
@@ -76,8 +87,7 @@ export class FaceIndex {
       const exhaustive = index.exhaustive;
       let n = nextCandidateCount(0, k, this.#settings.candidates, index.size, exhaustive);
       for (;;) {
-        const ids = index.nearest(query, n);
-        const ranked = this.#rerank(query, ids);
+        const ranked = this.#owners ? this.#rank(query, index.scored(query, n), this.#owners) : this.#rerank(query, index.nearest(query, n));
         const next = nextCandidateCount(n, k, this.#settings.candidates, index.size, exhaustive);
         if (ranked.length >= k || next === n) return this.#named(ranked.slice(0, k));
         n = next;
@@ -92,6 +102,23 @@ export class FaceIndex {
 
   close(): void {
     this.#reader.close();
+  }
+
+  /** Identities of scored candidate faces: each by its best face, less those a negative excludes. */
+  #rank(query: Float32Array, neighbours: readonly Neighbour[], owners: FaceOwners): Scored[] {
+    const best = new Map<string, number>();
+    for (const { id, similarity } of neighbours) {
+      // Unknown: removed since the index last synced; it goes at the next sync.
+      const identityId = owners.identityOf(id);
+      if (identityId !== null && similarity > (best.get(identityId) ?? -Infinity)) best.set(identityId, similarity);
+    }
+    const negatives = this.#reader.negativesOf([...best.keys()]);
+    const scored: Scored[] = [];
+    for (const [identityId, similarity] of best) {
+      const score = judgeIdentity(query, similarity, negatives.get(identityId) ?? []);
+      if (score) scored.push({ identityId, ...score });
+    }
+    return scored.sort((a, b) => b.similarity - a.similarity);
   }
 
   #rerank(query: Float32Array, faceIds: readonly number[]): Scored[] {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Identity } from '../../src/gallery/search';
 import { SqliteReader } from '../vector-index/sqlite-reader';
 import type { ChangeWindow, RowChange, VectorRow, VectorSource } from '../vector-index/vector-source';
+import type { FaceOwners } from './face-owners';
 
 export type FaceRow = VectorRow;
 
@@ -23,26 +24,34 @@ function floats(blob: Buffer): Float32Array {
 /**
  * The search worker's own read-only connection to gallery.db (WAL lets it read while the gateway
  * and the CLI write). Everything the index needs from the database, as prepared statements: the
- * faces table as a VectorSource, and the rows of the exact re-rank.
+ * faces table as a VectorSource, and the rows of the exact re-rank. With `owners`, every face row
+ * the index reads (or drops) also records (or forgets) whose face it is.
  */
 export class GalleryReader extends SqliteReader implements VectorSource {
+  readonly #owners: FaceOwners | null;
   readonly #window: Database.Statement;
   readonly #counter: Database.Statement;
   readonly #changes: Database.Statement;
   readonly #facesById: Database.Statement;
   readonly #allFaces: Database.Statement;
   readonly #candidates: Database.Statement;
+  readonly #negatives: Database.Statement;
+  readonly #allOwners: Database.Statement;
   readonly #identity: Database.Statement;
   readonly #galleryId: Database.Statement;
   readonly #faceCount: Database.Statement;
 
-  constructor(path: string) {
+  constructor(path: string, owners: FaceOwners | null = null) {
     super(path);
+    this.#owners = owners;
     this.#window = this.db.prepare('SELECT min(seq) AS oldest, max(seq) AS newest FROM gallery_changes');
     this.#counter = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'gallery_changes'").pluck();
     this.#changes = this.db.prepare('SELECT seq, face_id AS rowId, added FROM gallery_changes WHERE seq > ? ORDER BY seq');
-    this.#facesById = this.db.prepare('SELECT id, embedding FROM faces WHERE id IN (SELECT value FROM json_each(?))');
-    this.#allFaces = this.db.prepare('SELECT id, embedding FROM faces ORDER BY id');
+    this.#facesById = this.db.prepare('SELECT id, identity_id AS identityId, embedding FROM faces WHERE id IN (SELECT value FROM json_each(?))');
+    this.#allFaces = this.db.prepare('SELECT id, identity_id AS identityId, embedding FROM faces ORDER BY id');
+    // Answered from the faces_by_identity index alone (a few bytes a face), not the ~4 KB face rows.
+    this.#allOwners = this.db.prepare('SELECT id, identity_id AS identityId FROM faces');
+    this.#negatives = this.db.prepare('SELECT identity_id AS identityId, embedding FROM negatives WHERE identity_id IN (SELECT value FROM json_each(?))');
     // Every face and negative of the identities owning the candidate faces: the exact re-rank.
     this.#candidates = this.db.prepare(`
       WITH c(id) AS (SELECT DISTINCT identity_id FROM faces WHERE id IN (SELECT value FROM json_each(?)))
@@ -74,12 +83,43 @@ export class GalleryReader extends SqliteReader implements VectorSource {
   }
 
   rowsById(ids: readonly number[]): FaceRow[] {
-    const rows = this.#facesById.all(JSON.stringify(ids)) as { id: number; embedding: Buffer }[];
-    return rows.map((r) => ({ id: r.id, embedding: floats(r.embedding) }));
+    const rows = this.#facesById.all(JSON.stringify(ids)) as { id: number; identityId: string; embedding: Buffer }[];
+    return rows.map((r) => {
+      this.#owners?.set(r.id, r.identityId);
+      return { id: r.id, embedding: floats(r.embedding) };
+    });
   }
 
   *allRows(): Generator<FaceRow> {
-    for (const row of this.#allFaces.iterate() as Iterable<{ id: number; embedding: Buffer }>) yield { id: row.id, embedding: floats(row.embedding) };
+    this.#owners?.clear();
+    for (const row of this.#allFaces.iterate() as Iterable<{ id: number; identityId: string; embedding: Buffer }>) {
+      this.#owners?.set(row.id, row.identityId);
+      yield { id: row.id, embedding: floats(row.embedding) };
+    }
+  }
+
+  forget(id: number): void {
+    this.#owners?.delete(id);
+  }
+
+  /** Whose face every face is, from one snapshot: after the index came from its file instead of the rows. */
+  readOwners(): void {
+    const owners = this.#owners;
+    if (!owners) return;
+    owners.clear();
+    for (const row of this.#allOwners.iterate() as Iterable<{ id: number; identityId: string }>) owners.set(row.id, row.identityId);
+  }
+
+  /** The negatives ("not this person") of these identities, by identity. */
+  negativesOf(identityIds: readonly string[]): Map<string, Float32Array[]> {
+    const out = new Map<string, Float32Array[]>();
+    if (identityIds.length === 0) return out;
+    for (const row of this.#negatives.all(JSON.stringify(identityIds)) as { identityId: string; embedding: Buffer }[]) {
+      const list = out.get(row.identityId);
+      if (list) list.push(floats(row.embedding));
+      else out.set(row.identityId, [floats(row.embedding)]);
+    }
+    return out;
   }
 
   candidateRows(faceIds: readonly number[]): CandidateRow[] {

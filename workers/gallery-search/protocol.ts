@@ -15,7 +15,7 @@ export interface GallerySearchSettings {
    */
   readonly mode: SearchMode;
   readonly exactMaxFaces: number;
-  /** How the ANN index stores vectors; answers are re-ranked on the exact float32 embeddings. */
+  /** How the ANN index stores vectors: f16/f32 rank answers by the index's own scores, i8 re-ranks them on the float32 rows. */
   readonly quantization: Quantization;
   /** Faces the index proposes per search (widened when negatives leave fewer than k identities). */
   readonly candidates: number;

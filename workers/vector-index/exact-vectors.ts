@@ -1,3 +1,5 @@
+import type { Neighbour } from './ann-index';
+
 /**
  * Exact nearest vectors: every vector back to back in one Float32Array, scanned in full per
  * search. For small sets this beats the ANN index (no graph to walk) and it is exact; the
@@ -60,6 +62,15 @@ export class ExactVectors {
 
   /** Ids of the `n` vectors nearest to `query` (highest inner product), nearest first. */
   nearest(query: Float32Array, n: number): number[] {
+    return this.#nearestSlots(query, n).map((slot) => this.#ids[slot] as number);
+  }
+
+  /** The `n` vectors nearest to `query`, nearest first, with their inner product. */
+  scored(query: Float32Array, n: number): Neighbour[] {
+    return this.#nearestSlots(query, n).map((slot) => ({ id: this.#ids[slot] as number, similarity: this.#scores[slot] as number }));
+  }
+
+  #nearestSlots(query: Float32Array, n: number): number[] {
     const d = this.dimensions;
     const count = this.#ids.length;
     if (this.#scores.length < count) this.#scores = new Float32Array(this.#vectors.length / d);
@@ -78,7 +89,7 @@ export class ExactVectors {
     if (n <= 0) return [];
     if (n > 64) {
       const order = Array.from({ length: count }, (_, f) => f).sort((a, b) => (scores[b] as number) - (scores[a] as number));
-      return order.slice(0, n).map((slot) => this.#ids[slot] as number);
+      return order.slice(0, n);
     }
     const best: number[] = [];
     for (let f = 0; f < count; f++) {
@@ -91,6 +102,6 @@ export class ExactVectors {
       }
       best[at] = f;
     }
-    return best.map((slot) => this.#ids[slot] as number);
+    return best;
   }
 }

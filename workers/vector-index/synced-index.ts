@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { AnnIndex, type Quantization } from './ann-index';
+import { AnnIndex, type Neighbour, type Quantization } from './ann-index';
 import { ExactVectors } from './exact-vectors';
 import { readIndexMeta, indexFileProblem, removeIndexFiles, writeIndex } from './index-file';
 import { needsRebuild, type VectorRow, type VectorSource } from './vector-source';
@@ -132,13 +132,24 @@ export class SyncedIndex {
 
   /** Ids of up to `n` rows nearest to `query`, nearest first (call sync() first to see the latest writes). */
   nearest(query: Float32Array, n: number): number[] {
+    const source = this.#searchable(query, n);
+    return source ? source.nearest(query, n) : [];
+  }
+
+  /** Up to `n` rows nearest to `query`, nearest first, with their similarity as the index has it (exact or not: `scoresExact` in ann-index.ts). */
+  scored(query: Float32Array, n: number): Neighbour[] {
+    const source = this.#searchable(query, n);
+    return source ? source.scored(query, n) : [];
+  }
+
+  #searchable(query: Float32Array, n: number): AnnIndex | ExactVectors | null {
     const source = this.#exact ?? this.#ann;
-    if (!source || source.size === 0 || n <= 0) return [];
+    if (!source || source.size === 0 || n <= 0) return null;
     if (query.length !== this.#dims) {
       this.warnOnce('dims', `a ${query.length}-d query against ${this.#dims}-d vectors: no match possible`);
-      return [];
+      return null;
     }
-    return source.nearest(query, n);
+    return source;
   }
 
   /** Writes the index file when persisting is on, the ANN index is worth keeping and it changed. */
@@ -236,6 +247,7 @@ export class SyncedIndex {
   #remove(id: number): void {
     if (this.#ann?.has(id)) this.#ann.remove(id);
     this.#exact?.remove(id);
+    this.#source.forget?.(id);
   }
 
   #reset(dims: number): void {

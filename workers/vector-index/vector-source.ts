@@ -42,6 +42,8 @@ export interface VectorSource {
   rowsById(ids: readonly number[]): VectorRow[];
   /** Every row the index should hold, in id order. */
   allRows(): Iterable<VectorRow>;
+  /** The index dropped this row (removed, or replaced by a re-read): for a source that keeps something per indexed row. */
+  forget?(id: number): void;
 }
 
 /**
