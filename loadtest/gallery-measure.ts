@@ -121,7 +121,8 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
     const t0 = performance.now();
     const dbPath = join(dir, 'gallery.db');
     const kept = keptIdentities(dbPath);
-    if (kept === identities) {
+    const reuse = kept === identities;
+    if (reuse) {
       // The same seed gives the same faces: regenerate them for the ground truth, the rows are there.
       for (let i = 0; i < identities; i++) for (const v of data.faces(i)) keep(i, v);
       o.log(`  reusing the kept gallery in ${dir} (${identities} identities, ${total} faces)`);
@@ -130,8 +131,8 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
       Gallery.open(dir).close();
       for (let from = 0; from < identities; from += 20_000) writeIdentities(dbPath, data, from, Math.min(identities, from + 20_000), keep);
     }
-    const insertMs = kept === identities ? 0 : ms(t0);
-    if (kept !== identities) o.log(`  ${identities} identities, ${total} faces written to gallery.db in ${(insertMs / 1000).toFixed(1)} s`);
+    const insertMs = reuse ? 0 : ms(t0);
+    if (!reuse) o.log(`  ${identities} identities, ${total} faces written to gallery.db in ${(insertMs / 1000).toFixed(1)} s`);
 
     const q = o.queries;
     const queries = new Float32Array(2 * q * dims);

@@ -55,7 +55,7 @@ export function soakFigures(args: { cameras: number; minutes: number; fps: numbe
     samples: samples.length,
     rss: { at1: sampleAt(samples, 60)?.gatewayRssMb ?? 0, atSettle: settle?.gatewayRssMb ?? 0, end: last?.gatewayRssMb ?? 0, peak: Math.max(0, ...samples.map((s) => s.gatewayRssMb)) },
     settleMinute,
-    growthAfterSettlePercent: settle && last ? ((last.gatewayRssMb - settle.gatewayRssMb) / settle.gatewayRssMb) * 100 : 0,
+    growthAfterSettlePercent: settle && last ? growth(settle.gatewayRssMb, last.gatewayRssMb) : 0,
     minuteMeans: {
       rssAtSettle, rssEnd, rssGrowthPercent: growth(rssAtSettle, rssEnd),
       anonAtSettle, anonEnd, anonGrowthPercent: growth(anonAtSettle, anonEnd),

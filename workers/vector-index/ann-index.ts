@@ -93,9 +93,7 @@ export class AnnIndex {
 
   /** Ids of up to `n` vectors nearest to `query`, nearest first. */
   nearest(query: Float32Array, n: number): number[] {
-    if (this.#index.size() === 0) return [];
-    const matches = this.#index.search(query, n, 1);
-    return Array.from(matches.keys, (key) => Number(key));
+    return this.scored(query, n).map((neighbour) => neighbour.id);
   }
 
   /** Up to `n` vectors nearest to `query`, nearest first, with their similarity (exact or not: `scoresExact`). */
