@@ -3,6 +3,7 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { VigilError, asVigilError } from '../errors';
 import { WORKERS_DIR } from '../config';
+import { WORKER_RESOURCE_LIMITS } from '../lifecycle';
 import type { DetectorSettings, WorkerInfo } from '../../workers/protocol';
 import { createRunGate } from '../../workers/run-gate';
 import { readManifest, verifyModel } from './model-manifest';
@@ -72,6 +73,7 @@ export async function openWorkers(spec: WorkerSpec): Promise<Opened> {
     // Workers live as long as the pool (a number above Node's timer limit would fire at once).
     idleTimeout: Infinity,
     workerData: settings,
+    resourceLimits: WORKER_RESOURCE_LIMITS,
   });
   const requested = spec.provider.requested;
   try {

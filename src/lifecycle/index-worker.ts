@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { StateHolder, type Component, type StateChange } from './component';
+import { WORKER_RESOURCE_LIMITS } from './worker-limits';
 import type { IndexNotice, IndexReply, IndexRequestBase } from '../../workers/vector-index/worker-protocol';
 
 /** `building` until the worker loaded or built its index; requests made meanwhile wait for it. */
@@ -69,7 +70,7 @@ export class IndexWorker<Request extends IndexRequestBase, Stats> implements Com
   }
 
   #spawn(): void {
-    const worker = new Worker(this.#options.script, { workerData: this.#options.workerData });
+    const worker = new Worker(this.#options.script, { workerData: this.#options.workerData, resourceLimits: WORKER_RESOURCE_LIMITS });
     this.#worker = worker;
     this.#state.set('building');
     worker.on('message', (message: IndexReply | IndexNotice<Stats>) => this.#onMessage(message));

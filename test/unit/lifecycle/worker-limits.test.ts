@@ -1,0 +1,67 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { IndexWorker, WORKER_RESOURCE_LIMITS } from '../../../src/lifecycle';
+import { resolveBatch, resolveProvider } from '../../../src/inference';
+import { openWorkers } from '../../../src/inference/worker-threads';
+import { ROOT } from '../../helpers/paths';
+
+// A stand-in index worker: it reports the limits its own isolate runs under, as seen from inside.
+const REPORTING_WORKER = `
+const { parentPort, resourceLimits } = require('node:worker_threads');
+parentPort.postMessage({ type: 'ready', stats: resourceLimits });
+parentPort.on('message', (m) => { parentPort.postMessage({ id: m.id, ok: true }); if (m.type === 'close') process.exit(0); });
+`;
+
+describe("Vigil's worker threads run with a small young generation", () => {
+  it('limits it to 8 MB', () => {
+    assert.equal(WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb, 8);
+  });
+
+  it('an index worker (gallery and history search) gets the limits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-limits-'));
+    const script = join(dir, 'reporting-worker.js');
+    writeFileSync(script, REPORTING_WORKER);
+    const worker = new IndexWorker<{ id: number; type: 'close' }, { maxYoungGenerationSizeMb?: number }>({
+      name: 'test index',
+      script,
+      workerData: null,
+      failure: (message) => new Error(message),
+    });
+    try {
+      const ready = new Promise<void>((resolve) => worker.onChange((c) => c.to === 'ready' && resolve()));
+      await worker.start();
+      await ready;
+      assert.equal(worker.readyStats?.maxYoungGenerationSizeMb, WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb);
+    } finally {
+      await worker.close(5000);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('every inference worker gets the limits', async () => {
+    const opened = await openWorkers({
+      modelsDir: join(ROOT, 'models'),
+      analysis: false,
+      tiles: false,
+      provider: resolveProvider({ provider: 'cpu' }),
+      intraOpThreads: 1,
+      detection: { scoreThreshold: 0.5, iouThreshold: 0.4, maxFaces: 10 },
+      workers: 2,
+      batch: resolveBatch({}, false),
+      gpuRuns: 1,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      assert.equal(opened.pool.threads.length, 2);
+      for (const thread of opened.pool.threads) {
+        assert.equal(thread.resourceLimits?.maxYoungGenerationSizeMb, WORKER_RESOURCE_LIMITS.maxYoungGenerationSizeMb);
+      }
+    } finally {
+      await opened.pool.destroy();
+    }
+  });
+});
