@@ -108,9 +108,11 @@ export const configSchema = z
         /**
          * While some cameras stay lowered, one held lowered this long swaps modes with a camera above
          * it that has held its mode as long (one pair per check), so a long overload gives every
-         * camera its share of full analysis instead of blinding the same ones. 0: never.
+         * camera its share of full analysis instead of blinding the same ones. A camera raised from
+         * key frames starts at its next key frame: keep this well above the cameras' key-frame
+         * interval. 0: never.
          */
-        rotateLoweredMs: z.number().int().min(0).max(3_600_000).default(20_000),
+        rotateLoweredMs: z.number().int().min(0).max(3_600_000).default(10_000),
         /** The lowest a camera goes under overload: key frames only, half the frames analysed, or never degraded. */
         degradeTo: z.enum(['keyframes', 'half-fps', 'off']).default('keyframes'),
         /** How streams become frames: `native` (a decoder process per camera, FFmpeg's libraries), `ffmpeg` (the ffmpeg command), `auto` (ffmpeg when FFMPEG_PATH is set). */

@@ -1,49 +1,27 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { DecoderOutputParser, MEDIA_AFTER_GAP, MEDIA_INIT, MEDIA_KEY, boxHeader, type DecoderEvent, type DecoderSetup, type MediaSegment } from '../../src/ingest';
+import { MEDIA_AFTER_GAP, MEDIA_INIT, MEDIA_KEY, boxHeader, type DecoderSetup } from '../../src/ingest';
 import { loadFFmpegLibraries } from '../../src/ingest/native/libav';
 import { LiveRemux } from '../../src/ingest/native/live-remux';
-import { ROOT } from '../helpers/paths';
+import { DecoderChild } from '../helpers/decoder-child';
 import { ProcessGroup } from '../helpers/processes';
 import { liveClips } from '../helpers/live-clips';
 import { waitFor } from '../helpers/wait';
 
-const CHILD = join(ROOT, 'dist', 'src', 'ingest', 'native', 'decoder-child.js');
 const W = 320;
 const H = 180;
 
-/** A real decoder process on a looping file, its output parsed as the gateway parses it. */
-class Decoder {
-  readonly child: ChildProcess;
-  readonly events: DecoderEvent[] = [];
-  readonly media: MediaSegment[] = [];
-  progress = 0;
-
+/** A real decoder process on a looping file, decoding key frames only: the remux must still see every packet. */
+class Decoder extends DecoderChild {
   constructor(group: ProcessGroup, file: string, hwaccel: DecoderSetup['hwaccel'] = 'none') {
-    this.child = group.spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const setup: DecoderSetup = {
-      url: file, kind: 'file', width: W, height: H, rtspTransport: 'tcp', loop: true, protocolWhitelist: 'file', socketTimeoutUs: 10_000_000,
-      // Key frames only (an idle camera): the remux must still see every packet.
-      work: { decode: 'keyframes', fps: 2, wakeOnMotion: false },
-      motion: { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true, hwaccel,
-    };
-    const parser = new DecoderOutputParser(W * H * 3, {
-      acquire: () => new ArrayBuffer(W * H * 3),
-      frame: () => undefined,
-      event: (e) => (e.kind === 'progress' ? (this.progress += 1) : this.events.push(e)),
-      media: (m) => this.media.push(m),
-      corrupt: (reason) => assert.fail(reason),
-    });
-    this.child.stdout?.on('data', (chunk: Buffer) => parser.push(chunk));
-    this.child.stdin?.write(`${JSON.stringify(setup)}\n`);
+    super(group, file, { width: W, height: H, work: { decode: 'keyframes', fps: 2, wakeOnMotion: false }, hwaccel });
   }
 
   live(on: boolean): void {
-    this.child.stdin?.write(`${JSON.stringify({ cmd: 'live', on })}\n`);
+    this.send({ cmd: 'live', on });
   }
 }
 

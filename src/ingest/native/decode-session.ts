@@ -113,16 +113,23 @@ export class DecodeSession {
     return this.#input.streams?.[this.#stream];
   }
 
-  /** A new decode policy from the gateway. Resuming full decoding starts from the last key frame. */
+  /**
+   * A new decode policy from the gateway. An idle camera woken by the gateway (a face in a key
+   * frame) catches up from the last key frame at once: someone is in view. A camera the capacity
+   * controller raises from key frames resumes at its next key frame instead: catching up decodes
+   * up to a whole GOP in one burst (at 1080p with a 2 s GOP, 60 frames: about a second of a core
+   * here), on a box that has only just found room, for a frame nobody is waiting for.
+   */
   setWork(work: DecodeWork): void {
     const before = this.#work;
     this.#work = work;
-    if (before.decode === 'keyframes' && work.decode === 'all') this.#wake('command');
-    if (before.decode === 'all' && work.decode === 'keyframes') {
-      this.#clearGop();
-      this.#gopBroken = true;
-      this.#motion = NO_MOTION_YET;
+    if (before.decode === 'keyframes' && work.decode === 'all') {
+      if (before.wakeOnMotion) this.#wake('command');
+      else this.#awaitKey = true;
     }
+    // Packets are kept for a catch-up only while the camera is idle (the only one that catches up).
+    if (!work.wakeOnMotion) this.#dropGop();
+    if (before.decode === 'all' && work.decode === 'keyframes') this.#motion = NO_MOTION_YET;
   }
 
   async #open(): Promise<void> {
@@ -221,7 +228,7 @@ export class DecodeSession {
       this.#decode(packet, false);
       return;
     }
-    this.#keep(packet, key);
+    if (this.#work.wakeOnMotion) this.#keep(packet, key);
     if (key) {
       this.#awaitKey = false;
       this.#motion = afterKeyframe(this.#motion);
@@ -243,8 +250,7 @@ export class DecodeSession {
     }
     if (this.#gopBroken) return;
     if (this.#gop.length >= this.#setup.maxCatchUpPackets || this.#gopBytes + packet.size > this.#setup.maxCatchUpBytes) {
-      this.#clearGop();
-      this.#gopBroken = true;
+      this.#dropGop();
       return;
     }
     const clone = packet.clone();
@@ -257,6 +263,12 @@ export class DecodeSession {
     for (const p of this.#gop) p.free();
     this.#gop = [];
     this.#gopBytes = 0;
+  }
+
+  /** No catch-up possible until the next key frame. */
+  #dropGop(): void {
+    this.#clearGop();
+    this.#gopBroken = true;
   }
 
   /**
@@ -283,8 +295,7 @@ export class DecodeSession {
     const catchUp = this.#gopBroken ? [] : this.#gop;
     if (this.#gopBroken) this.#awaitKey = true;
     for (const [i, p] of catchUp.entries()) this.#decode(p, i < catchUp.length - 1 ? 'silent' : 'catch-up');
-    this.#clearGop();
-    this.#gopBroken = true;
+    this.#dropGop();
     this.#motion = NO_MOTION_YET;
     this.#out.event({ kind: 'woke', reason, catchUpPackets: catchUp.length, catchUpMs: Math.round(performance.now() - started), at, ...detail });
   }
