@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { writeTransaction } from '../storage';
 
 export type EmbeddingKind = 'face' | 'negative';
 
@@ -93,10 +94,10 @@ export class GalleryMedia {
    */
   adoptModel(model: string): number {
     let adopted = 0;
-    this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       const recorded = this.#db.prepare("SELECT value FROM gallery_meta WHERE key = 'embedding_model'").pluck().get() as string | undefined;
       for (const kind of ['face', 'negative'] as const) adopted += this.#db.prepare(`UPDATE ${TABLES[kind].table} SET model = ? WHERE model IS NULL`).run(recorded ?? model).changes;
-    })();
+    });
     return adopted;
   }
 
@@ -130,10 +131,10 @@ export class GalleryMedia {
 
   /** New embeddings (by `model`) for stale faces and negatives, in one transaction: the gallery switches models all at once. */
   replaceEmbeddings(updates: readonly { kind: EmbeddingKind; id: number; embedding: Float32Array }[], model: string): void {
-    this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       for (const u of updates) this.#db.prepare(`UPDATE ${TABLES[u.kind].table} SET embedding = ?, model = ? WHERE id = ?`).run(toBlob(u.embedding), model, u.id);
       this.recordModel(model);
-    })();
+    });
     if (updates.length > 0) this.#changed();
   }
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { VigilError } from '../errors';
-import { openDatabase, type Database } from '../storage';
+import { openDatabase, writeTransaction, type Database } from '../storage';
 import { GALLERY_SCHEMA, migrateGallery } from './schema';
 import type { Logger } from 'pino';
 import { gallerySearchFor, type GallerySearch, type GallerySearchSettings, type GallerySearchStats } from './search-client';
@@ -168,7 +168,7 @@ export class Gallery {
   enroll(name: string, embeddings: readonly FaceInput[], options: { externalId?: string; metadata?: Record<string, unknown> } = {}): Identity {
     checkIdentityText({ name, ...options });
     const now = Date.now();
-    const tx = this.#db.transaction(() => {
+    const id = writeTransaction(this.#db, () => {
       let row = this.#db.prepare('SELECT id FROM identities WHERE name = ?').get(name) as { id: string } | undefined;
       if (!row) {
         row = { id: randomUUID() };
@@ -182,7 +182,6 @@ export class Gallery {
       for (const e of embeddings) this.#insertFace(row.id, e, now);
       return row.id;
     });
-    const id = tx();
     this.#changed();
     return this.identity(id) as Identity;
   }
@@ -192,14 +191,13 @@ export class Gallery {
     checkIdentityText({ name, ...options });
     const id = randomUUID();
     const now = Date.now();
-    const tx = this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       if (this.#db.prepare('SELECT 1 FROM identities WHERE name = ?').get(name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${name}" exists`, { name });
       this.#db
         .prepare('INSERT INTO identities (id, name, external_id, metadata, created_at) VALUES (?, ?, ?, ?, ?)')
         .run(id, name, options.externalId ?? null, options.metadata ? JSON.stringify(options.metadata) : null, now);
       for (const e of embeddings) this.#insertFace(id, e, now);
     });
-    tx();
     this.#changed();
     return this.identity(id) as IdentitySummary;
   }
@@ -208,7 +206,7 @@ export class Gallery {
   update(ref: string, patch: { name?: string; externalId?: string | null; metadata?: Record<string, unknown> | null }): IdentitySummary {
     checkIdentityText(patch);
     const found = this.#require(ref);
-    const tx = this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       if (patch.name !== undefined && patch.name !== found.name) {
         if (this.#db.prepare('SELECT 1 FROM identities WHERE name = ?').get(patch.name)) throw new VigilError('VIGIL_ERR_IDENTITY_EXISTS', `an identity named "${patch.name}" exists`, { name: patch.name });
         this.#db.prepare('UPDATE identities SET name = ? WHERE id = ?').run(patch.name, found.id);
@@ -216,7 +214,6 @@ export class Gallery {
       if (patch.externalId !== undefined) this.#db.prepare('UPDATE identities SET external_id = ? WHERE id = ?').run(patch.externalId, found.id);
       if (patch.metadata !== undefined) this.#db.prepare('UPDATE identities SET metadata = ? WHERE id = ?').run(patch.metadata ? JSON.stringify(patch.metadata) : null, found.id);
     });
-    tx();
     this.#changed();
     return this.identity(found.id) as IdentitySummary;
   }
@@ -224,7 +221,7 @@ export class Gallery {
   /** Adds one face to an existing identity; returns the face id. */
   addFace(ref: string, embedding: Float32Array, source: string, sha256?: string, extra: Pick<FaceInput, 'crop' | 'model'> = {}): number {
     const found = this.#require(ref);
-    const id = this.#db.transaction(() => this.#insertFace(found.id, { embedding, source, sha256, ...extra }, Date.now()))();
+    const id = writeTransaction(this.#db, () => this.#insertFace(found.id, { embedding, source, sha256, ...extra }, Date.now()));
     this.#changed();
     return id;
   }
@@ -297,21 +294,21 @@ export class Gallery {
   addNegative(ref: string, embedding: Float32Array, source: string, extra: Pick<FaceInput, 'crop' | 'model'> = {}): IdentitySummary {
     const found = this.identity(ref);
     if (!found) throw new VigilError('VIGIL_ERR_IDENTITY_NOT_FOUND', `no identity "${ref}" in the gallery`, { identity: ref });
-    this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       const result = this.#db.prepare('INSERT INTO negatives (identity_id, embedding, source, model, created_at) VALUES (?, ?, ?, ?, ?)').run(found.id, toBlob(embedding), source, extra.model ?? null, Date.now());
       if (extra.crop) this.media.putCrop('negative', Number(result.lastInsertRowid), extra.crop);
-    })();
+    });
     this.#changed();
     return this.identity(found.id) as IdentitySummary;
   }
 
   /** Keeps an answered track's aggregate embedding, so an operator can later mark it "not X" or enrol it. */
   recordTrack(trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array): void {
-    this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       this.#db.prepare('INSERT OR REPLACE INTO tracks (track_id, camera, embedding, created_at) VALUES (?, ?, ?, ?)').run(trackId, camera, toBlob(embedding), Date.now());
       this.#db.prepare(TRIM_TRACKS).run(MAX_TRACKS);
       if (crop) this.media.putTrackCrop(trackId, crop);
-    })();
+    });
   }
 
   trackEmbedding(trackId: string): Float32Array | null {
@@ -343,7 +340,7 @@ export class Gallery {
    * identity holding the same name is removed first: the replicated record wins. Idempotent.
    */
   applyIdentity(id: string, record: IdentityRecord | null): void {
-    const tx = this.#db.transaction(() => {
+    writeTransaction(this.#db, () => {
       this.#db.prepare('DELETE FROM identities WHERE id = ?').run(id);
       if (!record) return;
       this.#db.prepare('DELETE FROM identities WHERE name = ?').run(record.name);
@@ -355,7 +352,6 @@ export class Gallery {
         for (const f of record[table]) insert.run(f.id, id, Buffer.from(f.embedding, 'base64'), f.source, f.createdAt);
       }
     });
-    tx();
     this.#changed();
   }
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { CloudEvent } from '../events';
 import { VigilError } from '../errors';
-import { openDatabase, type Database } from '../storage';
+import { openDatabase, writeTransaction, type Database } from '../storage';
 import { APPEARANCE_TYPES, packVector, recordOf, unpackVector } from './event-record';
 import { HISTORY_SCHEMA } from './schema';
 
@@ -79,7 +79,7 @@ export class HistoryStore {
    */
   insert(inputs: readonly StoredInput[], snapshotBytes: (id: string) => number | null): number {
     let stored = 0;
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (const { event, json, embedding } of inputs) {
         const record = recordOf(event);
         const result = this.#insertEvent.run({ ...record, json });
@@ -94,7 +94,7 @@ export class HistoryStore {
           if (bytes !== null) this.#insertSnapshot.run(id, bytes);
         }
       }
-    })();
+    });
     return stored;
   }
 

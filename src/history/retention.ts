@@ -1,4 +1,4 @@
-import type { Database } from '../storage';
+import { writeTransaction, type Database } from '../storage';
 import type { HistoryUsage } from './history-store';
 
 export interface RetentionLimits {
@@ -39,7 +39,7 @@ export function sizeChunk(usage: HistoryUsage, maxBytes: number): number {
  * snapshot files no stored event references any more, for the caller to delete.
  */
 export function deleteOldest(db: Database.Database, before: number | null, limit = RETENTION_CHUNK): { deleted: number; freedSnapshots: string[] } {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const ids = (before === null
       ? db.prepare('SELECT id FROM events INDEXED BY events_by_time ORDER BY time, id LIMIT ?').pluck().all(limit)
       : db.prepare('SELECT id FROM events INDEXED BY events_by_time WHERE time < ? ORDER BY time, id LIMIT ?').pluck().all(before, limit)) as number[];
@@ -52,7 +52,7 @@ export function deleteOldest(db: Database.Database, before: number | null, limit
     const freedSnapshots = candidates.filter((id) => !stillReferenced.get(id));
     for (const id of freedSnapshots) forget.run(id);
     return { deleted: ids.length, freedSnapshots };
-  })();
+  });
 }
 
 /** Time of the oldest stored event, or null when there is none. */

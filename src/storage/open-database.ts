@@ -38,3 +38,14 @@ export function openDatabase(path: string, options: DatabaseOptions): Database.D
 }
 
 export type { Database };
+
+/**
+ * Runs `body` in a write transaction that takes the write lock first (BEGIN IMMEDIATE), waiting
+ * for it under the busy timeout. A plain (deferred) transaction that reads before it writes holds
+ * a read snapshot when it asks for the lock; SQLite then answers SQLITE_BUSY at once, without the
+ * busy timeout, whenever another connection is writing (the CLI enrolling while the gateway
+ * records tracks). Every transaction that writes goes through here.
+ */
+export function writeTransaction<T>(db: Database.Database, body: () => T): T {
+  return db.transaction(body).immediate();
+}

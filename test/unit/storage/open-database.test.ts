@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { once } from 'node:events';
 import { openDatabase } from '../../../src/storage';
 import { Gallery } from '../../../src/gallery';
 
@@ -38,5 +40,35 @@ describe('openDatabase', () => {
     gallery.enroll('someone', [{ embedding: new Float32Array(512).fill(1 / Math.sqrt(512)), source: 'test' }]);
     for (const file of ['gallery.db', 'gallery.db-wal', 'gallery.db-shm']) assert.equal(mode(join(dir, file)).toString(8), '600', file);
     gallery.close();
+  });
+
+  it('a write that reads first waits for another connection\'s write lock instead of failing "database is locked"', async () => {
+    // The CLI enrolling while the gateway records a track: the gateway's connection (here a
+    // worker thread, so that it can commit while this thread waits) holds the write lock for a
+    // moment. enroll reads (is the name taken?) before it writes.
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-db-'));
+    const gallery = Gallery.open(dir);
+    const holder = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+      const db = new (require('better-sqlite3'))(workerData.path);
+      db.exec('BEGIN IMMEDIATE');
+      db.prepare("INSERT INTO tracks (track_id, camera, embedding, created_at) VALUES ('t1', 'door', x'0000803f', 0)").run();
+      parentPort.postMessage('locked');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+      db.exec('COMMIT');
+      db.close();`,
+      { eval: true, workerData: { path: join(dir, 'gallery.db') } },
+    );
+    try {
+      await once(holder, 'message');
+      const started = Date.now();
+      const enrolled = gallery.enroll('someone', [{ embedding: new Float32Array(512).fill(1 / Math.sqrt(512)), source: 'test' }]);
+      assert.equal(enrolled.name, 'someone');
+      assert.ok(Date.now() - started >= 200, 'enroll waited for the other connection to commit');
+      assert.ok(gallery.trackEmbedding('t1'), 'the other connection\'s write is kept too');
+    } finally {
+      await once(holder, 'exit');
+      gallery.close();
+    }
   });
 });
