@@ -28,6 +28,11 @@ export interface BenchArgs {
   readonly camerasSweep: readonly number[];
   /** Export spans over OTLP to a loopback receiver (what tracing costs); off by default, as in the product. */
   readonly tracing: boolean;
+  /**
+   * `detectedEvents` on every camera: off is the product default; on adds per-frame events, each
+   * face's liveness scored on every frame, and the WebSocket frame-to-event figure.
+   */
+  readonly detectedEvents: boolean;
   /** Seconds the cameras run before the measured window (undefined: the gateway phase's own few seconds); a longer one leaves the controller's first shedding out. */
   readonly warmUpSeconds: number | undefined;
 }
@@ -41,6 +46,7 @@ export const USAGE = [
   'Usage: npm run bench -- --cameras N --seconds S [--resolution 640x360|1280x720|1920x1080] [--workers W|auto]',
   '                        [--recognition on|off] [--suite cameras|events|all|inference] [--adaptive-compare] [--tracing on|off]',
   '                        [--source rtsp|file] [--scene faces|idle|idle-then-face] [--idle on|off] [--warm-up S]',
+  '                        [--detected-events on|off]',
   '       npm run bench -- --gpu [--provider auto|cpu|cuda|tensorrt|webgpu] [--seconds S] [--workers W|auto]',
   '                        [--batch-sizes 1,2,4,8,16] [--cameras-sweep 8,16,32]',
 ].join('\n');
@@ -69,6 +75,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let values: {
     cameras?: string; seconds?: string; resolution?: string; workers?: string; recognition?: string; suite?: string; 'adaptive-compare'?: boolean;
     gpu?: boolean; provider?: string; 'batch-sizes'?: string; 'cameras-sweep'?: string; source?: string; scene?: string; idle?: string; tracing?: string; 'warm-up'?: string;
+    'detected-events'?: string;
   };
   try {
     ({ values } = parseArgs({
@@ -90,6 +97,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         'cameras-sweep': { type: 'string' },
         tracing: { type: 'string' },
         'warm-up': { type: 'string' },
+        'detected-events': { type: 'string' },
       },
     }));
   } catch (error) {
@@ -119,5 +127,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     camerasSweep: intList('cameras-sweep', values['cameras-sweep']) ?? [],
     tracing: oneOf('tracing', values.tracing ?? 'off', ['on', 'off']) === 'on',
     warmUpSeconds: values['warm-up'] === undefined ? undefined : positiveInt('warm-up', values['warm-up']),
+    detectedEvents: oneOf('detected-events', values['detected-events'] ?? 'off', ['on', 'off']) === 'on',
   };
 }

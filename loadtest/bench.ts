@@ -12,7 +12,7 @@ import { runInferenceSuite } from './inference-suite';
 import { resolveWorkers } from '../src/inference';
 import { ANALYSIS, decodeFrames, prepareClip } from './media';
 import { OtlpSink } from './otlp-sink';
-import { formatJson, formatReport, type BenchResult, type BoundBy, type CameraSuiteResult } from './report';
+import { detectorWork, formatJson, formatReport, type BenchResult, type BoundBy, type CameraSuiteResult } from './report';
 
 /** The clip is 10 s, so 50 frames at 5 fps is all of it: the detector sees every scene once per lap. */
 const DETECTOR_FRAMES = 50;
@@ -54,10 +54,10 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
   const otlp = args.tracing ? await OtlpSink.start() : null;
   try {
     for (const degradeTo of configs) {
-      log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'}, tracing ${otlp ? `exported to ${otlp.url}` : 'off'} (log: ${GATEWAY_LOG})`);
+      log(`Gateway phase: ${args.cameras} camera(s), ${args.workers} worker(s), recognition ${args.recognition ? 'on' : 'off'}, degradeTo ${degradeTo ?? 'default (keyframes)'}, idle ${args.idle ? 'on' : 'off'}, per-frame events ${args.detectedEvents ? 'on' : 'off'}, tracing ${otlp ? `exported to ${otlp.url}` : 'off'} (log: ${GATEWAY_LOG})`);
       const warmUpMs = args.warmUpSeconds !== undefined ? args.warmUpSeconds * 1000 : args.scene === 'idle' && args.idle ? IDLE_WARM_UP_MS : GATEWAY_WARM_UP_MS;
       const inference = args.provider === undefined ? {} : { inference: { provider: args.provider } };
-      phases.push(await runGatewayPhase({ cameras, workers: args.workers, ...inference, seconds: args.seconds, recognition: args.recognition, idle: args.idle, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }), ...(otlp && { otlpEndpoint: otlp.url }) }));
+      phases.push(await runGatewayPhase({ cameras, workers: args.workers, ...inference, seconds: args.seconds, recognition: args.recognition, idle: args.idle, detectedEvents: args.detectedEvents, warmUpMs, log, ...(degradeTo !== undefined && { degradeTo }), ...(otlp && { otlpEndpoint: otlp.url }) }));
     }
     if (otlp) log(`  OTLP receiver: ${otlp.spans} spans in ${otlp.requests} requests (${Math.round(otlp.bytes / 1024)} KiB)`);
   } finally {
@@ -66,10 +66,10 @@ async function measureCameras(args: BenchArgs, cameras: BenchCamera[], clip: str
 
   log(`Bare decode limit: ${args.cameras} ffmpeg without -re, ${args.seconds} s`);
   const decodeLimit = await measureDecodeLimit(clip, args.cameras, args.seconds);
-  log(`Bare detector limit: ${args.workers} worker(s) on ${DETECTOR_FRAMES} decoded frames, ${args.seconds} s, ${args.recognition ? 'detection + landmarks/quality/liveness' : 'detection only'}`);
+  log(`Bare detector limit: ${args.workers} worker(s) on ${DETECTOR_FRAMES} decoded frames, ${args.seconds} s, ${detectorWork(args.recognition, args.detectedEvents)}`);
   const frames = await decodeFrames(clip, DETECTOR_FRAMES);
   const workers = resolveWorkers(args.workers, { cores: availableParallelism(), accelerated: false, gpuRuns: 1 });
-  const detectorLimit = await measureDetectorLimit(frames, workers, args.seconds, args.recognition);
+  const detectorLimit = await measureDetectorLimit(frames, workers, args.seconds, args.recognition, args.detectedEvents);
 
   const main = phases.at(-1) as PhaseFigures;
   const demandFps = args.cameras * ANALYSIS.fps;
@@ -103,6 +103,7 @@ async function main(): Promise<void> {
     source: args.source,
     scene: args.scene,
     idle: args.idle,
+    detectedEvents: args.detectedEvents,
     ...(cameraSuite && { cameraSuite }),
     ...(events && { events }),
     ...(inference && { inference }),

@@ -19,6 +19,11 @@ export interface GatewayConfigOptions {
   readonly degradeTo?: BenchDegradeTo;
   /** `ingest.idle.mode`: idle cameras on key frames (the product default) or never idle. */
   readonly idle: boolean;
+  /**
+   * `detectedEvents` on every camera: per-frame events, which carry every face's liveness (so the
+   * workers score it on every frame). Undefined: on, as the suites that measure them need.
+   */
+  readonly detectedEvents?: boolean;
   /** OTEL_EXPORTER_OTLP_ENDPOINT for the gateway (`--tracing on`); undefined: tracing off. */
   readonly otlpEndpoint?: string;
 }
@@ -33,8 +38,8 @@ export function streamsYaml(options: GatewayConfigOptions): string {
     url: c.url,
     ...ANALYSIS,
     recognition: options.recognition,
-    // Per-frame events are off by default since recognition; the latency figure is measured on them.
-    detectedEvents: true,
+    // Per-frame events are off by default since recognition; the frame-to-event figure is measured on them.
+    detectedEvents: options.detectedEvents ?? true,
   }));
   const ingest = { ...(options.degradeTo !== undefined && { degradeTo: options.degradeTo }), ...(!options.idle && { idle: { mode: 'off' } }) };
   return stringify({

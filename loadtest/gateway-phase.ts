@@ -22,6 +22,8 @@ export interface PhaseOptions {
   readonly recognition: boolean;
   readonly degradeTo?: BenchDegradeTo;
   readonly idle: boolean;
+  /** Per-frame events (`vigil.face.detected`) on every camera; the frame-to-event latency is measured on them. */
+  readonly detectedEvents: boolean;
   readonly warmUpMs: number;
   readonly otlpEndpoint?: string;
   readonly log: (line: string) => void;

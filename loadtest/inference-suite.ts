@@ -68,7 +68,7 @@ export async function runInferenceSuite(args: BenchArgs, log: (line: string) => 
   const camerasSweep: CamerasPoint[] = [];
   for (const n of args.camerasSweep) {
     log(`End to end: ${n} camera(s), recognition on, ${args.workers} worker(s) (log: ${GATEWAY_LOG})`);
-    const phase = await runGatewayPhase({ cameras: linkCameraClips(await prepareClip(args.resolution), n), workers: args.workers, inference: { ...options }, seconds: args.seconds, recognition: true, idle: args.idle, warmUpMs: GATEWAY_WARM_UP_MS, log });
+    const phase = await runGatewayPhase({ cameras: linkCameraClips(await prepareClip(args.resolution), n), workers: args.workers, inference: { ...options }, seconds: args.seconds, recognition: true, idle: args.idle, detectedEvents: args.detectedEvents, warmUpMs: GATEWAY_WARM_UP_MS, log });
     camerasSweep.push({
       cameras: n,
       demandFps: n * ANALYSIS.fps,

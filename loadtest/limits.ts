@@ -98,7 +98,7 @@ function stopChild(child: ChildProcess): Promise<void> {
  * The detector pool alone, fed real decoded frames with `workers` tasks always in flight: how
  * many frames per second the model can analyse on this machine when nothing else runs.
  */
-export async function measureDetectorLimit(frames: readonly ArrayBuffer[], workers: number, seconds: number, recognition: boolean): Promise<DetectorLimit> {
+export async function measureDetectorLimit(frames: readonly ArrayBuffer[], workers: number, seconds: number, recognition: boolean, liveness = true): Promise<DetectorLimit> {
   let inferenceMs = 0;
   let inferences = 0;
   const pool = new DetectorPool({
@@ -126,7 +126,7 @@ export async function measureDetectorLimit(frames: readonly ArrayBuffer[], worke
     while (running) {
       const frame = frames[next++ % frames.length];
       // detect() moves the buffer to the worker, so each call gets its own copy of the frame.
-      if (frame) await pool.detect(frame.slice(0), ANALYSIS.width, ANALYSIS.height, recognition);
+      if (frame) await pool.detect(frame.slice(0), ANALYSIS.width, ANALYSIS.height, recognition, liveness);
       done += 1;
     }
   };

@@ -26,7 +26,9 @@ export function formatPhase(p: PhaseFigures, demandFps: number): string[] {
       ? '  wake-up                no camera woke on motion in the window'
       : `  wake-up                ${t.wake.frames} wake(s) on motion: p50 ${f1(t.wake.p50Ms)} ms, p99 ${t.wake.p99AboveTopBucket ? '>' : ''}${f1(t.wake.p99Ms)} ms (packet that woke the camera -> first frame after it analysed)`,
     `  event-loop lag p99     ${p.eventLoopLagP99Ms === null ? 'n/a' : `${f1(p.eventLoopLagP99Ms)} ms`} (gateway, at the end of the window)`,
-    `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} vigil.face.detected events; only frames with a face make one)`,
+    l.events === 0
+      ? '  frame-to-event latency no vigil.face.detected event in the window (per-frame events are off unless --detected-events on)'
+      : `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} vigil.face.detected events; only frames with a face make one)`,
     ...Object.entries(p.frameToEvent).map(([type, f]) => `  decoded -> published    ${type}: p50 ${f1(f.p50Ms)} ms   p99 ${f.p99AboveTopBucket ? '>' : ''}${f1(f.p99Ms)} ms   mean ${f1(f.meanMs)} ms   (bucket-interpolated from vigil_frame_to_event_seconds, ${f.events} events)`),
     ...recognitionLines(p),
     usage('gateway (node)', p.gateway),

@@ -36,9 +36,17 @@ export interface BenchResult {
   readonly source: 'rtsp' | 'file';
   readonly scene: string;
   readonly idle: boolean;
+  /** `detectedEvents` on every camera (off: the product default). */
+  readonly detectedEvents: boolean;
   readonly cameraSuite?: CameraSuiteResult;
   readonly events?: EventsSuiteResult;
   readonly inference?: InferenceSuiteResult;
+}
+
+/** What the bare detector limit runs per frame: the same as the gateway's cameras. */
+export function detectorWork(recognition: boolean, detectedEvents: boolean): string {
+  if (!recognition) return 'detection only';
+  return detectedEvents ? 'detection + landmarks/quality/liveness' : 'detection + landmarks/quality; liveness only on reported views, as without per-frame events';
 }
 
 /** Above this much CPU used by others (100 = one core), the figures are not trustworthy. */
@@ -67,7 +75,7 @@ function formatCameraSuite(r: BenchResult, c: CameraSuiteResult): string[] {
     '',
     'Limits on the same input, each measured alone',
     `  bare decode            ${f2(d.fps)} fps   (${r.cameras} x ffmpeg without -re; ffmpeg CPU ${f1(d.ffmpegCpuPercent)} %, pipe reader CPU ${f1(d.readerCpuPercent)} %)`,
-    `  bare detector          ${f2(i.fps)} fps   (${r.workers} worker(s) always busy, ${r.recognition ? 'detection + landmarks/quality/liveness' : 'detection only'}; CPU ${f1(i.cpuPercent)} %, mean inference ${f1(i.meanInferenceMs)} ms)`,
+    `  bare detector          ${f2(i.fps)} fps   (${r.workers} worker(s) always busy, ${detectorWork(r.recognition, r.detectedEvents)}; CPU ${f1(i.cpuPercent)} %, mean inference ${f1(i.meanInferenceMs)} ms)`,
     `  configured demand      ${c.demandFps} fps`,
     '',
     `Ratio ${f2(c.ratio)} = analysed ${f2(main.cameras.total.analysedFps)} / min(decode ${f2(d.fps)}, detector ${f2(i.fps)}, demand ${c.demandFps}) = ${f2(c.bound)} (bound by ${c.boundBy})`,
@@ -86,7 +94,7 @@ export function formatReport(r: BenchResult): string {
   return [
     '',
     r.cameraSuite
-      ? `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s) ${r.source === 'rtsp' ? 'live over RTSP/TCP' : 'from files'}, scene ${r.scene}, source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, idle ${r.idle ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`
+      ? `=== Vigil bench: suite ${r.suite}; ${r.cameras} camera(s) ${r.source === 'rtsp' ? 'live over RTSP/TCP' : 'from files'}, scene ${r.scene}, source ${r.resolution}, analysed at 640x360 @ 5 fps, recognition ${r.recognition ? 'on' : 'off'}, per-frame events ${r.detectedEvents ? 'on' : 'off'}, idle ${r.idle ? 'on' : 'off'}, ${r.workers} worker(s), ${r.seconds} s, ${r.cores} cores ===`
       : `=== Vigil bench: suite ${r.suite}, ${r.cores} cores ===`,
     ...(r.cameraSuite ? formatCameraSuite(r, r.cameraSuite) : []),
     ...(r.events ? ['', ...formatEventsSuite(r.events)] : []),

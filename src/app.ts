@@ -390,6 +390,7 @@ export class App {
           const value = { camera, embedding: Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength).toString('base64') };
           cluster.publish('tracks', trackId, value).catch((error: unknown) => this.logger.warn({ err: String(error) }, 'track not published to the cluster'));
         },
+        liveness: (pixels, width, height, boxes) => this.pool.liveness(pixels, width, height, boxes),
         saveSnapshots: async (frame, box) => {
           const ids = await this.snapshots.save(frame, box);
           return { face: `/v1/snapshots/${ids.face}`, frame: `/v1/snapshots/${ids.frame}` };

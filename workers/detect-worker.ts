@@ -8,19 +8,19 @@ import { newClock } from './model-runner';
 import { RunGate } from './run-gate';
 import type {
   BatchTimings, DetectBatchResult, DetectBatchTask, DetectFrame, DetectOutcome, DetectedFace, DetectorSettings, EmbedBatchResult, EmbedBatchTask,
-  EmbedFrame, EmbedOutcome, WorkerInfo, WorkerTask,
+  EmbedFrame, EmbedOutcome, LivenessBatchResult, LivenessBatchTask, LivenessFrame, LivenessOutcome, WorkerInfo, WorkerTask,
 } from './protocol';
 
 /** Piscina's markers for a return value whose buffers are moved back instead of cloned. */
 const kTransferable = Symbol.for('Piscina.transferable');
 const kValue = Symbol.for('Piscina.valueOf');
 
-function moveBack(result: DetectBatchResult | EmbedBatchResult): unknown {
+function moveBack(result: DetectBatchResult | EmbedBatchResult | LivenessBatchResult): unknown {
   return move({ [kTransferable]: result.pixels, [kValue]: result } as never);
 }
 
 /** Why one frame of a batch cannot be used, or null: checked before any of it is read. */
-function badFrame(frame: DetectFrame | EmbedFrame): string | null {
+function badFrame(frame: DetectFrame | EmbedFrame | LivenessFrame): string | null {
   const { width, height, pixels } = frame;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return `frame size ${width}x${height} is not a positive whole size`;
   if (!(pixels instanceof ArrayBuffer) || pixels.byteLength < width * height * 3) return `frame has ${pixels?.byteLength ?? 0} bytes, expected ${width * height * 3}`;
@@ -88,10 +88,10 @@ async function init(): Promise<Handler> {
     let analysisMs = 0;
     try {
       const found = await detector.detectAll(views, clock);
-      const toAnalyse = good.map((g, k) => ({ k, analyze: g.f.analyze === true })).filter((x) => x.analyze);
+      const toAnalyse = good.map((g, k) => ({ k, analyze: g.f.analyze === true, liveness: g.f.liveness !== false })).filter((x) => x.analyze);
       if (toAnalyse.length > 0) {
         const analysisStarted = performance.now();
-        const analysed = await analyzer.analyzeAll(toAnalyse.map(({ k }) => ({ ...(views[k] as (typeof views)[number]), faces: found[k] as DetectedFace[] })), newClock());
+        const analysed = await analyzer.analyzeAll(toAnalyse.map(({ k, liveness }) => ({ ...(views[k] as (typeof views)[number]), faces: found[k] as DetectedFace[], liveness })), newClock());
         toAnalyse.forEach(({ k }, j) => (found[k] = analysed[j] as DetectedFace[]));
         analysisMs = performance.now() - analysisStarted;
       }
@@ -125,9 +125,31 @@ async function init(): Promise<Handler> {
     return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: { ...figures, preprocessMs: figures.totalMs - figures.modelMs - figures.gateWaitMs } };
   };
 
+  const scoreLiveness = async (task: LivenessBatchTask): Promise<LivenessBatchResult> => {
+    const started = performance.now();
+    const clock: DetectClock = { ...newClock(), preprocessMs: 0, decodeMs: 0 };
+    const outcomes: LivenessOutcome[] = task.frames.map((f) => {
+      const bad = badFrame(f);
+      return bad === null ? { liveness: [] } : { error: bad };
+    });
+    const good = task.frames.map((f, i) => ({ f, i })).filter(({ i }) => !('error' in (outcomes[i] as LivenessOutcome)));
+    try {
+      const work = good.map(({ f }) => ({ rgb: new Uint8Array(f.pixels, 0, f.width * f.height * 3), width: f.width, height: f.height, faces: f.boxes }));
+      const scores = await analyzer.livenessAll(work, clock);
+      if (!scores) throw new Error('this worker has no liveness model');
+      good.forEach(({ i }, k) => (outcomes[i] = { liveness: scores[k] as number[] }));
+    } catch (error) {
+      const message = (error as Error).message;
+      good.forEach(({ i }) => (outcomes[i] = { error: message }));
+    }
+    const figures = timings(started, clock, 0);
+    return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: { ...figures, preprocessMs: figures.totalMs - figures.modelMs - figures.gateWaitMs } };
+  };
+
   return async (task) => {
     if (task.kind === 'info') return info;
     if (task.kind === 'embed') return moveBack(await embed(task));
+    if (task.kind === 'liveness') return moveBack(await scoreLiveness(task));
     return moveBack(await detect(task));
   };
 }

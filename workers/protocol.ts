@@ -80,6 +80,12 @@ export interface DetectFrame {
   readonly height: number;
   /** Also run landmarks, quality and liveness for every face. */
   readonly analyze?: boolean;
+  /**
+   * With `analyze`: liveness too (the default). False skips it: the liveness model costs more than
+   * landmarks and quality together, and a camera without per-frame events only reports the
+   * liveness of its tracks' best views, measured when they are reported (`LivenessBatchTask`).
+   */
+  readonly liveness?: boolean;
 }
 
 /** Frames from any cameras, detected together: one detector run per `maxBatchFrames` images. */
@@ -102,11 +108,25 @@ export interface EmbedBatchTask {
   readonly frames: readonly EmbedFrame[];
 }
 
+/** One frame's faces to score for liveness (a track's best view, when an event reports it). `pixels` moves and comes back. */
+export interface LivenessFrame {
+  readonly pixels: ArrayBuffer;
+  readonly width: number;
+  readonly height: number;
+  readonly boxes: readonly Box[];
+}
+
+/** Faces from any cameras' frames, scored together: one liveness run per `maxBatchFaces` faces. */
+export interface LivenessBatchTask {
+  readonly kind: 'liveness';
+  readonly frames: readonly LivenessFrame[];
+}
+
 export interface WorkerInfoTask {
   readonly kind: 'info';
 }
 
-export type WorkerTask = DetectBatchTask | EmbedBatchTask | WorkerInfoTask;
+export type WorkerTask = DetectBatchTask | EmbedBatchTask | LivenessBatchTask | WorkerInfoTask;
 
 /** Where a batch's time went, in milliseconds (worker thread, wall clock). */
 export interface BatchTimings {
@@ -146,6 +166,14 @@ export interface EmbedBatchResult {
   readonly timings: BatchTimings;
 }
 
+export type LivenessOutcome = { readonly liveness: number[] } | { readonly error: string };
+
+export interface LivenessBatchResult {
+  readonly outcomes: LivenessOutcome[];
+  readonly pixels: ArrayBuffer[];
+  readonly timings: BatchTimings;
+}
+
 /** One frame's answer as the pool hands it to a camera. */
 export interface DetectResult {
   readonly faces: DetectedFace[];
@@ -158,6 +186,13 @@ export interface DetectResult {
 /** One frame's embeddings as the pool hands them back: one 512-d L2-normalised embedding per requested face, in order. */
 export interface EmbedResult {
   readonly embeddings: Float32Array[];
+  readonly pixels: ArrayBuffer;
+  readonly inferenceMs: number;
+}
+
+/** One frame's liveness scores as the pool hands them back, one per requested box, in order. */
+export interface LivenessResult {
+  readonly liveness: number[];
   readonly pixels: ArrayBuffer;
   readonly inferenceMs: number;
 }

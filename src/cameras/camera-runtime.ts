@@ -110,6 +110,8 @@ export class CameraRuntime implements IngestListener, AnalysisListener {
       tracer: services.tracer,
       camera: camera.id,
       ...(camera.recognition && { recognizer: this.#recognizer() }),
+      // Per-frame events report every face's liveness; without them only reported views need it.
+      livenessEveryFrame: camera.detectedEvents,
     });
     this.#telemetry.initialState(camera.enabled ? 'idle' : 'stopped');
     if (!camera.enabled) this.#stateReason = 'disabled in configuration';

@@ -3,7 +3,7 @@ import type { Piscina } from 'piscina';
 import { StateHolder, withTimeout, type Component } from '../lifecycle';
 import { VigilError, asVigilError } from '../errors';
 import { MODELS_DIR } from '../config';
-import type { DetectFrame, DetectResult, EmbedFrame, EmbedResult, Point, WorkerInfo } from '../../workers/protocol';
+import type { Box, DetectFrame, DetectResult, EmbedFrame, EmbedResult, LivenessFrame, LivenessResult, Point, WorkerInfo } from '../../workers/protocol';
 import { readManifest, verifyModel } from './model-manifest';
 import { ModelWatcher } from './model-watcher';
 import { openWorkers, type Opened } from './worker-threads';
@@ -37,6 +37,7 @@ export class DetectorPool implements Component<PoolState> {
   #scheduler: BatchScheduler | null = null;
   #detectLane: BatchLane<DetectRequest, DetectResult | null> | null = null;
   #embedLane: BatchLane<EmbedFrame, EmbedResult> | null = null;
+  #livenessLane: BatchLane<LivenessFrame, LivenessResult> | null = null;
   #watcher: ModelWatcher | null = null;
   /** sha256 of each loaded model, to tell a real change from a touch. */
   #loaded: Record<string, string> = {};
@@ -134,6 +135,7 @@ export class DetectorPool implements Component<PoolState> {
     });
     this.#detectLane = lanes.detect;
     this.#embedLane = lanes.embed;
+    this.#livenessLane = lanes.liveness;
     return lanes.scheduler;
   }
 
@@ -240,14 +242,14 @@ export class DetectorPool implements Component<PoolState> {
 
   /**
    * Detects faces in an RGB24 frame; with `analyze`, each face also gets landmarks, quality and
-   * liveness. The buffer is detached at once (it belongs to the pool until the result hands it
+   * liveness (unless `liveness` is false). The buffer is detached at once (it belongs to the pool until the result hands it
    * back), waits in the queue with frames from other cameras, and runs in a batch with them.
    */
-  async detect(pixels: ArrayBuffer, width: number, height: number, analyze = false): Promise<DetectResult> {
+  async detect(pixels: ArrayBuffer, width: number, height: number, analyze = false, liveness = true): Promise<DetectResult> {
     this.#accepting();
     const problem = frameProblem(pixels, width, height);
     if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
-    const frame: DetectFrame = { pixels: takeOwnership(pixels), width, height, analyze };
+    const frame: DetectFrame = { pixels: takeOwnership(pixels), width, height, analyze, liveness };
     const result = await (this.#detectLane as BatchLane<DetectRequest, DetectResult | null>).submit({ take: () => frame });
     if (!result) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the frame was not analysed');
     return result;
@@ -271,6 +273,18 @@ export class DetectorPool implements Component<PoolState> {
     if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
     if (faces.length === 0) return { embeddings: [], pixels, inferenceMs: 0 };
     return (this.#embedLane as BatchLane<EmbedFrame, EmbedResult>).submit({ pixels: takeOwnership(pixels), width, height, faces });
+  }
+
+  /**
+   * Liveness of faces of a frame (one score per box, in order), batched with other frames' faces:
+   * a track's best view, scored once when an event reports it. The buffer moves to the worker and back.
+   */
+  async liveness(pixels: ArrayBuffer, width: number, height: number, boxes: readonly Box[]): Promise<LivenessResult> {
+    this.#accepting();
+    const problem = frameProblem(pixels, width, height);
+    if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
+    if (boxes.length === 0) return { liveness: [], pixels, inferenceMs: 0 };
+    return (this.#livenessLane as BatchLane<LivenessFrame, LivenessResult>).submit({ pixels: takeOwnership(pixels), width, height, boxes });
   }
 
   /** The embedding of a stored aligned crop (re-embedding the gallery), through the embedding lane. */

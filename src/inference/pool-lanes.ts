@@ -1,6 +1,6 @@
 import type { Piscina } from 'piscina';
 import { VigilError } from '../errors';
-import type { BatchTimings, DetectBatchResult, DetectFrame, DetectResult, EmbedBatchResult, EmbedFrame, EmbedResult } from '../../workers/protocol';
+import type { BatchTimings, DetectBatchResult, DetectFrame, DetectResult, EmbedBatchResult, EmbedFrame, EmbedResult, LivenessBatchResult, LivenessFrame, LivenessResult } from '../../workers/protocol';
 import { BatchScheduler, type BatchLane, type Settled } from './batch-scheduler';
 import type { ResolvedBatch } from './providers';
 
@@ -9,7 +9,7 @@ const MAX_QUEUED = 4096;
 
 /** One batch's figures, for metrics and the benchmark: reported once per batch, never per frame. */
 export interface BatchFigures {
-  readonly lane: 'detect' | 'embed';
+  readonly lane: 'detect' | 'embed' | 'liveness';
   /** Frames in the batch. */
   readonly frames: number;
   /** Images through the model: frames (and tiles) for the detector, faces for the embedder. */
@@ -126,14 +126,31 @@ export async function runEmbedBatch(
   });
 }
 
+export async function runLivenessBatch(
+  pool: Piscina,
+  frames: readonly LivenessFrame[],
+  queuedMs: readonly number[],
+  report: (figures: BatchFigures) => void,
+): Promise<Settled<LivenessResult>[]> {
+  const result = (await pool.run({ kind: 'liveness', frames }, { transferList: frames.map((f) => f.pixels) })) as LivenessBatchResult;
+  const faces = frames.reduce((n, f) => n + f.boxes.length, 0);
+  report(summary('liveness', frames.length, result.timings.items, result.timings, queuedMs));
+  return result.outcomes.map((outcome, i) => {
+    if ('error' in outcome) return { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', outcome.error) };
+    const share = (frames[i] as LivenessFrame).boxes.length / Math.max(1, faces);
+    return { ok: true, value: { liveness: outcome.liveness, pixels: result.pixels[i] as ArrayBuffer, inferenceMs: result.timings.totalMs * share } };
+  });
+}
+
 export interface Lanes {
   readonly scheduler: BatchScheduler;
   readonly detect: BatchLane<DetectRequest, DetectResult | null>;
   readonly embed: BatchLane<EmbedFrame, EmbedResult>;
+  readonly liveness: BatchLane<LivenessFrame, LivenessResult>;
 }
 
 /**
- * The pool's two lanes on one scheduler of `workers` slots. The batch limits and the worker
+ * The pool's three lanes on one scheduler of `workers` slots. The batch limits and the worker
  * threads are read at each batch: a model swap replaces the threads, the provider found at start
  * sets the limits.
  */
@@ -162,5 +179,13 @@ export function createLanes(
     weight: (frame) => frame.faces.length,
     run: (frames, queuedMs) => runEmbedBatch(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
   });
-  return { scheduler, detect, embed };
+  const liveness = scheduler.lane<LivenessFrame, LivenessResult>('liveness', {
+    get limits() {
+      return source.batch().faces;
+    },
+    maxQueued: MAX_QUEUED,
+    weight: (frame) => frame.boxes.length,
+    run: (frames, queuedMs) => runLivenessBatch(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
+  });
+  return { scheduler, detect, embed, liveness };
 }

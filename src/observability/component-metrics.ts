@@ -8,7 +8,7 @@ import type { Metrics } from './metrics';
 
 /** One batch's figures as the inference pool reports them (src/inference's BatchFigures, structurally). */
 interface InferenceBatch {
-  readonly lane: 'detect' | 'embed';
+  readonly lane: 'detect' | 'embed' | 'liveness';
   readonly items: number;
   readonly maxQueuedMs: number;
   readonly timings: { readonly preprocessMs: number; readonly gateWaitMs: number; readonly modelMs: number; readonly decodeMs: number; readonly analysisMs: number };

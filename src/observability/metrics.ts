@@ -125,7 +125,7 @@ export class Metrics {
     });
     this.inferenceBatchSize = new Histogram({
       name: 'vigil_inference_batch_size',
-      help: 'Images per model batch: frames and tiles (lane detect) or faces (lane embed)',
+      help: 'Images per model batch: frames and tiles (lane detect) or faces (lanes embed and liveness)',
       labelNames: ['lane'],
       buckets: [1, 2, 4, 8, 16, 32, 64],
       registers,

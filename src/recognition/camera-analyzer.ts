@@ -30,6 +30,8 @@ export interface DetectorFrame {
   readonly width: number;
   readonly height: number;
   readonly analyze: boolean;
+  /** With `analyze`: liveness of every face too (false: only the views the recognizer reports get one). */
+  readonly liveness: boolean;
 }
 
 /**
@@ -72,6 +74,12 @@ export interface AnalyzerOptions {
   readonly listener: AnalysisListener;
   /** With a recognizer, faces are analysed (landmarks, quality, liveness) and tracked. */
   readonly recognizer?: FaceRecognizer;
+  /**
+   * Liveness of every face of every frame (a camera with per-frame events, which report it).
+   * Otherwise only the tracks' best views get one, when the recognizer reports them: the model
+   * costs more than landmarks and quality together.
+   */
+  readonly livenessEveryFrame?: boolean;
   /** A trace per analysed frame (ids only unless spans are exported); the camera id names its spans. */
   readonly tracer: Tracer;
   readonly camera: string;
@@ -127,7 +135,7 @@ export class CameraAnalyzer {
     const take = (): DetectorFrame | undefined => {
       frame = this.#running ? source.takeFrame() : undefined;
       sentAt = Date.now();
-      return frame && { pixels: frame.data.buffer as ArrayBuffer, width: frame.width, height: frame.height, analyze: recognizer !== undefined };
+      return frame && { pixels: frame.data.buffer as ArrayBuffer, width: frame.width, height: frame.height, analyze: recognizer !== undefined, liveness: this.#options.livenessEveryFrame === true };
     };
     let trace: FrameTrace | null = null;
     this.#waitingSince = waitingSince;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { alignedCrop, type DetectedFace, type EmbedResult, type FaceQuality, type Point } from '../inference';
+import { alignedCrop, type Box, type DetectedFace, type EmbedResult, type FaceQuality, type Point } from '../inference';
 import type { Candidate, Identity } from '../gallery';
 import type { FrameTrace } from '../observability';
 import { associate } from './tracker';
@@ -58,6 +58,8 @@ export interface RecognizerDeps {
   /** Keeps a track's aggregate embedding (and its best view's aligned crop) for "not this person", "enrol as" and the history. */
   readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array) => void;
   readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
+  /** Liveness of faces of a frame (one score per box); without it, views the detector gave none report null. The buffer moves. */
+  readonly liveness?: (pixels: ArrayBuffer, width: number, height: number, boxes: readonly Box[]) => Promise<{ readonly liveness: readonly number[] }>;
   readonly onOutcome: (outcome: TrackOutcome) => void;
   readonly onEmbeddings?: (count: number, ms: number) => void;
   readonly onTrackStarted?: () => void;
@@ -65,7 +67,7 @@ export interface RecognizerDeps {
 }
 
 /** What every camera's recognizer shares: the settings, the embedder, the gallery and the snapshot store. */
-export type RecognitionServices = Pick<RecognizerDeps, 'settings' | 'embed' | 'search' | 'recordTrack' | 'saveSnapshots'>;
+export type RecognitionServices = Pick<RecognizerDeps, 'settings' | 'embed' | 'search' | 'recordTrack' | 'saveSnapshots' | 'liveness'>;
 
 /**
  * One camera's tracks: associates each frame's faces with live tracks, keeps each track's best
@@ -114,7 +116,10 @@ export class FaceRecognizer {
         // The one copy per improved view (into a reused buffer): the frame buffer itself goes back to the decoder.
         const pixels = this.#views.copy(frame.pixels, frame.width * frame.height * 3);
         if (track.best) this.#release(track.best);
-        track.best = { face, quality: face.quality, capturedAt: frame.capturedAt, frame: { pixels, width: frame.width, height: frame.height }, snapshots: null, holds: 0, released: false, reusable: true };
+        track.best = {
+          face, quality: face.quality, capturedAt: frame.capturedAt, frame: { pixels, width: frame.width, height: frame.height },
+          liveness: face.liveness, snapshots: null, holds: 0, released: false, reusable: true,
+        };
       }
       const view = { quality: face.quality.score, faceSize: face.box.height, at: frame.capturedAt };
       const state = { embeddedViews: track.views.length, bestEmbeddedQuality: track.bestEmbeddedQuality, lastEmbeddedAt: track.lastEmbeddedAt, decided: track.reported !== null };
@@ -230,6 +235,8 @@ export class FaceRecognizer {
     this.#emitting = this.#emitting
       .then(async () => {
         if (best && held) {
+          // Scored from the view's copy while its snapshots are saved: once per best view, not per frame.
+          const scoring = best.liveness === undefined ? this.#scoreLiveness(best) : null;
           if (!best.snapshots) {
             best.snapshots = await this.#d.saveSnapshots(best.frame, best.face.box).catch((error: unknown) => {
               this.#d.onError?.(error);
@@ -237,16 +244,31 @@ export class FaceRecognizer {
               return null;
             });
           }
+          if (scoring) best.liveness = await scoring;
           best.holds -= 1;
           // Saved: nothing reads this copy again. After a failure the track's end tries again.
           if (best.snapshots) this.#release(best);
         }
         const summary: ViewSummary = best
-          ? { box: best.face.box, quality: best.quality, liveness: best.face.liveness ?? null, snapshots: best.snapshots }
+          ? { box: best.face.box, quality: best.quality, liveness: best.liveness ?? null, snapshots: best.snapshots }
           : { box: track.box, quality: { score: 0, sharpness: 0, brightness: 0, faceSize: track.box.height, frontalness: 0 }, liveness: null, snapshots: null };
         this.#d.onOutcome(await build(summary));
       })
       .catch((error: unknown) => this.#d.onError?.(error));
+  }
+
+  /** The liveness of a best view, on a copy of its frame (the view's own copy stays for its snapshots); null when it cannot be had. */
+  #scoreLiveness(best: BestView): Promise<number | null> {
+    const score = this.#d.liveness;
+    if (!score) return Promise.resolve(null);
+    const { width, height } = best.frame;
+    const pixels = new Uint8Array(best.frame.pixels.subarray(0, width * height * 3)).buffer;
+    return score(pixels, width, height, [best.face.box])
+      .then((result) => result.liveness[0] ?? null)
+      .catch((error: unknown) => {
+        this.#d.onError?.(error);
+        return null;
+      });
   }
 }
 

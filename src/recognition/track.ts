@@ -9,6 +9,11 @@ export interface BestView {
   readonly quality: FaceQuality;
   readonly capturedAt: number;
   readonly frame: { readonly pixels: Uint8Array; readonly width: number; readonly height: number };
+  /**
+   * Probability that the face is live: the detector's (cameras with per-frame events), or scored
+   * once when an outcome first reports this view; undefined until then.
+   */
+  liveness: number | null | undefined;
   /** Snapshot URLs once saved. */
   snapshots: { face: string; frame: string } | null;
   /** Outcomes waiting to save its snapshots (they will read the frame): the copy is not released while any waits. */

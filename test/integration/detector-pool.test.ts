@@ -55,6 +55,38 @@ describe('DetectorPool (real ONNX model in worker threads)', () => {
   });
 });
 
+describe('DetectorPool liveness on request (real analysis models)', () => {
+  let image: RgbImage;
+  let pool: DetectorPool;
+
+  before(async () => {
+    image = await decodeImage(join(FACES, 'scenes', 'two_people.jpg'));
+    pool = new DetectorPool({ ...settings, analysis: true, executionProviders: ['cpu'] });
+    await pool.start();
+  });
+  after(() => pool.close());
+
+  it('leaves liveness out of the per-frame analysis when asked, and scores the same faces as the per-frame analysis does on request', async () => {
+    const full = await pool.detect(copyOf(image), image.width, image.height, true);
+    assert.equal(full.faces.length, 2);
+    for (const f of full.faces) assert.equal(typeof f.liveness, 'number', 'per-frame analysis scores liveness by default');
+    const lean = await pool.detect(copyOf(image), image.width, image.height, true, false);
+    assert.equal(lean.faces.length, 2);
+    for (const f of lean.faces) {
+      assert.ok(f.landmarks && f.quality, 'landmarks and quality are still there');
+      assert.equal(f.liveness, undefined, 'no liveness without it');
+    }
+    const pixels = copyOf(image);
+    const pending = pool.liveness(pixels, image.width, image.height, full.faces.map((f) => f.box));
+    assert.equal(pixels.byteLength, 0, 'the buffer moves to the worker');
+    const scored = await pending;
+    assert.equal(scored.liveness.length, 2);
+    scored.liveness.forEach((score, i) => assert.ok(Math.abs(score - (full.faces[i]?.liveness ?? -1)) < 1e-3, `face ${i}: ${score} on request, ${full.faces[i]?.liveness} per frame`));
+    assert.deepEqual(new Uint8Array(scored.pixels), new Uint8Array(image.pixels), 'the pixels come back');
+    assert.deepEqual((await pool.liveness(copyOf(image), image.width, image.height, [])).liveness, []);
+  });
+});
+
 describe('DetectorPool under overload (each camera keeps one frame queued)', () => {
   it('serves every caller in turn: no camera starves behind the others (piscina queue order)', async () => {
     const image = await decodeImage(join(FACES, 'scenes', 'two_people.jpg'));

@@ -1,7 +1,7 @@
 import type { ort } from '../onnx-session';
 import { BatchedModel, type RunClock } from '../model-runner';
 import type { RunGate } from '../run-gate';
-import type { DetectedFace, Point } from '../protocol';
+import type { Box, DetectedFace, Point } from '../protocol';
 import { ALIGNED_SIZE, alignFace, alignedToTensor, cropToTensor, l2normalize, livenessRegion } from './align';
 import { faceQuality, fivePoints } from './quality';
 
@@ -57,8 +57,11 @@ export class FaceAnalyzer {
     return this.#embedding?.batched ?? false;
   }
 
-  /** Landmarks, quality and liveness for every face of every frame; faces without landmarks come back as they were. */
-  async analyzeAll(work: readonly FaceWork<DetectedFace>[], clock: RunClock): Promise<DetectedFace[][]> {
+  /**
+   * Landmarks, quality and liveness for every face of every frame; faces without landmarks come
+   * back as they were. Liveness only for the frames that ask for it (`liveness`, default true).
+   */
+  async analyzeAll(work: readonly (FaceWork<DetectedFace> & { readonly liveness?: boolean })[], clock: RunClock): Promise<DetectedFace[][]> {
     const out = work.map((w) => [...w.faces]);
     const landmarks = this.#landmarks;
     if (!landmarks) return out;
@@ -82,7 +85,16 @@ export class FaceAnalyzer {
         points68[i] = points;
       },
     );
-    const liveness = await this.#livenessAll(work, refs, clock);
+    const liveRefs = refs.map((ref, i) => ({ ref, i })).filter(({ ref }) => (work[ref.frame] as { liveness?: boolean }).liveness !== false);
+    const scores = await this.#livenessOf(
+      liveRefs.map(({ ref }) => {
+        const w = work[ref.frame] as FaceWork<DetectedFace>;
+        return { rgb: w.rgb, width: w.width, height: w.height, box: (w.faces[ref.face] as DetectedFace).box };
+      }),
+      clock,
+    );
+    const liveness = new Array<number | undefined>(refs.length);
+    if (scores) liveRefs.forEach(({ i }, j) => (liveness[i] = scores[j]));
     refs.forEach(({ frame, face }, i) => {
       const w = work[frame] as FaceWork<DetectedFace>;
       const detected = w.faces[face] as DetectedFace;
@@ -90,24 +102,40 @@ export class FaceAnalyzer {
       alignFace(w.rgb, w.width, w.height, points, this.#aligned);
       const quality = faceQuality(this.#aligned, points, detected.box.height);
       const rounded = points.map(([x, y]) => [Math.round(x * 10) / 10, Math.round(y * 10) / 10] as Point);
-      const live = liveness?.[i];
+      const live = liveness[i];
       (out[frame] as DetectedFace[])[face] = live === undefined ? { ...detected, landmarks: rounded, quality } : { ...detected, landmarks: rounded, quality, liveness: live };
     });
     return out;
   }
 
+  /** Liveness of the given boxes of every frame (a track's best view, when it is reported); null without the model. */
+  async livenessAll(work: readonly FaceWork<Box>[], clock: RunClock): Promise<number[][] | null> {
+    const refs = flatten(work);
+    const scores = await this.#livenessOf(
+      refs.map(({ frame, face }) => {
+        const w = work[frame] as FaceWork<Box>;
+        return { rgb: w.rgb, width: w.width, height: w.height, box: w.faces[face] as Box };
+      }),
+      clock,
+    );
+    if (!scores) return null;
+    const out = work.map((w) => new Array<number>(w.faces.length));
+    refs.forEach(({ frame, face }, i) => ((out[frame] as number[])[face] = scores[i] as number));
+    return out;
+  }
+
   /** Probability that each face is live (softmax class 0, as the model's SDK reads it); null without the model. */
-  async #livenessAll(work: readonly FaceWork<DetectedFace>[], refs: readonly FaceRef[], clock: RunClock): Promise<number[] | null> {
+  async #livenessOf(faces: readonly { rgb: Uint8Array; width: number; height: number; box: Box }[], clock: RunClock): Promise<number[] | null> {
     const model = this.#liveness;
     if (!model) return null;
-    const result = new Array<number>(refs.length);
+    const result = new Array<number>(faces.length);
+    if (faces.length === 0) return result;
     await model.runAll(
-      refs.length,
+      faces.length,
       clock,
       (i, slot) => {
-        const { frame, face } = refs[i] as FaceRef;
-        const w = work[frame] as FaceWork<DetectedFace>;
-        cropToTensor(w.rgb, w.width, w.height, livenessRegion((w.faces[face] as DetectedFace).box, w.width, w.height), LIVENESS_SIZE, slot, { grey: false, offset: 0, scale: 1 });
+        const f = faces[i] as (typeof faces)[number];
+        cropToTensor(f.rgb, f.width, f.height, livenessRegion(f.box, f.width, f.height), LIVENESS_SIZE, slot, { grey: false, offset: 0, scale: 1 });
       },
       (i, outputs, k, n) => {
         const logits = Object.values(outputs)[0] as Float32Array;

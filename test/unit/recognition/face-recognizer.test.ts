@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { parseConfig } from '../../../src/config';
 import { Gallery } from '../../../src/gallery';
 import { FaceRecognizer, type TrackOutcome } from '../../../src/recognition';
-import type { DetectedFace } from '../../../src/inference';
+import type { Box, DetectedFace } from '../../../src/inference';
 import { searchConfig } from '../../helpers/gallery';
 import { GalleryData, writeIdentities } from '../../helpers/gallery-data';
 
@@ -61,5 +61,57 @@ describe('face recognizer with an asynchronous gallery search', () => {
     } finally {
       await gallery.close();
     }
+  });
+
+  /** One track of two frames (the second view no better) through a recognizer whose liveness scorer is recorded. */
+  async function reportOneTrack(detected: DetectedFace, seed: number) {
+    const data = new GalleryData({ identities: 30, seed });
+    const gallery = Gallery.open(mkdtempSync(join(dir, 'liveness-')), { search: searchConfig({ mode: 'ann' }) });
+    const outcomes: TrackOutcome[] = [];
+    const scored: { boxes: Box[]; bytes: number }[] = [];
+    const snapshotBytes: number[] = [];
+    const settings = parseConfig({}, 'defaults').recognition;
+    const recognizer = new FaceRecognizer({
+      camera: 'cam',
+      settings,
+      embed: async (pixels) => ({ embeddings: [data.viewOf(3, 10)], pixels, inferenceMs: 1 }),
+      search: (embedding, k) => gallery.search(embedding, k),
+      liveness: async (pixels, _width, _height, boxes) => {
+        scored.push({ boxes: [...boxes], bytes: pixels.byteLength });
+        return { liveness: [0.97] };
+      },
+      saveSnapshots: async (frame) => {
+        snapshotBytes.push(frame.pixels.byteLength);
+        return { face: '/f', frame: '/F' };
+      },
+      onOutcome: (outcome) => outcomes.push(outcome),
+    });
+    try {
+      writeIdentities(gallery.path, data, 0, 30);
+      const frame = (at: number) => ({ pixels: new ArrayBuffer(640 * 360 * 3), width: 640, height: 360, capturedAt: at });
+      await recognizer.process(frame(1000), [detected]);
+      await recognizer.process(frame(1000 + settings.embedMinIntervalMs + 1), [{ ...detected, box: { ...detected.box, x: detected.box.x + 2 } }]);
+      await recognizer.flush();
+    } finally {
+      await gallery.close();
+    }
+    return { outcomes, scored, snapshotBytes };
+  }
+
+  it('scores the liveness of a reported view the detector gave none, once, on a copy of its frame', async () => {
+    const { outcomes, scored, snapshotBytes } = await reportOneTrack(face(100), 5);
+    assert.deepEqual(outcomes.map((o) => o.kind), ['recognized', 'ended']);
+    assert.equal(scored.length, 1, 'once for the view: the end reports the same view without scoring it again');
+    assert.deepEqual(scored[0]?.boxes, [face(100).box]);
+    assert.equal(scored[0]?.bytes, 640 * 360 * 3, 'the whole frame');
+    assert.deepEqual(snapshotBytes, [640 * 360 * 3], "the view's own copy stays for its snapshots");
+    for (const o of outcomes) assert.equal(o.best?.liveness, 0.97, o.kind);
+  });
+
+  it('reports the per-frame liveness of a view that has one (cameras with per-frame events) without scoring it again', async () => {
+    const { outcomes, scored } = await reportOneTrack({ ...face(100), liveness: 0.42 }, 6);
+    assert.deepEqual(outcomes.map((o) => o.kind), ['recognized', 'ended']);
+    assert.equal(scored.length, 0);
+    for (const o of outcomes) assert.equal(o.best?.liveness, 0.42, o.kind);
   });
 });
