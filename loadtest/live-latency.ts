@@ -45,7 +45,7 @@ export class BareDecoder {
     this.#forget = onCleanup(this.#kill);
     const setup: DecoderSetup = {
       url, kind: 'rtsp', width: BARE_W, height: BARE_H, rtspTransport: 'tcp', loop: false, protocolWhitelist: PROTOCOL_WHITELIST.rtsp, socketTimeoutUs: 10_000_000,
-      work: { decode: 'all', fps: 30, wakeOnMotion: false }, motion: { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true, hwaccel: 'none',
+      work: { decode: 'all', fps: 30, wakeOnMotion: false }, motion: { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true, skipNonReference: false, hwaccel: 'none',
     };
     const parser = new DecoderOutputParser(BARE_W * BARE_H * 3, {
       acquire: () => new ArrayBuffer(BARE_W * BARE_H * 3),

@@ -366,7 +366,7 @@ export class App {
     const backend = (this.#backend = chooseDecoderBackend({
       decoder: config.ingest.decoder,
       ffmpegPath: config.env.ffmpegPath,
-      native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode },
+      native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode, skipNonReference: config.ingest.skipNonReferenceFrames },
       logger: this.logger.child({ component: 'ingest' }),
     }).backend);
     return {

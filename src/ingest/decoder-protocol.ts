@@ -50,6 +50,11 @@ export interface DecoderSetup {
   readonly maxCatchUpBytes: number;
   /** Skip H.264/HEVC's deblocking filter: less decode CPU, blockier pixels only at full size. */
   readonly skipLoopFilter: boolean;
+  /**
+   * Leave frames no other frame refers to (most encoders' B-frames) undecoded while the camera's
+   * analysis takes at most half the stream's frames: no analysed frame needs them.
+   */
+  readonly skipNonReference: boolean;
 }
 
 /** `live`: remux the camera's packets to fragmented MP4 (on) or stop (off), without reconnecting. */

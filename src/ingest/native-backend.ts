@@ -14,6 +14,7 @@ export interface NativeBackendOptions {
   readonly maxCatchUpPackets: number;
   readonly maxCatchUpBytes: number;
   readonly skipLoopFilter: boolean;
+  readonly skipNonReference: boolean;
 }
 
 /**
@@ -66,6 +67,7 @@ class NativeDecoderRun implements DecoderRun {
       maxCatchUpPackets: options.maxCatchUpPackets,
       maxCatchUpBytes: options.maxCatchUpBytes,
       skipLoopFilter: options.skipLoopFilter,
+      skipNonReference: options.skipNonReference,
     };
     this.#process = new DecoderProcess(
       process.execPath,

@@ -25,14 +25,16 @@ export class DecoderChild {
   progress = 0;
   /** Packets read, as the last progress report said. */
   packets = 0;
+  /** Frames decoded, as the last progress report said. */
+  decoded = 0;
 
-  constructor(group: ProcessGroup, file: string, options: { width: number; height: number; work: DecodeWork; hwaccel?: DecoderSetup['hwaccel']; motion?: DecoderSetup['motion'] }) {
+  constructor(group: ProcessGroup, file: string, options: { width: number; height: number; work: DecodeWork; hwaccel?: DecoderSetup['hwaccel']; motion?: DecoderSetup['motion']; skipNonReference?: boolean }) {
     const { width, height } = options;
     this.child = group.spawn(process.execPath, [CHILD], { stdio: ['pipe', 'pipe', 'pipe'] });
     const setup: DecoderSetup = {
       url: file, kind: 'file', width, height, rtspTransport: 'tcp', loop: true, protocolWhitelist: 'file', socketTimeoutUs: 10_000_000,
       work: options.work,
-      motion: options.motion ?? { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true, hwaccel: options.hwaccel ?? 'none',
+      motion: options.motion ?? { ratio: 3, minBytes: 2000, warmupPackets: 15 }, maxCatchUpPackets: 600, maxCatchUpBytes: 16 * 1024 * 1024, skipLoopFilter: true, skipNonReference: options.skipNonReference ?? true, hwaccel: options.hwaccel ?? 'none',
     };
     const parser = new DecoderOutputParser(width * height * 3, {
       acquire: () => new ArrayBuffer(width * height * 3),
@@ -41,6 +43,7 @@ export class DecoderChild {
         if (e.kind !== 'progress') return void this.events.push(e);
         this.progress += 1;
         this.packets = e.packets;
+        this.decoded = e.decoded;
       },
       media: (m) => this.media.push(m),
       corrupt: (reason) => assert.fail(reason),

@@ -52,6 +52,15 @@ export class DecodeSession {
   #awaitKey = true;
   #motion: MotionState = NO_MOTION_YET;
   #lastEmit = -Infinity;
+  /** When the next frame is due (performance.now() ms) while every frame is decoded. */
+  #due = -Infinity;
+  /** The usual time between decoded frames (ms, smoothed), and when the last one came. */
+  #gapMs = 0;
+  #lastDecodedAt = -Infinity;
+  /** The stream's frame rate, when it says one. */
+  #streamFps: number | null = null;
+  /** Whether frames nothing refers to are left undecoded (see `#applySkip`). */
+  #skipping = false;
   #stats = { packets: 0, bytes: 0, keyframes: 0, decoded: 0, emitted: 0 };
   #lastProgress = 0;
   #pace: { wallStart: number; firstPts: number } | null = null;
@@ -130,6 +139,7 @@ export class DecodeSession {
     }
     // Packets are kept for a catch-up only while the camera is idle (the only one that catches up).
     if (!work.wakeOnMotion) this.#dropGop();
+    this.#applySkip();
     if (before.decode === 'all' && work.decode === 'keyframes') this.#motion = NO_MOTION_YET;
   }
 
@@ -190,7 +200,26 @@ export class DecodeSession {
     this.#out.event({ kind: 'hwaccel', ...hardware.choice });
     const rate = stream.avgFrameRate;
     const fps = rate.den > 0 && rate.num > 0 ? rate.num / rate.den : null;
+    this.#streamFps = fps;
+    this.#applySkip();
     this.#out.event({ kind: 'opened', codec: name, width: stream.codecpar.width, height: stream.codecpar.height, fps });
+  }
+
+  /**
+   * Frames no other frame refers to (most encoders' B-frames; a stream without B-frames has none)
+   * are left undecoded while analysis takes at most half the stream's frames: the frames picked
+   * for analysis never need them, and with them go about 40 % of the decode work of a stream
+   * with B-frames. Key frames only, catch-ups and the live view are unaffected (the live view
+   * remuxes packets; a catch-up decodes only what the newest frame refers to).
+   */
+  #applySkip(): void {
+    const decoder = this.#decoder;
+    if (!decoder) return;
+    const skip = this.#setup.skipNonReference && this.#streamFps !== null && this.#work.fps * 2 <= this.#streamFps;
+    if (skip === this.#skipping) return;
+    const ret = decoder.setOption('skip_frame', skip ? 'noref' : 'default');
+    if (ret < 0) return this.#out.log(`setting skip_frame failed: ${this.#av.FFmpegError.strerror(ret)}`);
+    this.#skipping = skip;
   }
 
   /** A host that does not resolve gets a clear message, not FFmpeg's "Input/output error". */
@@ -318,16 +347,30 @@ export class DecodeSession {
       this.#frame.unref();
     }
     // A decoder that reorders (B-frames) holds the newest picture back: the next one out goes at once.
-    if (mode === 'catch-up' && !out) this.#lastEmit = -Infinity;
+    if (mode === 'catch-up' && !out) {
+      this.#lastEmit = -Infinity;
+      this.#due = -Infinity;
+    }
   }
 
-  /** Frames go out at most `fps` a second, picked by the time they were decoded. */
+  /**
+   * Frames go out `fps` a second, picked by the time they were decoded. While every frame is
+   * decoded, each goes on a beat: the frame nearest the time it is due (one earlier than that by
+   * less than half the usual gap between frames is nearer than the next). So the rate holds on
+   * average whatever the spacing of the frames decoded (every frame, or the referenced ones only,
+   * 67-133 ms apart at 30 fps).
+   */
   #offer(frame: AvFrame, flags: number): void {
     const now = performance.now();
     const interval = 1000 / this.#work.fps;
-    // A key frame while decoding key frames only is the only frame for a while: never skip it for spacing alone.
-    const spacing = this.#work.decode === 'keyframes' ? interval / 2 : interval * 0.9;
-    if (now - this.#lastEmit < spacing) return;
+    if (this.#work.decode === 'keyframes') {
+      // A key frame while decoding key frames only is the only frame for a while: never skip it for spacing alone.
+      if (now - this.#lastEmit >= interval / 2) this.#emit(frame, flags);
+      return;
+    }
+    if (Number.isFinite(this.#lastDecodedAt)) this.#gapMs += (Math.min(now - this.#lastDecodedAt, interval) - this.#gapMs) / 8;
+    this.#lastDecodedAt = now;
+    if (now < this.#due - this.#gapMs / 2) return;
     this.#emit(frame, flags);
   }
 
@@ -346,7 +389,11 @@ export class DecodeSession {
       for (let y = 0; y < box.height; y++) rows.copy(target, at + (box.y + y) * lineBytes + box.x * 3, y * stride, y * stride + box.width * 3);
     });
     if (!sent) return;
-    this.#lastEmit = performance.now();
+    const now = performance.now();
+    this.#lastEmit = now;
+    // The next beat; after a gap (a catch-up, a stall, key frames only) the beat starts again from now.
+    const interval = 1000 / this.#work.fps;
+    this.#due = now - this.#due > interval ? now + interval : this.#due + interval;
     this.#stats.emitted += 1;
   }
 
