@@ -8,7 +8,7 @@ import { newClock } from './model-runner';
 import { RunGate } from './run-gate';
 import type {
   BatchTimings, DetectBatchResult, DetectBatchTask, DetectFrame, DetectOutcome, DetectedFace, DetectorSettings, EmbedBatchResult, EmbedBatchTask,
-  EmbedFrame, EmbedOutcome, LivenessBatchResult, LivenessBatchTask, LivenessFrame, LivenessOutcome, WorkerInfo, WorkerTask,
+  EmbedFrame, LivenessBatchResult, LivenessBatchTask, LivenessFrame, WorkerInfo, WorkerTask,
 } from './protocol';
 
 /** Piscina's markers for a return value whose buffers are moved back instead of cloned. */
@@ -41,6 +41,37 @@ function timings(started: number, clock: DetectClock, analysisMs: number): Batch
 }
 
 type Handler = (task: WorkerTask) => Promise<unknown>;
+
+/**
+ * Per-face work on a batch of frames (embeddings, liveness): a bad frame fails alone, a model
+ * failure fails every good frame of the batch, and every buffer goes back. Whatever the worker
+ * did besides the model (cropping, alignment) counts as preprocessing.
+ */
+async function faceBatch<F extends EmbedFrame | LivenessFrame, V extends object>(
+  frames: readonly F[],
+  work: (good: { frame: F; rgb: Uint8Array; width: number; height: number }[], clock: DetectClock) => Promise<V[]>,
+): Promise<{ outcomes: (V | { error: string })[]; pixels: ArrayBuffer[]; timings: BatchTimings }> {
+  const started = performance.now();
+  const clock: DetectClock = { ...newClock(), preprocessMs: 0, decodeMs: 0 };
+  const outcomes: (V | { error: string } | null)[] = frames.map((f) => {
+    const bad = badFrame(f);
+    return bad === null ? null : { error: bad };
+  });
+  const good = frames.map((frame, i) => ({ frame, i })).filter(({ i }) => outcomes[i] === null);
+  try {
+    const answers = await work(good.map(({ frame }) => ({ frame, rgb: new Uint8Array(frame.pixels, 0, frame.width * frame.height * 3), width: frame.width, height: frame.height })), clock);
+    good.forEach(({ i }, k) => (outcomes[i] = answers[k] ?? { error: 'no answer for this frame' }));
+  } catch (error) {
+    const message = (error as Error).message;
+    good.forEach(({ i }) => (outcomes[i] = { error: message }));
+  }
+  const figures = timings(started, clock, 0);
+  return {
+    outcomes: outcomes.map((o) => o ?? { error: 'no answer for this frame' }),
+    pixels: frames.map((f) => f.pixels),
+    timings: { ...figures, preprocessMs: figures.totalMs - figures.modelMs - figures.gateWaitMs },
+  };
+}
 
 /** Loads the models once per worker thread, then answers batches. Piscina awaits this before the first task. */
 async function init(): Promise<Handler> {
@@ -104,47 +135,15 @@ async function init(): Promise<Handler> {
     return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: timings(started, clock, analysisMs) };
   };
 
-  const embed = async (task: EmbedBatchTask): Promise<EmbedBatchResult> => {
-    const started = performance.now();
-    const clock: DetectClock = { ...newClock(), preprocessMs: 0, decodeMs: 0 };
-    const outcomes: EmbedOutcome[] = task.frames.map((f) => {
-      const bad = badFrame(f);
-      return bad === null ? { embeddings: [] } : { error: bad };
-    });
-    const good = task.frames.map((f, i) => ({ f, i })).filter(({ i }) => !('error' in (outcomes[i] as EmbedOutcome)));
-    try {
-      const work = good.map(({ f }) => ({ rgb: new Uint8Array(f.pixels, 0, f.width * f.height * 3), width: f.width, height: f.height, faces: f.faces }));
-      const embeddings = await analyzer.embedAll(work, clock);
-      good.forEach(({ i }, k) => (outcomes[i] = { embeddings: embeddings[k] as Float32Array[] }));
-    } catch (error) {
-      const message = (error as Error).message;
-      good.forEach(({ i }) => (outcomes[i] = { error: message }));
-    }
-    const figures = timings(started, clock, 0);
-    // Alignment is the embedding's preprocessing: whatever the worker did besides the model.
-    return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: { ...figures, preprocessMs: figures.totalMs - figures.modelMs - figures.gateWaitMs } };
-  };
+  const embed = (task: EmbedBatchTask): Promise<EmbedBatchResult> =>
+    faceBatch(task.frames, async (work, clock) => (await analyzer.embedAll(work.map((w) => ({ ...w, faces: w.frame.faces })), clock)).map((embeddings) => ({ embeddings })));
 
-  const scoreLiveness = async (task: LivenessBatchTask): Promise<LivenessBatchResult> => {
-    const started = performance.now();
-    const clock: DetectClock = { ...newClock(), preprocessMs: 0, decodeMs: 0 };
-    const outcomes: LivenessOutcome[] = task.frames.map((f) => {
-      const bad = badFrame(f);
-      return bad === null ? { liveness: [] } : { error: bad };
-    });
-    const good = task.frames.map((f, i) => ({ f, i })).filter(({ i }) => !('error' in (outcomes[i] as LivenessOutcome)));
-    try {
-      const work = good.map(({ f }) => ({ rgb: new Uint8Array(f.pixels, 0, f.width * f.height * 3), width: f.width, height: f.height, faces: f.boxes }));
-      const scores = await analyzer.livenessAll(work, clock);
+  const scoreLiveness = (task: LivenessBatchTask): Promise<LivenessBatchResult> =>
+    faceBatch(task.frames, async (work, clock) => {
+      const scores = await analyzer.livenessAll(work.map((w) => ({ ...w, faces: w.frame.boxes })), clock);
       if (!scores) throw new Error('this worker has no liveness model');
-      good.forEach(({ i }, k) => (outcomes[i] = { liveness: scores[k] as number[] }));
-    } catch (error) {
-      const message = (error as Error).message;
-      good.forEach(({ i }) => (outcomes[i] = { error: message }));
-    }
-    const figures = timings(started, clock, 0);
-    return { outcomes, pixels: task.frames.map((f) => f.pixels), timings: { ...figures, preprocessMs: figures.totalMs - figures.modelMs - figures.gateWaitMs } };
-  };
+      return scores.map((liveness) => ({ liveness }));
+    });
 
   return async (task) => {
     if (task.kind === 'info') return info;

@@ -1,6 +1,6 @@
 import type { Piscina } from 'piscina';
 import { VigilError } from '../errors';
-import type { BatchTimings, DetectBatchResult, DetectFrame, DetectResult, EmbedBatchResult, EmbedFrame, EmbedResult, LivenessBatchResult, LivenessFrame, LivenessResult } from '../../workers/protocol';
+import type { BatchTimings, DetectBatchResult, DetectFrame, DetectResult, EmbedFrame, EmbedResult, LivenessFrame, LivenessResult } from '../../workers/protocol';
 import { BatchScheduler, type BatchLane, type Settled } from './batch-scheduler';
 import type { ResolvedBatch } from './providers';
 
@@ -109,37 +109,32 @@ export async function runDetectBatch(
   );
 }
 
-export async function runEmbedBatch(
+/** Per-face work (embeddings, liveness) on a batch of frames: a frame's share of the batch time is by its faces. */
+async function runFaceBatch<F extends { readonly pixels: ArrayBuffer }, O extends object, R>(
   pool: Piscina,
-  frames: readonly EmbedFrame[],
+  lane: 'embed' | 'liveness',
+  frames: readonly F[],
+  facesOf: (frame: F) => number,
   queuedMs: readonly number[],
   report: (figures: BatchFigures) => void,
-): Promise<Settled<EmbedResult>[]> {
-  const result = (await pool.run({ kind: 'embed', frames }, { transferList: frames.map((f) => f.pixels) })) as EmbedBatchResult;
-  const faces = frames.reduce((n, f) => n + f.faces.length, 0);
-  report(summary('embed', frames.length, result.timings.items, result.timings, queuedMs));
+  answer: (outcome: O, pixels: ArrayBuffer, inferenceMs: number) => R,
+): Promise<Settled<R>[]> {
+  const result = (await pool.run({ kind: lane, frames }, { transferList: frames.map((f) => f.pixels) })) as { outcomes: (O | { error: string })[]; pixels: ArrayBuffer[]; timings: BatchTimings };
+  const faces = frames.reduce((n, f) => n + facesOf(f), 0);
+  report(summary(lane, frames.length, result.timings.items, result.timings, queuedMs));
   return result.outcomes.map((outcome, i) => {
     if ('error' in outcome) return { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', outcome.error) };
-    // A frame's share of the batch, by its faces.
-    const share = (frames[i] as EmbedFrame).faces.length / Math.max(1, faces);
-    return { ok: true, value: { embeddings: outcome.embeddings, pixels: result.pixels[i] as ArrayBuffer, inferenceMs: result.timings.totalMs * share } };
+    const share = facesOf(frames[i] as F) / Math.max(1, faces);
+    return { ok: true, value: answer(outcome, result.pixels[i] as ArrayBuffer, result.timings.totalMs * share) };
   });
 }
 
-export async function runLivenessBatch(
-  pool: Piscina,
-  frames: readonly LivenessFrame[],
-  queuedMs: readonly number[],
-  report: (figures: BatchFigures) => void,
-): Promise<Settled<LivenessResult>[]> {
-  const result = (await pool.run({ kind: 'liveness', frames }, { transferList: frames.map((f) => f.pixels) })) as LivenessBatchResult;
-  const faces = frames.reduce((n, f) => n + f.boxes.length, 0);
-  report(summary('liveness', frames.length, result.timings.items, result.timings, queuedMs));
-  return result.outcomes.map((outcome, i) => {
-    if ('error' in outcome) return { ok: false, error: new VigilError('VIGIL_ERR_INFERENCE_FAILED', outcome.error) };
-    const share = (frames[i] as LivenessFrame).boxes.length / Math.max(1, faces);
-    return { ok: true, value: { liveness: outcome.liveness, pixels: result.pixels[i] as ArrayBuffer, inferenceMs: result.timings.totalMs * share } };
-  });
+export function runEmbedBatch(pool: Piscina, frames: readonly EmbedFrame[], queuedMs: readonly number[], report: (figures: BatchFigures) => void): Promise<Settled<EmbedResult>[]> {
+  return runFaceBatch(pool, 'embed', frames, (f) => f.faces.length, queuedMs, report, (o: { embeddings: Float32Array[] }, pixels, inferenceMs) => ({ embeddings: o.embeddings, pixels, inferenceMs }));
+}
+
+export function runLivenessBatch(pool: Piscina, frames: readonly LivenessFrame[], queuedMs: readonly number[], report: (figures: BatchFigures) => void): Promise<Settled<LivenessResult>[]> {
+  return runFaceBatch(pool, 'liveness', frames, (f) => f.boxes.length, queuedMs, report, (o: { liveness: number[] }, pixels, inferenceMs) => ({ liveness: o.liveness, pixels, inferenceMs }));
 }
 
 export interface Lanes {
