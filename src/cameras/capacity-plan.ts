@@ -43,9 +43,18 @@ export interface CapacityState {
   readonly modeSince: Readonly<Record<string, number>>;
   /** Each camera's last measured cost (cores) in each mode it has run in: what raising a camera back would cost. */
   readonly costIn: Readonly<Record<string, Partial<Record<DecodeMode, number>>>>;
+  /**
+   * What each camera got lately: seconds of full analysis, a mode's share per second in it,
+   * halving every `SERVED_HALF_LIFE_MS`. Turns and restores go to the cameras that got least.
+   */
+  readonly served: Readonly<Record<string, number>>;
+  /** When the last check was (null before the first). */
+  readonly lastCheckAt: number | null;
 }
 
-export const INITIAL_CAPACITY: CapacityState = { overloadedChecks: 0, healthyChecks: 0, degradedAt: {}, restoreChecks: 0, lastRestoreAt: null, shedding: false, modeSince: {}, costIn: {} };
+export const INITIAL_CAPACITY: CapacityState = {
+  overloadedChecks: 0, healthyChecks: 0, degradedAt: {}, restoreChecks: 0, lastRestoreAt: null, shedding: false, modeSince: {}, costIn: {}, served: {}, lastCheckAt: null,
+};
 
 export interface ModeChange {
   readonly camera: string;
@@ -67,6 +76,8 @@ export interface CapacityDecision {
 
 /** A shared turn raises a camera only where it costs at most this much more than the one it replaces. */
 const SHARE_COST_SLACK = 1.25;
+/** Costs within this fraction of the costliest camera's count as the same when one is lowered. */
+const COST_TIE = 0.1;
 /** A restore followed by overload within this long was premature: wait longer before the next. */
 const FLAP_WINDOW_MS = 15_000;
 const MAX_RESTORE_CHECKS = 60;
@@ -108,6 +119,28 @@ function recordCosts(state: CapacityState, samples: readonly CameraSample[], now
 
 const RUNG: Readonly<Record<DecodeMode, number>> = { keyframes: 0, 'half-fps': 1, full: 2 };
 
+/** A mode's share of full analysis (key frames: about one frame in ten of 5 fps, with a 2 s GOP). */
+const SHARE: Readonly<Record<DecodeMode, number>> = { full: 1, 'half-fps': 0.5, keyframes: 0.1 };
+/** How long what a camera got is remembered: a few 10 s turns, not so long that a busy start is still paid back minutes later. */
+const SERVED_HALF_LIFE_MS = 60_000;
+
+/**
+ * Every active camera's service, decayed and added to for the time since the last check. A camera
+ * new to the plan starts at the others' mean: owed nothing, owing nothing. Pure.
+ */
+function recordService(state: CapacityState, samples: readonly CameraSample[], now: number): CapacityState['served'] {
+  const dt = state.lastCheckAt === null ? 0 : Math.min(Math.max(0, now - state.lastCheckAt), 10_000);
+  const decay = 0.5 ** (dt / SERVED_HALF_LIFE_MS);
+  const known = samples.map((s) => state.served[s.camera]).filter((v): v is number => v !== undefined);
+  const mean = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+  const served: Record<string, number> = {};
+  for (const s of samples) {
+    const before = state.served[s.camera] ?? mean;
+    served[s.camera] = s.idle ? before : before * decay + (SHARE[s.mode] * dt) / 1000;
+  }
+  return served;
+}
+
 /** Whether a camera may be taken down to `mode` (its floor allows it). */
 function mayGoDownTo(sample: CameraSample, mode: DecodeMode): boolean {
   for (let m: DecodeMode | null = sample.mode; m !== null; m = lowerMode(m, sample.floor)) if (m === mode) return true;
@@ -115,9 +148,11 @@ function mayGoDownTo(sample: CameraSample, mode: DecodeMode): boolean {
 }
 
 /**
- * A shared turn, or null: the camera held lowered longest (at least `rotateLoweredMs`) and a
- * camera above it that has held its mode as long, and may go down to the first one's, swap
- * modes: the same number of cameras in each mode after as before, so the load stays about the
+ * A shared turn, or null: of the cameras that have held their mode at least `rotateLoweredMs`,
+ * the lowered one that got least lately (`served`) and the one above it that got most, and may
+ * go down to the first one's, swap modes. Choosing by time held alone, the same few cameras kept
+ * getting the full turns once cameras sat at all three rungs (16 cameras: 0 to 34 s of full
+ * analysis each in 120 s). The same number of cameras in each mode after as before, so the load stays about the
  * same. Never where the camera going up cost more than `SHARE_COST_SLACK` times what the one
  * going down costs now, when it last ran in that mode (cameras of different resolutions would
  * only trade places to overload).
@@ -125,10 +160,14 @@ function mayGoDownTo(sample: CameraSample, mode: DecodeMode): boolean {
 function shareTurn(limits: CapacityLimits, state: CapacityState, samples: readonly CameraSample[], now: number): [ModeChange, ModeChange] | null {
   if (limits.rotateLoweredMs <= 0) return null;
   const since = (s: CameraSample): number => heldSince(state, s);
-  const held = samples.filter((s) => !s.idle && now - since(s) >= limits.rotateLoweredMs).sort((a, b) => since(a) - since(b) || a.camera.localeCompare(b.camera));
-  for (const up of held) {
+  const served = (s: CameraSample): number => state.served[s.camera] ?? 0;
+  const held = samples.filter((s) => !s.idle && now - since(s) >= limits.rotateLoweredMs);
+  // Up: the camera that got least lately; down: the one above it that got most.
+  const ups = [...held].sort((a, b) => served(a) - served(b) || since(a) - since(b) || a.camera.localeCompare(b.camera));
+  const downs = [...held].sort((a, b) => served(b) - served(a) || since(a) - since(b) || a.camera.localeCompare(b.camera));
+  for (const up of ups) {
     if (higherMode(up.mode) === null) continue;
-    const down = held.find((s) => {
+    const down = downs.find((s) => {
       if (RUNG[s.mode] <= RUNG[up.mode] || !mayGoDownTo(s, up.mode)) return false;
       const raiseCost = state.costIn[up.camera]?.[s.mode];
       return raiseCost === undefined || raiseCost <= s.cost * SHARE_COST_SLACK;
@@ -144,7 +183,7 @@ function shareTurn(limits: CapacityLimits, state: CapacityState, samples: readon
  * `degradeLagMs` for `degradeAfterChecks` checks in a row lowers one camera one rung, the costliest
  * (over `dropLagMs`, at every check: the box is far behind and must shed work fast);
  * lag under `healthyLagMs` for `restoreAfterChecks` checks raises one camera one rung, the one
- * degraded longest. After each change the counting starts over, so each step is seen before the
+ * that got least lately. After each change the counting starts over, so each step is seen before the
  * next. In between, while some cameras stay lowered, they take turns with the ones above them
  * (`shareTurn`), so a long overload does not blind the same cameras for its whole length. Pure.
  */
@@ -156,6 +195,8 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
   const next: CapacityState = {
     ...state,
     costIn: recordCosts(state, samples, now),
+    served: recordService(state, samples, now),
+    lastCheckAt: now,
     restoreChecks,
     overloadedChecks: overloaded ? state.overloadedChecks + 1 : 0,
     healthyChecks: healthy ? state.healthyChecks + 1 : 0,
@@ -164,9 +205,15 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
   const farBehind = lagMs !== null && lagMs > limits.dropLagMs;
   if (!farBehind && state.shedding) Object.assign(next, { shedding: false });
   if (next.overloadedChecks >= limits.degradeAfterChecks || (farBehind && state.shedding)) {
-    // Between cameras that cost the same, the one that has held its mode longest (not one that just had its turn).
+    // Of the cameras that cost about the most (measured costs are noisy), the one that got most
+    // lately; then the one that has held its mode longest (not one that just had its turn).
     const since = (s: CameraSample): number => heldSince(state, s);
-    const candidates = samples.filter((s) => !s.idle && lowerMode(s.mode, s.floor) !== null).sort((a, b) => b.cost - a.cost || since(a) - since(b) || a.camera.localeCompare(b.camera));
+    const served = (s: CameraSample): number => next.served[s.camera] ?? 0;
+    const lowerable = samples.filter((s) => !s.idle && lowerMode(s.mode, s.floor) !== null);
+    const top = Math.max(...lowerable.map((s) => s.cost));
+    const candidates = lowerable
+      .filter((s) => s.cost >= top * (1 - COST_TIE))
+      .sort((a, b) => served(b) - served(a) || since(a) - since(b) || a.camera.localeCompare(b.camera));
     const victim = candidates[0];
     if (!victim) return { state: { ...next, overloadedChecks: 0 }, changes: [], lagMs };
     const flapped = state.lastRestoreAt !== null && now - state.lastRestoreAt < FLAP_WINDOW_MS;
@@ -185,7 +232,11 @@ export function planCapacity(limits: CapacityLimits, state: CapacityState, sampl
     };
   }
   if (next.healthyChecks >= restoreChecks) {
-    const degraded = samples.filter((s) => higherMode(s.mode) !== null).sort((a, b) => (state.degradedAt[a.camera] ?? 0) - (state.degradedAt[b.camera] ?? 0) || a.camera.localeCompare(b.camera));
+    // The camera that got least lately; between equals, the one degraded longest.
+    const served = (s: CameraSample): number => next.served[s.camera] ?? 0;
+    const degraded = samples
+      .filter((s) => higherMode(s.mode) !== null)
+      .sort((a, b) => served(a) - served(b) || (state.degradedAt[a.camera] ?? 0) - (state.degradedAt[b.camera] ?? 0) || a.camera.localeCompare(b.camera));
     const lucky = degraded[0];
     // Long healthy with nothing to restore: forget earlier flapping.
     if (!lucky) return { state: { ...next, healthyChecks: 0, restoreChecks: limits.restoreAfterChecks }, changes: [], lagMs };

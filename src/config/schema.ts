@@ -107,7 +107,8 @@ export const configSchema = z
         restoreAfterChecks: z.number().int().min(1).max(3600).default(3),
         /**
          * While some cameras stay lowered, one held lowered this long swaps modes with a camera above
-         * it that has held its mode as long (one pair per check), so a long overload gives every
+         * it that has held its mode as long (one pair per check; of those, the one that got least
+         * analysis in the last minutes goes up, the one that got most comes down), so a long overload gives every
          * camera its share of full analysis instead of blinding the same ones. A camera raised from
          * key frames starts at its next key frame: keep this well above the cameras' key-frame
          * interval. 0: never.

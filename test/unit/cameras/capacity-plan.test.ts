@@ -74,7 +74,8 @@ describe('capacity plan (time-based, one camera at a time)', () => {
         order.push(`${change.camera}->${change.mode}`);
       }
     }
-    assert.deepEqual(order, ['a->half-fps', 'b->half-fps', 'c->half-fps', 'd->half-fps', 'a->keyframes', 'b->keyframes', 'c->keyframes', 'd->keyframes']);
+    // The second round starts with the camera lowered last: it stayed at full longest, so it got most.
+    assert.deepEqual(order, ['a->half-fps', 'b->half-fps', 'c->half-fps', 'd->half-fps', 'd->keyframes', 'c->keyframes', 'b->keyframes', 'a->keyframes']);
   });
 
   it('far behind (over dropLagMs), after the first sustained step it sheds a camera at every check', () => {
@@ -155,7 +156,7 @@ describe('capacity plan (time-based, one camera at a time)', () => {
       for (const s of served) assert.ok(Math.abs(s - mean) <= 0.2 * mean, `share ${s.toFixed(1)} against mean ${mean.toFixed(1)}: ${served.map((x) => x.toFixed(0)).join(' ')}`);
     });
 
-    it("at the default turn length, a box that sits over the degrade watermark near capacity shares fairly within 120 s (the bench's window); 20 s turns did not", () => {
+    it("a box that sits over the degrade watermark near capacity shares fairly within 120 s (the bench's window), at the default turn length and at 20 s: turns go to the cameras that got least", () => {
       // As the 16-camera bench: the lag stays over 800 ms near capacity, and dips under 200 ms only once shed too far.
       const defaultTurnMs = parseConfig({}, 'x').ingest.rotateLoweredMs;
       const sticky = (rotateLoweredMs: number) => simulate({ ...SHARING, rotateLoweredMs }, 16, 4, 1200, () => 'full', 900, 120);
@@ -163,10 +164,13 @@ describe('capacity plan (time-based, one camera at a time)', () => {
         const mean = served.reduce((a, b) => a + b, 0) / served.length;
         return served.filter((s) => Math.abs(s - mean) <= 0.2 * mean).length;
       };
-      const { served, sharedTurns } = sticky(defaultTurnMs);
-      assert.ok(sharedTurns > 16, `cameras took turns (${sharedTurns})`);
-      assert.equal(within(served), 16, `every camera within 20 % of the mean: ${served.map((x) => x.toFixed(0)).join(' ')}`);
-      assert.ok(within(sticky(20_000).served) < 16, 'the earlier 20 s turns left some out: this box tells the lengths apart');
+      for (const turnMs of [defaultTurnMs, 20_000]) {
+        const { served, sharedTurns } = sticky(turnMs);
+        assert.ok(sharedTurns > 16, `cameras took turns (${sharedTurns})`);
+        // Choosing by time held alone, 20 s turns left 3 of 16 out here.
+        assert.equal(within(served), 16, `${turnMs} ms turns, every camera within 20 % of the mean: ${served.map((x) => x.toFixed(0)).join(' ')}`);
+      }
+      assert.ok(within(sticky(0).served) < 16, 'without turns this box leaves some out: the check above can fail');
     });
 
     it("over all three rungs (a few full, most at half, some at key frames, as the 16-camera bench ended once the box analysed more), every camera within 20 % of the mean in 120 s", () => {
