@@ -152,8 +152,8 @@ function mayGoDownTo(sample: CameraSample, mode: DecodeMode): boolean {
  * the lowered one that got least lately (`served`) and the one above it that got most, and may
  * go down to the first one's, swap modes. Choosing by time held alone, the same few cameras kept
  * getting the full turns once cameras sat at all three rungs (16 cameras: 0 to 34 s of full
- * analysis each in 120 s). The same number of cameras in each mode after as before, so the load stays about the
- * same. Never where the camera going up cost more than `SHARE_COST_SLACK` times what the one
+ * analysis each in 120 s). The same number of cameras in each mode after as before, so the load
+ * stays about the same. Never where the camera going up cost more than `SHARE_COST_SLACK` times what the one
  * going down costs now, when it last ran in that mode (cameras of different resolutions would
  * only trade places to overload).
  */
