@@ -166,21 +166,17 @@ export function createLanes(
         if (source.onInference) for (let i = 0; i < figures.frames; i++) source.onInference(perFrameMs);
       }),
   });
-  const embed = scheduler.lane<EmbedFrame, EmbedResult>('embedding', {
-    get limits() {
-      return source.batch().faces;
-    },
-    maxQueued: MAX_QUEUED,
-    weight: (frame) => frame.faces.length,
-    run: (frames, queuedMs) => runEmbedBatch(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
-  });
-  const liveness = scheduler.lane<LivenessFrame, LivenessResult>('liveness', {
-    get limits() {
-      return source.batch().faces;
-    },
-    maxQueued: MAX_QUEUED,
-    weight: (frame) => frame.boxes.length,
-    run: (frames, queuedMs) => runLivenessBatch(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
-  });
+  // Per-face lanes: batched up to the face limit, each frame weighing its faces.
+  const faceLane = <F, R>(name: string, faces: (frame: F) => number, run: (pool: Piscina, frames: readonly F[], queuedMs: readonly number[], report: (figures: BatchFigures) => void) => Promise<Settled<R>[]>) =>
+    scheduler.lane<F, R>(name, {
+      get limits() {
+        return source.batch().faces;
+      },
+      maxQueued: MAX_QUEUED,
+      weight: faces,
+      run: (frames, queuedMs) => run(source.pool(), frames, queuedMs, (figures) => source.onBatch?.(figures)),
+    });
+  const embed = faceLane<EmbedFrame, EmbedResult>('embedding', (frame) => frame.faces.length, runEmbedBatch);
+  const liveness = faceLane<LivenessFrame, LivenessResult>('liveness', (frame) => frame.boxes.length, runLivenessBatch);
   return { scheduler, detect, embed, liveness };
 }

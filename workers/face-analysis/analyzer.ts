@@ -85,7 +85,7 @@ export class FaceAnalyzer {
         points68[i] = points;
       },
     );
-    const liveRefs = refs.map((ref, i) => ({ ref, i })).filter(({ ref }) => (work[ref.frame] as { liveness?: boolean }).liveness !== false);
+    const liveRefs = refs.map((ref, i) => ({ ref, i })).filter(({ ref }) => work[ref.frame]?.liveness !== false);
     const scores = await this.#livenessOf(
       liveRefs.map(({ ref }) => {
         const w = work[ref.frame] as FaceWork<DetectedFace>;
