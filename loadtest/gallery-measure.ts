@@ -29,7 +29,11 @@ export interface GallerySizeFigures {
   readonly loadLagMaxMs: number | null;
   readonly loadLagP99Ms: number | null;
   readonly search: { readonly p50Ms: number; readonly p99Ms: number; readonly queries: number };
+  /** The same queries a second time: past the first seconds after the index is ready (its loading's garbage collected). */
+  readonly searchAgain: { readonly p50Ms: number; readonly p99Ms: number };
   readonly recall: { readonly enrolled: number; readonly strangers: number; readonly decisionAgreement: number };
+  /** |reported - exact similarity| where the answer is the exact one (how far the index's scores are off). */
+  readonly similarityError: { readonly p50: number; readonly p99: number; readonly max: number };
   /** Searches kept in flight by `concurrency` callers for the load window: throughput, latency, event-loop lag. */
   readonly load: { readonly concurrency: number; readonly searchesPerSecond: number; readonly p99Ms: number; readonly lagP99Ms: number; readonly lagMaxMs: number };
   /** The bare limit: an exact scan of every face on the calling thread (blocks its event loop as long). */
@@ -158,6 +162,7 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
     o.log(`  index ready (${stats.mode}, ${stats.origin}) in ${(built.ms / 1000).toFixed(1)} s; event-loop delay meanwhile p99 ${built.lagP99Ms.toFixed(1)} ms, max ${built.lagMaxMs.toFixed(1)} ms`);
 
     const latencies: number[] = [];
+    const errors: number[] = [];
     let enrolled = 0;
     let strangers = 0;
     let agree = 0;
@@ -165,11 +170,22 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
       const t = performance.now();
       const [top] = await gallery.search(query(i), 1);
       latencies.push(ms(t));
-      if (top?.identity.id === truth[i]) (i < q ? (enrolled += 1) : (strangers += 1));
+      if (top && top.identity.id === truth[i]) {
+        if (i < q) enrolled += 1;
+        else strangers += 1;
+        errors.push(Math.abs(top.similarity - (truthSimilarity[i] as number)));
+      }
       // The recognizer's use of it: named (and who) or not, at the default match threshold.
       const want = (truthSimilarity[i] as number) >= MATCH ? truth[i] : null;
       const got = top && top.similarity >= MATCH ? top.identity.id : null;
       if (want === got) agree += 1;
+    }
+
+    const again: number[] = [];
+    for (let i = 0; i < 2 * q; i++) {
+      const t = performance.now();
+      await gallery.search(query(i), 1);
+      again.push(ms(t));
     }
 
     // The bare limit, on this thread (it blocks the event loop as long); it also checks the ground truth.
@@ -234,7 +250,9 @@ export async function measureSize(identities: number, o: MeasureOptions): Promis
       identities, faces: total, mode: stats.mode, insertMs, buildOrigin: stats.origin, buildMs: built.ms, buildLagMaxMs: built.lagMaxMs, buildLagP99Ms: built.lagP99Ms, memoryMiB,
       indexFileMiB: indexBytes === null ? null : indexBytes / 2 ** 20, loadMs, loadLagMaxMs, loadLagP99Ms,
       search: { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), queries: latencies.length },
+      searchAgain: { p50Ms: percentile(again, 50), p99Ms: percentile(again, 99) },
       recall: { enrolled: enrolled / q, strangers: strangers / q, decisionAgreement: agree / (2 * q) },
+      similarityError: { p50: percentile(errors, 50), p99: percentile(errors, 99), max: percentile(errors, 100) },
       load,
       exactScan: { p50Ms: percentile(scan, 50), p99Ms: percentile(scan, 99), queries: scan.length },
       previousTopK,

@@ -240,16 +240,17 @@ export const configSchema = z
             /** Where auto switches to the worker's ANN index; `npm run bench:gallery` measures the crossover. */
             exactMaxFaces: z.number().int().min(0).max(100_000_000).default(EXACT_MAX_FACES),
             /**
-             * How the ANN index stores vectors. f16 (half of float32's memory) and f32: the index's own similarities rank the
-             * answers, no face row is read per search. i8 (a quarter): its similarities are too coarse, so the candidates are
-             * re-ranked on their float32 rows from gallery.db, which must then stay in the page cache to be fast.
+             * How the ANN index stores vectors; its own similarities rank the answers (no face row is read per search).
+             * i8: a byte a value, each face scaled by its largest value, similarities within 1e-3 (p99) of float32's;
+             * f16: twice the memory, within 4e-5; f32: four times, exact. At 1M generated identities (2M faces) i8 takes
+             * 1.6 GiB (f16: 2.5 GiB), searches faster and finds the exact best as often (`npm run bench:gallery`, loadtest/README.md).
              */
-            quantization: z.enum(['i8', 'f16', 'f32']).default('f16'),
+            quantization: z.enum(['i8', 'f16', 'f32']).default('i8'),
             /** Candidate faces the ANN index proposes per search, ranked by identity. */
             candidates: z.number().int().min(1).max(4096).default(32),
             /**
              * HNSW search breadth: higher finds the true best more often, slower. 128: at 1M generated identities (2M faces,
-             * f16) recall@1 0.988 against 0.966 at 64, for 4.0 against 3.3 ms p50 (`npm run bench:gallery`, loadtest/README.md).
+             * i8) recall@1 0.990, 2.6 / 4.3 ms p50 / p99; 160: 0.994, 3.4 / 5.0 ms (`npm run bench:gallery`, loadtest/README.md).
              */
             expansionSearch: z.number().int().min(1).max(4096).default(128),
             /** Keep the ANN index in VIGIL_DATA_DIR/gallery-index/ so a restart loads it instead of rebuilding (large galleries only). */

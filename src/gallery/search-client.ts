@@ -34,7 +34,9 @@ export class GallerySearch extends IndexWorker<SearchRequest, SearchStats> {
 
   /** The k identities most similar to `query`, best first, with `topK`'s semantics (negatives included). */
   async search(query: Float32Array, k: number): Promise<Candidate[]> {
-    return ((await this.request({ type: 'search', query, k })) as Candidate[] | undefined) ?? [];
+    // A view into a larger buffer (a batch's output) would be posted with all of that buffer.
+    const own = query.byteOffset === 0 && query.byteLength === query.buffer.byteLength ? query : query.slice();
+    return ((await this.request({ type: 'search', query: own, k })) as Candidate[] | undefined) ?? [];
   }
 
   /** Asks the worker to catch up with the database now instead of at the next search. */

@@ -30,7 +30,7 @@ describe('gallery search with the CLI and the persisted index', () => {
   const config = searchConfig({ mode: 'ann', persistMinFaces: 1 });
   const best = async (gallery: Gallery, i: number, q: number) => (await gallery.search(data.viewOf(i, q), 1))[0]?.identity.name ?? null;
 
-  // i8: answers re-ranked from the face rows; f16: from the index's own scores and the faces' owners, read again at a load.
+  // Both rank by the index's own scores and the faces' owners, read again at a load.
   for (const quantization of ['i8', 'f16'] as const) it(`${quantization}: sees the CLI removing an identity while running; saves a private index file; loads and replays it at restart`, async () => {
     const config = searchConfig({ mode: 'ann', quantization, persistMinFaces: 1 });
     const dir = mkdtempSync(join(tmpdir(), 'vigil-search-file-'));
@@ -101,6 +101,39 @@ describe('gallery search with the CLI and the persisted index', () => {
       assert.equal(stats.faces, Array.from({ length: 50 }, (_, i) => other.faceCount(i)).reduce((a, b) => a + b, 0));
     } finally {
       await third.close();
+    }
+  });
+
+  it('rebuilds an i8 index file written before its encoding was recorded (usearch\'s own cast); keeps such an f16 one', async () => {
+    for (const quantization of ['i8', 'f16'] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 'vigil-search-file-'));
+      dirs.push(dir);
+      const config = searchConfig({ mode: 'ann', quantization, persistMinFaces: 1 });
+      const first = Gallery.open(dir, { search: config });
+      writeIdentities(first.path, data, 0, 100);
+      assert.equal(await best(first, 1, 0), 'person-1');
+      await first.close();
+      // As an older version wrote it: no `encoding` in the meta (the sha256 covers the index file only).
+      const metaPath = join(dir, 'gallery-index', 'current.json');
+      const { encoding, ...older } = JSON.parse(readFileSync(metaPath, 'utf8')) as { encoding: string };
+      assert.equal(encoding, quantization === 'i8' ? 'i8-max-abs-cos' : 'f16-ip');
+      writeFileSync(metaPath, JSON.stringify(older));
+
+      const warnings: string[] = [];
+      const logger = { info: () => undefined, warn: (message: string) => warnings.push(message) } as never;
+      const second = Gallery.open(dir, { search: config, logger });
+      try {
+        assert.equal(await best(second, 2, 0), 'person-2');
+        const origin = (await second.searchStats()).origin;
+        if (quantization === 'i8') {
+          assert.equal(origin, 'built');
+          assert.ok(warnings.some((w) => /i8-usearch-ip vectors, i8-max-abs-cos are configured: rebuilding/.test(w)), warnings.join('\n'));
+        } else {
+          assert.equal(origin, 'loaded', warnings.join('\n'));
+        }
+      } finally {
+        await second.close();
+      }
     }
   });
 });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { judgeIdentity, scoreIdentity, type Candidate } from '../../src/gallery/search';
-import { scoresExact, type Neighbour } from '../vector-index/ann-index';
+import { judgeIdentity, type Candidate } from '../../src/gallery/search';
+import type { Neighbour } from '../vector-index/ann-index';
 import { SyncedIndex, type SyncedIndexHooks } from '../vector-index/synced-index';
 import { FaceOwners } from './face-owners';
 import { GalleryReader } from './gallery-reader';
@@ -26,24 +26,21 @@ export function indexDir(dbPath: string): string {
 /**
  * The search worker's gallery: candidate faces from the ANN index (or an exact scan when the mode
  * is `exact`), ranked by identity with `topK`'s semantics (an identity's best face, unless the
- * query is at least as close to one of its negatives). Two ways, by what the index holds:
- * - exact scores (the exact scan, or f16/f32 vectors: `scoresExact`): the candidates' own
- *   similarities, their identities from memory (FaceOwners), and only the candidates' negatives
- *   and the answer's identity read from the database: a search reads no face row;
- * - i8 vectors: an exact re-rank of the candidates' identities over all their faces and
- *   negatives read from the database (half the index's memory, but the face rows must be read).
- * The index follows the database through its change log (`gallery_changes`) before every
- * search (SyncedIndex): every connection's writes, without reloading the whole gallery.
+ * query is at least as close to one of its negatives). The candidates' similarities are the
+ * index's own (see ENCODINGS in ann-index.ts) and their identities come from memory
+ * (FaceOwners): a search reads no face row, only the candidates' negatives and the answer's
+ * identity from the database. The index follows the database through its change log
+ * (`gallery_changes`) before every search (SyncedIndex): every connection's writes, without
+ * reloading the whole gallery.
  */
 export class FaceIndex {
   readonly #settings: GallerySearchSettings;
   readonly #reader: GalleryReader;
   readonly #index: SyncedIndex;
-  readonly #owners: FaceOwners | null;
+  readonly #owners = new FaceOwners();
 
   constructor(settings: GallerySearchSettings, hooks: FaceIndexHooks = {}) {
     this.#settings = settings;
-    this.#owners = settings.mode === 'exact' || scoresExact(settings.quantization) ? new FaceOwners() : null;
     this.#reader = new GalleryReader(settings.dbPath, this.#owners);
     this.#index = new SyncedIndex(this.#reader, {
       exact: keepsExact(settings.mode),
@@ -68,6 +65,7 @@ export class FaceIndex {
     await this.#index.start(stopped);
     // A build read every face row (and its owner); a loaded file did not.
     if (this.#index.stats().origin === 'loaded') this.#reader.snapshot(() => this.#reader.readOwners());
+    if (!stopped()) this.#reader.warm();
   }
 
   /** Applies the face changes other connections (and ours) committed since the last call. */
@@ -87,7 +85,7 @@ export class FaceIndex {
       const exhaustive = index.exhaustive;
       let n = nextCandidateCount(0, k, this.#settings.candidates, index.size, exhaustive);
       for (;;) {
-        const ranked = this.#owners ? this.#rank(query, index.scored(query, n), this.#owners) : this.#rerank(query, index.nearest(query, n));
+        const ranked = this.#rank(query, index.scored(query, n));
         const next = nextCandidateCount(n, k, this.#settings.candidates, index.size, exhaustive);
         if (ranked.length >= k || next === n) return this.#named(ranked.slice(0, k));
         n = next;
@@ -105,7 +103,8 @@ export class FaceIndex {
   }
 
   /** Identities of scored candidate faces: each by its best face, less those a negative excludes. */
-  #rank(query: Float32Array, neighbours: readonly Neighbour[], owners: FaceOwners): Scored[] {
+  #rank(query: Float32Array, neighbours: readonly Neighbour[]): Scored[] {
+    const owners = this.#owners;
     const best = new Map<string, number>();
     for (const { id, similarity } of neighbours) {
       // Unknown: removed since the index last synced; it goes at the next sync.
@@ -116,22 +115,6 @@ export class FaceIndex {
     const scored: Scored[] = [];
     for (const [identityId, similarity] of best) {
       const score = judgeIdentity(query, similarity, negatives.get(identityId) ?? []);
-      if (score) scored.push({ identityId, ...score });
-    }
-    return scored.sort((a, b) => b.similarity - a.similarity);
-  }
-
-  #rerank(query: Float32Array, faceIds: readonly number[]): Scored[] {
-    if (faceIds.length === 0) return [];
-    const byIdentity = new Map<string, { faces: Float32Array[]; negatives: Float32Array[] }>();
-    for (const row of this.#reader.candidateRows(faceIds)) {
-      let entry = byIdentity.get(row.identityId);
-      if (!entry) byIdentity.set(row.identityId, (entry = { faces: [], negatives: [] }));
-      (row.negative ? entry.negatives : entry.faces).push(row.embedding);
-    }
-    const scored: Scored[] = [];
-    for (const [identityId, entry] of byIdentity) {
-      const score = scoreIdentity(query, entry.faces, entry.negatives);
       if (score) scored.push({ identityId, ...score });
     }
     return scored.sort((a, b) => b.similarity - a.similarity);

@@ -1,7 +1,6 @@
 /**
- * Which identity each indexed face belongs to, held in the search worker's memory so that an
- * index that scores its own candidates (f16/f32, see `scoresExact`) can rank identities without
- * reading a face row from gallery.db: at a million identities the faces table is ~8 GB (a 2 KB
+ * Which identity each indexed face belongs to, held in the search worker's memory so that the
+ * index's scored candidates are ranked by identity without reading a face row from gallery.db: at a million identities the faces table is ~8 GB (a 2 KB
  * embedding per 4 KB page), and a search that reads 30-60 of its rows waits on the disk whenever
  * they are not in the page cache (measured 55 ms p50 against 1.8 ms with them cached).
  *

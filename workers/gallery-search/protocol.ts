@@ -15,7 +15,7 @@ export interface GallerySearchSettings {
    */
   readonly mode: SearchMode;
   readonly exactMaxFaces: number;
-  /** How the ANN index stores vectors: f16/f32 rank answers by the index's own scores, i8 re-ranks them on the float32 rows. */
+  /** How the ANN index stores vectors (ENCODINGS in ann-index.ts); answers are ranked by the index's own similarities. */
   readonly quantization: Quantization;
   /** Faces the index proposes per search (widened when negatives leave fewer than k identities). */
   readonly candidates: number;

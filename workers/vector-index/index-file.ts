@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Quantization } from './ann-index';
+import { encodingOf, type Quantization } from './ann-index';
 
 /**
  * A persisted ANN index: a folder of its own (`gallery-index/` next to gallery.db,
@@ -21,6 +21,8 @@ export interface IndexFileMeta {
   readonly faces: number;
   readonly dimensions: number;
   readonly quantization: Quantization;
+  /** How the vectors are stored and compared (`encodingOf` in ann-index.ts); absent in files written before it was recorded. */
+  readonly encoding?: string;
   readonly file: string;
   readonly bytes: number;
   readonly sha256: string;
@@ -41,6 +43,11 @@ export function readIndexMeta(dir: string): (IndexFileMeta & { path: string }) |
   } catch {
     return null;
   }
+}
+
+/** How the file's vectors are stored: files written before the encoding was recorded held f16/f32 as now, i8 as usearch cast it. */
+export function fileEncoding(meta: IndexFileMeta): string {
+  return meta.encoding ?? (meta.quantization === 'i8' ? 'i8-usearch-ip' : encodingOf(meta.quantization));
 }
 
 /** Why the file does not match its meta (size, then sha256), or null when it does. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { AnnIndex, type Neighbour, type Quantization } from './ann-index';
+import { AnnIndex, encodingOf, type Neighbour, type Quantization } from './ann-index';
 import { ExactVectors } from './exact-vectors';
-import { readIndexMeta, indexFileProblem, removeIndexFiles, writeIndex } from './index-file';
+import { fileEncoding, readIndexMeta, indexFileProblem, removeIndexFiles, writeIndex } from './index-file';
 import { needsRebuild, type VectorRow, type VectorSource } from './vector-source';
 
 /** Rows read and indexed per step while building; between steps the worker can take a close. */
@@ -159,7 +159,7 @@ export class SyncedIndex {
     if (this.#ann.size < persist.minRows) return removeIndexFiles(persist.dir, null);
     if (this.#unsaved === 0) return;
     const ann = this.#ann;
-    const meta = { galleryId: this.#source.storeId(), seq: this.#applied, faces: ann.size, dimensions: this.#dims, quantization: this.#settings.quantization };
+    const meta = { galleryId: this.#source.storeId(), seq: this.#applied, faces: ann.size, dimensions: this.#dims, quantization: this.#settings.quantization, encoding: encodingOf(this.#settings.quantization) };
     writeIndex(persist.dir, persist.prefix, meta, (path) => ann.save(path));
     this.#unsaved = 0;
   }
@@ -211,7 +211,12 @@ export class SyncedIndex {
     const meta = readIndexMeta(persist.dir);
     if (!meta) return false;
     const source = this.#source;
-    const usable = source.snapshot(() => meta.galleryId === source.storeId() && meta.quantization === this.#settings.quantization && !needsRebuild(source.changeWindow(), meta.seq));
+    const wanted = encodingOf(this.#settings.quantization);
+    if (fileEncoding(meta) !== wanted) {
+      this.warnOnce('encoding', `the index file ${meta.path} holds ${fileEncoding(meta)} vectors, ${wanted} are configured: rebuilding it`);
+      return false;
+    }
+    const usable = source.snapshot(() => meta.galleryId === source.storeId() && !needsRebuild(source.changeWindow(), meta.seq));
     if (!usable) return false;
     try {
       const problem = indexFileProblem(meta);

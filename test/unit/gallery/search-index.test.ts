@@ -32,11 +32,17 @@ function exactIndex(data: GalleryData, count: number): IndexedIdentity[] {
 
 const MATCH = 0.35;
 
+function bestDot(query: Float32Array, vectors: readonly Float32Array[]): number {
+  let best = -Infinity;
+  for (const v of vectors) best = Math.max(best, v.reduce((sum, x, i) => sum + x * (query[i] as number), 0));
+  return best;
+}
+
 /**
- * How far a reported similarity may be from the exact one: i8 candidates are re-ranked on the
- * stored float32 vectors (exact); f16 ones keep the index's own score (measured |error| p99 4e-5).
+ * How far a reported similarity may be from the exact one: both keep the index's own score,
+ * measured |error| p99 4e-5 for f16 and 1.0e-3 for i8 (int8-vectors.ts).
  */
-const SIMILARITY_TOLERANCE = { i8: 1e-5, f16: 2e-4 } as const;
+const SIMILARITY_TOLERANCE = { i8: 4e-3, f16: 2e-4 } as const;
 
 describe('gallery search worker: ANN index against exact search', () => {
   for (const quantization of ['i8', 'f16'] as const) it(`${quantization}: finds the exact best identity for >= 99% of enrolled queries, and the same decision for strangers`, async (t) => {
@@ -50,13 +56,18 @@ describe('gallery search worker: ANN index against exact search', () => {
       let found = 0;
       let sameDecision = 0;
       let strangerTop1 = 0;
+      let worst = 0;
       const queries = 200;
       for (let q = 0; q < queries; q++) {
         const enrolled = data.viewOf((q * 37) % identities, q);
         const [ann] = await gallery.search(enrolled, 1);
         const [want] = topK(exact, enrolled, 1);
         if (ann?.identity.id === want?.identity.id) found += 1;
-        if (ann && ann.identity.id === want?.identity.id) assert.ok(Math.abs(ann.similarity - want.similarity) < SIMILARITY_TOLERANCE[quantization], `${ann.similarity} against ${want.similarity}`);
+        if (ann && ann.identity.id === want?.identity.id) {
+          const error = Math.abs(ann.similarity - want.similarity);
+          worst = Math.max(worst, error);
+          assert.ok(error < SIMILARITY_TOLERANCE[quantization], `${ann.similarity} against ${want.similarity}`);
+        }
 
         const stranger = data.stranger(q);
         const [annS] = await gallery.search(stranger, 1);
@@ -64,11 +75,14 @@ describe('gallery search worker: ANN index against exact search', () => {
         if (annS?.identity.id === wantS?.identity.id) strangerTop1 += 1;
         const decision = (c: typeof annS) => (c && c.similarity >= MATCH ? c.identity.id : null);
         if (decision(annS) === decision(wantS)) sameDecision += 1;
+        // A score off by up to the tolerance decides otherwise only that close to the threshold.
+        else assert.ok(Math.abs((wantS?.similarity ?? -1) - MATCH) < SIMILARITY_TOLERANCE[quantization], `stranger ${q}: ${annS?.identity.id} at ${annS?.similarity}, exact ${wantS?.identity.id} at ${wantS?.similarity}`);
       }
-      t.diagnostic(`${identities} identities, ${faces} faces: recall@1 enrolled ${found / queries}, strangers ${strangerTop1 / queries} (decision at ${MATCH} agrees for ${sameDecision / queries})`);
+      t.diagnostic(`${identities} identities, ${faces} faces: recall@1 enrolled ${found / queries}, strangers ${strangerTop1 / queries} (decision at ${MATCH} agrees for ${sameDecision / queries}), similarity off by ${worst.toExponential(1)} at most`);
       assert.equal((await gallery.searchStats()).mode, 'ann');
       assert.ok(found / queries >= 0.99, `recall@1 ${found / queries}`);
-      assert.equal(sameDecision, queries, 'a stranger is never named by the ANN path when exact search does not name them');
+      // Every stranger's decision is checked above; only i8's coarser scores may disagree, and only at the threshold.
+      if (quantization !== 'i8') assert.equal(sameDecision, queries, 'a stranger is never named by the ANN path when exact search does not name them');
     } finally {
       await gallery.close();
     }
@@ -92,9 +106,23 @@ describe('gallery search worker: ANN index against exact search', () => {
         }
         for (let q = 0; q < 60; q++) {
           const query = data.viewOf((q * 5) % identities, q);
-          const got = (await gallery.search(query, 3)).map((c) => c.identity.name);
-          const want = topK(exact, query, 3).map((c) => c.identity.name);
-          assert.deepEqual(got, want, `query ${q}`);
+          const got = await gallery.search(query, 3);
+          const want = topK(exact, query, 3);
+          if (quantization !== 'i8') {
+            assert.deepEqual(got.map((c) => c.identity.name), want.map((c) => c.identity.name), `query ${q}`);
+            continue;
+          }
+          // i8 scores are within SIMILARITY_TOLERANCE of the exact ones: identities closer than
+          // that to each other may trade places, and a negative closer than that to the
+          // identity's best face may or may not leave it out.
+          const tolerance = SIMILARITY_TOLERANCE.i8;
+          assert.equal(got.length, want.length, `query ${q}`);
+          got.forEach((c, i) => {
+            const entry = exact[Number(c.identity.id.slice('id-'.length))] as IndexedIdentity;
+            const face = bestDot(query, entry.faces);
+            assert.ok(bestDot(query, entry.negatives) < face + tolerance, `query ${q}: ${c.identity.name} is left out by its negative`);
+            assert.ok(Math.abs(face - (want[i] as (typeof want)[number]).similarity) <= tolerance, `query ${q}, rank ${i + 1}: ${c.identity.name} at ${face} against ${want[i]?.identity.name} at ${want[i]?.similarity}`);
+          });
         }
       } finally {
         await gallery.close();
