@@ -8,6 +8,7 @@ import { MachineLoad, UsageSampler, type UsageSummary } from './proc-stats';
 import { scrape } from './prometheus';
 import { recognitionFigures, type RecognitionFigures } from './recognition-figures';
 import { frameToEventByType, type FrameToEvent } from './frame-to-event';
+import { EVENT_LOOP_SAMPLE_MS } from '../src/observability';
 
 /** Lets every decoder reach steady streaming and the models warm up before anything is counted. */
 export const GATEWAY_WARM_UP_MS = 3000;
@@ -43,8 +44,10 @@ export interface PhaseFigures {
   /** Every camera decoder (native decoder processes, or ffmpeg). */
   readonly decoders: UsageSummary;
   readonly total: UsageSummary;
-  /** The gateway's event-loop lag p99 (ms) at the end of the window, from its own metric. */
+  /** The gateway's event-loop lag p99 (ms) over the window, from its own metric: ticks of a 10 ms timer, the tick included. */
   readonly eventLoopLagP99Ms: number | null;
+  /** The same less the timer's own interval (EVENT_LOOP_SAMPLE_MS): how long the loop was late. */
+  readonly eventLoopDelayP99Ms: number | null;
   readonly benchClientCpuPercent: number;
   /** CPU used by anything else on the machine during the window (other processes, hypervisor steal). */
   readonly otherCpuPercent: number;
@@ -84,6 +87,10 @@ function pollModes(baseUrl: string, ids: readonly string[]): { stop(): Map<strin
       return lines;
     },
   };
+}
+
+function lateBy(lagMs: number | null): number | null {
+  return lagMs === null ? null : Math.max(0, lagMs - EVENT_LOOP_SAMPLE_MS);
 }
 
 function eventLoopLagMs(samples: readonly { name: string; value: number }[]): number | null {
@@ -127,6 +134,7 @@ async function measureWindow(gateway: GatewayProcess, options: PhaseOptions): Pr
       decoders: sampler.summary('decoders'),
       total,
       eventLoopLagP99Ms: eventLoopLagMs(after),
+      eventLoopDelayP99Ms: lateBy(eventLoopLagMs(after)),
       benchClientCpuPercent,
       otherCpuPercent: Math.max(0, machineCpu - total.cpuPercent - benchClientCpuPercent),
     };

@@ -1,6 +1,7 @@
 import type { PhaseFigures } from './gateway-phase';
 import type { Fairness } from './camera-figures';
 import { CAMERA_HEADER, age, cameraRow, drops, f1, f2, table, usage } from './report-format';
+import { EVENT_LOOP_SAMPLE_MS } from '../src/observability';
 
 function recognitionLines(p: PhaseFigures): string[] {
   const r = p.recognition;
@@ -25,7 +26,9 @@ export function formatPhase(p: PhaseFigures, demandFps: number): string[] {
     t.wake.frames === 0
       ? '  wake-up                no camera woke on motion in the window'
       : `  wake-up                ${t.wake.frames} wake(s) on motion: p50 ${f1(t.wake.p50Ms)} ms, p99 ${t.wake.p99AboveTopBucket ? '>' : ''}${f1(t.wake.p99Ms)} ms (packet that woke the camera -> first frame after it analysed)`,
-    `  event-loop lag p99     ${p.eventLoopLagP99Ms === null ? 'n/a' : `${f1(p.eventLoopLagP99Ms)} ms`} (gateway, at the end of the window)`,
+    p.eventLoopLagP99Ms === null || p.eventLoopDelayP99Ms === null
+      ? '  event-loop lag p99     n/a'
+      : `  event-loop lag p99     ${f1(p.eventLoopDelayP99Ms)} ms late   (gateway, over the window: nodejs_eventloop_lag_p99_seconds ${f1(p.eventLoopLagP99Ms)} ms less its ${EVENT_LOOP_SAMPLE_MS} ms timer)`,
     l.events === 0
       ? '  frame-to-event latency no vigil.face.detected event in the window (per-frame events are off unless --detected-events on)'
       : `  frame-to-event latency p50 ${f1(l.p50Ms)} ms   p99 ${f1(l.p99Ms)} ms   max ${f1(l.maxMs)} ms   (${l.events} vigil.face.detected events; only frames with a face make one)`,

@@ -136,7 +136,7 @@ async function init(): Promise<Handler> {
   };
 
   const embed = (task: EmbedBatchTask): Promise<EmbedBatchResult> =>
-    faceBatch(task.frames, async (work, clock) => (await analyzer.embedAll(work.map((w) => ({ ...w, faces: w.frame.faces })), clock)).map((embeddings) => ({ embeddings })));
+    faceBatch(task.frames, async (work, clock) => analyzer.embedAll(work.map((w) => ({ ...w, faces: w.frame.faces })), clock));
 
   const scoreLiveness = (task: LivenessBatchTask): Promise<LivenessBatchResult> =>
     faceBatch(task.frames, async (work, clock) => {

@@ -158,7 +158,7 @@ export interface DetectBatchResult {
   readonly timings: BatchTimings;
 }
 
-export type EmbedOutcome = { readonly embeddings: Float32Array[] } | { readonly error: string };
+export type EmbedOutcome = { readonly embeddings: Float32Array[]; readonly crops: Uint8Array[] } | { readonly error: string };
 
 export interface EmbedBatchResult {
   readonly outcomes: EmbedOutcome[];
@@ -186,6 +186,8 @@ export interface DetectResult {
 /** One frame's embeddings as the pool hands them back: one 512-d L2-normalised embedding per requested face, in order. */
 export interface EmbedResult {
   readonly embeddings: Float32Array[];
+  /** The aligned crop (112x112 RGB24) each embedding was made from, in the same order. */
+  readonly crops: Uint8Array[];
   readonly pixels: ArrayBuffer;
   readonly inferenceMs: number;
 }

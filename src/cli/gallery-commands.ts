@@ -123,7 +123,7 @@ export async function markNotPerson(config: Config, logger: Logger, ref: string,
     if (source.track) {
       embedding = gallery.trackEmbedding(source.track);
       if (!embedding) throw new VigilError('VIGIL_ERR_TRACK_NOT_FOUND', `no recorded track "${source.track}" (only recognised tracks are kept)`, { track: source.track });
-      const crop = gallery.media.trackCrop(source.track);
+      const crop = gallery.trackCrop(source.track);
       if (crop) extra = { crop };
     } else if (source.image) {
       const engine = await FaceEngine.start(config, logger);

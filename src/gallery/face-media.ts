@@ -64,11 +64,6 @@ export class GalleryMedia {
     return row ? new Uint8Array(row.crop) : null;
   }
 
-  putTrackCrop(trackId: string, crop: Uint8Array): void {
-    this.#db.prepare('INSERT OR REPLACE INTO track_crops (track_id, crop, created_at) VALUES (?, ?, ?)').run(trackId, Buffer.from(crop.buffer, crop.byteOffset, crop.byteLength), Date.now());
-    this.#db.prepare(TRIM_TRACK_CROPS).run(MAX_TRACK_CROPS);
-  }
-
   trackCrop(trackId: string): Uint8Array | null {
     const row = this.#db.prepare('SELECT crop FROM track_crops WHERE track_id = ?').get(trackId) as { crop: Buffer } | undefined;
     return row ? new Uint8Array(row.crop) : null;

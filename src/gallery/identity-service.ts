@@ -158,7 +158,7 @@ export class IdentityService {
       const embedding = gallery.trackEmbedding(face.fromTrack);
       if (!embedding) throw new VigilError('VIGIL_ERR_TRACK_NOT_FOUND', `no recorded track "${face.fromTrack}" (only recent recognised or unknown tracks are kept)`, { track: face.fromTrack });
       // The best view's crop, when still kept (the newest tracks'): the face can then be re-embedded by another model.
-      const crop = gallery.media.trackCrop(face.fromTrack);
+      const crop = gallery.trackCrop(face.fromTrack);
       return { embedding, source: `track:${face.fromTrack}`, ...made, ...(crop && { crop }) };
     }
     const image = await decodeUpload(face.image);

@@ -9,6 +9,7 @@ import { InlineSearch } from './inline-search';
 import { checkIdentityText } from './identity-text';
 import type { Candidate, Identity } from './search';
 import { GalleryMedia } from './face-media';
+import { TrackRecords } from './track-records';
 
 /** The `recognition.gallerySearch` config section: what the gateway asks of the search. */
 export type GallerySearchConfig = Omit<GallerySearchSettings, 'dbPath' | 'buildThreads'> & { readonly buildThreads?: number | undefined };
@@ -34,10 +35,6 @@ export interface FaceRecord {
   readonly hasCrop: boolean;
 }
 
-/** Recent tracks' embeddings kept for "not this person" on a track; older ones are pruned. */
-export const MAX_TRACKS = 10_000;
-/** Deletes all but the newest `?` tracks (walks tracks_by_time, see schema.ts). */
-export const TRIM_TRACKS = 'DELETE FROM tracks WHERE track_id IN (SELECT track_id FROM tracks ORDER BY created_at DESC LIMIT -1 OFFSET ?)';
 
 /** An identity as replicated between gateways (embeddings base64 of little-endian float32). */
 export interface IdentityRecord {
@@ -82,18 +79,21 @@ export class Gallery {
   readonly media: GalleryMedia;
   /** Small galleries in `auto` are searched on this thread (see InlineSearch). */
   readonly #inline: InlineSearch | null;
+  /** Answered tracks, written in batches (track-records.ts). */
+  readonly #tracks: TrackRecords;
   #size = 0;
   /** Our own writes, ever: data_version does not move for them. */
   #writes = 0;
   #dataVersion = -1;
   #localChanges = 0;
 
-  private constructor(path: string, db: Database.Database, search: GallerySearch | null, inlineMaxFaces: number | null) {
+  private constructor(path: string, db: Database.Database, search: GallerySearch | null, inlineMaxFaces: number | null, logger: Logger | undefined) {
     this.path = path;
     this.#db = db;
     this.#search = search;
     this.#inline = search && inlineMaxFaces !== null ? new InlineSearch(db, inlineMaxFaces) : null;
     this.media = new GalleryMedia(db, () => this.#changed());
+    this.#tracks = new TrackRecords(db, { onError: (error) => logger?.warn({ err: String(error) }, 'answered tracks not written to the gallery yet; trying again with the next') });
   }
 
   /** With `search` (the gateway) the search worker starts too, logging to `logger`. */
@@ -106,7 +106,7 @@ export class Gallery {
       db.exec(GALLERY_SCHEMA);
       migrateGallery(db);
       const search = options.search;
-      gallery = new Gallery(path, db, search ? gallerySearchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null);
+      gallery = new Gallery(path, db, search ? gallerySearchFor(path, search, options.logger) : null, search?.mode === 'auto' ? search.exactMaxFaces : null, options.logger);
       gallery.#readSize();
     } catch (error) {
       throw new VigilError('VIGIL_ERR_GALLERY_UNAVAILABLE', `cannot open the gallery ${path}: ${(error as Error).message}`, { path });
@@ -302,18 +302,30 @@ export class Gallery {
     return this.identity(found.id) as IdentitySummary;
   }
 
-  /** Keeps an answered track's aggregate embedding, so an operator can later mark it "not X" or enrol it. */
+  /**
+   * Keeps an answered track's aggregate embedding (and the aligned crop of its best view), so an
+   * operator can later mark it "not X" or enrol it. Written with the others answered within
+   * TRACK_FLUSH_MS; reads through this gallery see it at once.
+   */
   recordTrack(trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array): void {
-    writeTransaction(this.#db, () => {
-      this.#db.prepare('INSERT OR REPLACE INTO tracks (track_id, camera, embedding, created_at) VALUES (?, ?, ?, ?)').run(trackId, camera, toBlob(embedding), Date.now());
-      this.#db.prepare(TRIM_TRACKS).run(MAX_TRACKS);
-      if (crop) this.media.putTrackCrop(trackId, crop);
-    });
+    this.#tracks.record(trackId, camera, embedding, crop);
+  }
+
+  /** Writes the answered tracks still waiting (close does it too). */
+  flushTracks(): void {
+    this.#tracks.flush();
   }
 
   trackEmbedding(trackId: string): Float32Array | null {
+    this.#tracks.flush();
     const row = this.#db.prepare('SELECT embedding FROM tracks WHERE track_id = ?').get(trackId) as { embedding: Buffer } | undefined;
     return row ? fromBlob(row.embedding) : null;
+  }
+
+  /** The aligned crop kept with an answered track (the newest tracks' only), or null. */
+  trackCrop(trackId: string): Uint8Array | null {
+    this.#tracks.flush();
+    return this.media.trackCrop(trackId);
   }
 
   /**
@@ -369,7 +381,9 @@ export class Gallery {
   /** Ends the search worker (it saves its index file when worth keeping, within `timeoutMs`) and closes the database. */
   close(timeoutMs = 10_000): Promise<void> {
     const closeDb = (): void => {
-      if (this.#db.open) this.#db.close();
+      if (!this.#db.open) return;
+      this.#tracks.flush();
+      this.#db.close();
     };
     // Without search (the CLI) the database closes before this returns, as it always did.
     if (!this.#search) return Promise.resolve(closeDb());
@@ -379,6 +393,9 @@ export class Gallery {
   /** Closes at once: the search worker is terminated without saving. */
   destroy(): void {
     this.#search?.destroy();
-    if (this.#db.open) this.#db.close();
+    if (!this.#db.open) return;
+    // Nothing accepted is lost: the waiting tracks are one quick transaction.
+    this.#tracks.flush();
+    this.#db.close();
   }
 }

@@ -87,12 +87,14 @@ export class SnapshotStore {
       sharp(frame.pixels, raw).extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) }).jpeg({ quality }).toBuffer(),
       sharp(frame.pixels, raw).jpeg({ quality }).toBuffer(),
     ]);
-    return { face: this.#write(faceJpeg), frame: this.#write(frameJpeg) };
+    const [face, whole] = await Promise.all([this.#write(faceJpeg), this.#write(frameJpeg)]);
+    return { face, frame: whole };
   }
 
-  #write(jpeg: Buffer): string {
+  /** Writes one snapshot off the event loop; it is counted (and may push out the oldest) once written. */
+  async #write(jpeg: Buffer): Promise<string> {
     const id = randomUUID();
-    writePrivateFile(join(this.dir, `${id}.jpg`), jpeg);
+    await writePrivateFile(join(this.dir, `${id}.jpg`), jpeg);
     this.#log.push(id, Date.now());
     this.#count += 1;
     this.#bytes += jpeg.length;

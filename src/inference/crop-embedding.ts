@@ -28,6 +28,6 @@ export async function embedCropOn(pool: Piscina, crop: Uint8Array): Promise<Floa
     const result = (await pool.run({ kind: 'embed', frames: [{ pixels, width, height, faces }] }, { transferList: [pixels] })) as EmbedBatchResult;
     const outcome = result.outcomes[0];
     if (!outcome || 'error' in outcome) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', outcome && 'error' in outcome ? outcome.error : 'no answer');
-    return { embeddings: outcome.embeddings, pixels: result.pixels[0] as ArrayBuffer, inferenceMs: result.timings.totalMs };
+    return { embeddings: outcome.embeddings, crops: outcome.crops, pixels: result.pixels[0] as ArrayBuffer, inferenceMs: result.timings.totalMs };
   }, crop);
 }

@@ -271,7 +271,7 @@ export class DetectorPool implements Component<PoolState> {
     this.#accepting();
     const problem = frameProblem(pixels, width, height);
     if (problem) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', problem, { width, height });
-    if (faces.length === 0) return { embeddings: [], pixels, inferenceMs: 0 };
+    if (faces.length === 0) return { embeddings: [], crops: [], pixels, inferenceMs: 0 };
     return (this.#embedLane as BatchLane<EmbedFrame, EmbedResult>).submit({ pixels: takeOwnership(pixels), width, height, faces });
   }
 

@@ -130,7 +130,7 @@ async function runFaceBatch<F extends { readonly pixels: ArrayBuffer }, O extend
 }
 
 export function runEmbedBatch(pool: Piscina, frames: readonly EmbedFrame[], queuedMs: readonly number[], report: (figures: BatchFigures) => void): Promise<Settled<EmbedResult>[]> {
-  return runFaceBatch(pool, 'embed', frames, (f) => f.faces.length, queuedMs, report, (o: { embeddings: Float32Array[] }, pixels, inferenceMs) => ({ embeddings: o.embeddings, pixels, inferenceMs }));
+  return runFaceBatch(pool, 'embed', frames, (f) => f.faces.length, queuedMs, report, (o: { embeddings: Float32Array[]; crops: Uint8Array[] }, pixels, inferenceMs) => ({ embeddings: o.embeddings, crops: o.crops, pixels, inferenceMs }));
 }
 
 export function runLivenessBatch(pool: Piscina, frames: readonly LivenessFrame[], queuedMs: readonly number[], report: (figures: BatchFigures) => void): Promise<Settled<LivenessResult>[]> {

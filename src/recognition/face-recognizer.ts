@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { alignedCrop, type Box, type DetectedFace, type EmbedResult, type FaceQuality, type Point } from '../inference';
+import type { Box, DetectedFace, EmbedResult, FaceQuality, Point } from '../inference';
 import type { Candidate, Identity } from '../gallery';
 import type { FrameTrace } from '../observability';
 import { associate } from './tracker';
@@ -58,8 +58,8 @@ export interface RecognizerDeps {
   /** Keeps a track's aggregate embedding (and its best view's aligned crop) for "not this person", "enrol as" and the history. */
   readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array) => void;
   readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
-  /** Liveness of faces of a frame (one score per box); without it, views the detector gave none report null. The buffer moves. */
-  readonly liveness?: (pixels: ArrayBuffer, width: number, height: number, boxes: readonly Box[]) => Promise<{ readonly liveness: readonly number[] }>;
+  /** Liveness of faces of a frame (one score per box); without it, views the detector gave none report null. The buffer moves (and may come back in `pixels`). */
+  readonly liveness?: (pixels: ArrayBuffer, width: number, height: number, boxes: readonly Box[]) => Promise<{ readonly liveness: readonly number[]; readonly pixels?: ArrayBuffer }>;
   readonly onOutcome: (outcome: TrackOutcome) => void;
   readonly onEmbeddings?: (count: number, ms: number) => void;
   readonly onTrackStarted?: () => void;
@@ -132,7 +132,7 @@ export class FaceRecognizer {
     for (const [i, { track, face }] of toEmbed.entries()) {
       const embedding = result.embeddings[i];
       if (!embedding) continue;
-      const view = this.#addView(track, embedding, face.quality.score, frame.capturedAt, trace);
+      const view = this.#addView(track, embedding, result.crops[i] ?? null, face.quality.score, frame.capturedAt, trace);
       this.#searching.set(track, view);
       try {
         await view;
@@ -153,19 +153,20 @@ export class FaceRecognizer {
     }
     const track: Track = {
       id: randomUUID(), camera: this.#d.camera, firstSeen: at, lastSeen: at, box: face.box, frames: 0, best: null,
-      views: [], bestEmbeddedQuality: -1, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null, lastTrace: null,
+      views: [], bestEmbeddedQuality: -1, bestCrop: null, lastEmbeddedAt: -Infinity, decision: null, reported: null, reportedSimilarity: 0, identity: null, lastTrace: null,
     };
     this.#tracks.push(track);
     this.#d.onTrackStarted?.();
     return track;
   }
 
-  async #addView(track: Track, embedding: Float32Array, quality: number, at: number, trace: FrameTrace | null): Promise<void> {
+  async #addView(track: Track, embedding: Float32Array, crop: Uint8Array | null, quality: number, at: number, trace: FrameTrace | null): Promise<void> {
     const s = this.#d.settings;
     const aggregate = aggregateEmbedding([...track.views, { embedding, quality }]);
     // Both searches at once: the aggregate does not depend on this view's own answer.
     const [[top], [first, second]] = await Promise.all([this.#d.search(embedding, 1), this.#d.search(aggregate, 2)]);
     track.views.push({ embedding, quality, identityId: top && top.similarity >= s.matchThreshold ? top.identity.id : null });
+    if (quality >= track.bestEmbeddedQuality && crop) track.bestCrop = crop;
     track.bestEmbeddedQuality = Math.max(track.bestEmbeddedQuality, quality);
     track.lastEmbeddedAt = at;
     const decision = decideIdentity(track.views, { best: first ? { identityId: first.identity.id, similarity: first.similarity } : null, secondSimilarity: second?.similarity ?? -1 }, s);
@@ -174,12 +175,9 @@ export class FaceRecognizer {
     track.reported = decision;
     track.reportedSimilarity = decision.similarity;
     // Kept for operators: "not this person" on a recognised track, "enrol as" on an unknown one.
-    if (this.#d.recordTrack) {
-      // The best view's aligned crop (once per answer, ~1 ms): an enrolment from this track can be re-embedded by a later model.
-      const best = track.best;
-      const crop = best?.face.landmarks ? alignedCrop(best.frame.pixels, best.frame.width, best.frame.height, best.face.landmarks) : undefined;
-      this.#d.recordTrack(track.id, track.camera, aggregate, crop);
-    }
+    // With the aligned crop of its best embedded view, so that an enrolment from this track can be
+    // re-embedded by a later model; the embedding worker made it, this thread does not align.
+    this.#d.recordTrack?.(track.id, track.camera, aggregate, track.bestCrop ?? undefined);
     const identity = decision.kind === 'recognized' ? (first?.identity as Identity) : null;
     track.identity = identity;
     this.#emit(track, async (best) => {
@@ -262,9 +260,13 @@ export class FaceRecognizer {
     const score = this.#d.liveness;
     if (!score) return Promise.resolve(null);
     const { width, height } = best.frame;
-    const pixels = new Uint8Array(best.frame.pixels.subarray(0, width * height * 3)).buffer;
-    return score(pixels, width, height, [best.face.box])
-      .then((result) => result.liveness[0] ?? null)
+    // A reused buffer, as the views' own copies: it comes back with the answer.
+    const copy = this.#views.copy(best.frame.pixels.buffer as ArrayBuffer, width * height * 3);
+    return score(copy.buffer as ArrayBuffer, width, height, [best.face.box])
+      .then((result) => {
+        if (result.pixels?.byteLength === width * height * 3) this.#views.release(new Uint8Array(result.pixels));
+        return result.liveness[0] ?? null;
+      })
       .catch((error: unknown) => {
         this.#d.onError?.(error);
         return null;

@@ -35,6 +35,8 @@ export interface Track {
   best: BestView | null;
   views: { embedding: Float32Array; quality: number; identityId: string | null }[];
   bestEmbeddedQuality: number;
+  /** The aligned crop of its best embedded view (made by the embedding worker): recorded with its answer. */
+  bestCrop: Uint8Array | null;
   lastEmbeddedAt: number;
   decision: Decision | null;
   /** The decision last reported in an event (null before the first). */

@@ -1,4 +1,5 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './open-database';
 
@@ -7,9 +8,12 @@ export function ensurePrivateDir(path: string): void {
   mkdirSync(path, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
-/** Writes a new file only the gateway's user may read (0600 from its creation, before any byte). */
-export function writePrivateFile(path: string, data: Uint8Array | string): void {
-  writeFileSync(path, data, { mode: PRIVATE_FILE_MODE });
+/**
+ * Writes a new file only the gateway's user may read (0600 from its creation, before any byte),
+ * off the event loop: snapshots are written while cameras run.
+ */
+export function writePrivateFile(path: string, data: Uint8Array | string): Promise<void> {
+  return writeFile(path, data, { mode: PRIVATE_FILE_MODE });
 }
 
 /**

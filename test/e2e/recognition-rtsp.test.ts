@@ -136,7 +136,14 @@ describe('face recognition end to end: RTSP camera, gallery, events', () => {
       body: JSON.stringify({ name: 'Stage guest', fromTrack: unknown.data.trackId }),
     });
     assert.equal(response.status, 201, await response.clone().text());
-    assert.equal(((await response.json()) as { faces: number }).faces, 1);
+    const created = (await response.json()) as { id: string; faces: number };
+    assert.equal(created.faces, 1);
+    // The track was recorded with the aligned crop the embedding worker made (so a later model can
+    // re-embed this face): served as a 112x112 PNG.
+    const faces = (await (await fetch(`${gateway.baseUrl}/v1/identities/${created.id}/faces`)).json()) as { crop: string | null }[];
+    assert.ok(faces[0]?.crop, JSON.stringify(faces));
+    const png = Buffer.from(await (await fetch(`${gateway.baseUrl}${faces[0].crop}`)).arrayBuffer());
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [112, 112], 'PNG width and height');
   });
 
   it('embeds far less often than it detects, and 404s unknown snapshots', async () => {

@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { DetectorPool, readManifest, type DetectResult, type DetectorPoolOptions, type EmbedResult } from '../../src/inference';
+import { DetectorPool, alignedCrop, readManifest, type DetectResult, type DetectorPoolOptions, type EmbedResult } from '../../src/inference';
 import type { BatchFigures } from '../../src/inference';
 import { decodeImage, type RgbImage } from '../../src/imaging';
 import { createLogger } from '../../src/observability';
@@ -109,6 +109,10 @@ describe('inference batching across cameras (real models)', () => {
           for (let j = 0; j < e.length; j++) worst = Math.max(worst, Math.abs((e[j] as number) - (w[j] as number)));
           assert.ok(worst < 1e-5, `frame ${i} face ${k}: max difference ${worst}`);
         });
+        // Each embedding comes with the aligned crop it was made from: the same bytes as aligning here.
+        const { image, faces } = withFaces[i] as (typeof withFaces)[number];
+        assert.equal(r.crops.length, faces.length);
+        faces.forEach((f, k) => assert.deepEqual(r.crops[k], alignedCrop(new Uint8Array(image.pixels), image.width, image.height, f.landmarks), `frame ${i} face ${k}: crop`));
       });
       const embedBatches = batches.filter((b) => b.lane === 'embed');
       assert.ok(embedBatches.some((b) => b.frames > 1 && b.items > 1), `faces of several frames in one batch: ${embedBatches.map((b) => `${b.frames}/${b.items}`).join(', ')}`);

@@ -147,12 +147,17 @@ export class FaceAnalyzer {
     return result;
   }
 
-  /** One L2-normalised 512-d embedding per face of every frame, aligned from its five points. */
-  async embedAll(work: readonly FaceWork<{ readonly landmarks: Point[] }>[], clock: RunClock): Promise<Float32Array[][]> {
+  /**
+   * One L2-normalised 512-d embedding per face of every frame, aligned from its five points, with
+   * the aligned crop it was made from (112x112 RGB24, 37 KB): the caller keeps it to re-embed with
+   * a later model, and does not align the face again on its own thread.
+   */
+  async embedAll(work: readonly FaceWork<{ readonly landmarks: Point[] }>[], clock: RunClock): Promise<{ embeddings: Float32Array[]; crops: Uint8Array[] }[]> {
     const model = this.#embedding;
     if (!model) throw new Error('this worker has no embedding model');
     const refs = flatten(work);
     const out = work.map((w) => new Array<Float32Array>(w.faces.length));
+    const crops = work.map((w) => new Array<Uint8Array>(w.faces.length));
     await model.runAll(
       refs.length,
       clock,
@@ -161,6 +166,7 @@ export class FaceAnalyzer {
         const w = work[frame] as FaceWork<{ readonly landmarks: Point[] }>;
         alignFace(w.rgb, w.width, w.height, (w.faces[face] as { readonly landmarks: Point[] }).landmarks, this.#aligned);
         alignedToTensor(this.#aligned, slot);
+        (crops[frame] as Uint8Array[])[face] = this.#aligned.slice();
       },
       (i, outputs, k) => {
         const { frame, face } = refs[i] as FaceRef;
@@ -169,7 +175,7 @@ export class FaceAnalyzer {
         (out[frame] as Float32Array[])[face] = l2normalize(data.slice(k * 512, (k + 1) * 512));
       },
     );
-    return out;
+    return out.map((embeddings, frame) => ({ embeddings, crops: crops[frame] as Uint8Array[] }));
   }
 }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { TRACK_FLUSH_MS } from '../../../src/gallery/track-records';
 import { Gallery, topK } from '../../../src/gallery';
 import { searchConfig } from '../../helpers/gallery';
 
@@ -50,10 +51,32 @@ describe('gallery store (SQLite, WAL)', () => {
       gateway.refreshIfChanged();
       assert.equal(gateway.size, 0);
       gateway.recordTrack('t1', 'cam', unit(1, 2, 3));
+      // Answered tracks are written in batches: another process (the CLI) sees one within the flush interval.
+      assert.equal(cli.trackEmbedding('t1'), null, 'not written yet');
+      const deadline = Date.now() + TRACK_FLUSH_MS * 10;
+      while (cli.trackEmbedding('t1') === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.deepEqual([...(cli.trackEmbedding('t1') ?? [])], [...unit(1, 2, 3)]);
+      // The gateway reads its own answers at once, waiting or not.
+      gateway.recordTrack('t2', 'cam', unit(3, 2, 1), new Uint8Array([7, 8]));
+      assert.deepEqual([...(gateway.trackEmbedding('t2') ?? [])], [...unit(3, 2, 1)]);
+      assert.deepEqual([...(gateway.trackCrop('t2') ?? [])], [7, 8]);
     } finally {
       await gateway.close();
       await cli.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes the answered tracks still waiting when it closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-gallery-'));
+    try {
+      const gateway = Gallery.open(dir);
+      gateway.recordTrack('t1', 'cam', unit(1, 2, 3));
+      await gateway.close();
+      const reopened = Gallery.open(dir);
+      assert.deepEqual([...(reopened.trackEmbedding('t1') ?? [])], [...unit(1, 2, 3)]);
+      await reopened.close();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

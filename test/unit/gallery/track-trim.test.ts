@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Gallery } from '../../../src/gallery';
-import { MAX_TRACKS, TRIM_TRACKS } from '../../../src/gallery/store';
+import { MAX_TRACKS, TRIM_TRACKS } from '../../../src/gallery/track-records';
 import { MAX_TRACK_CROPS, TRIM_TRACK_CROPS } from '../../../src/gallery/face-media';
 
 /**
@@ -53,6 +53,7 @@ describe('kept tracks are trimmed through an index', () => {
       db.close();
       gallery.recordTrack('new-1', 'cam', Float32Array.of(1, 0), new Uint8Array(16));
       gallery.recordTrack('new-2', 'cam', Float32Array.of(0, 1), new Uint8Array(16));
+      gallery.flushTracks();
       const check = new Database(join(dir, 'gallery.db'), { readonly: true });
       try {
         const ids = (table: string): Set<string> => new Set((check.prepare(`SELECT track_id FROM ${table}`).pluck().all() as string[]));

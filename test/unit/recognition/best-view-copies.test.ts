@@ -32,7 +32,7 @@ describe('face recognizer: best-view copies', () => {
     const outcomes: TrackOutcome[] = [];
     const recognizer = new FaceRecognizer({
       camera: 'cam', settings,
-      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), pixels, inferenceMs: 1 }),
+      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), crops: faces.map(() => new Uint8Array(1)), pixels, inferenceMs: 1 }),
       search: async () => [],
       saveSnapshots: async (f) => {
         // Like the JPEG encoder, this reads the pixels some time after it was called.
@@ -61,7 +61,7 @@ describe('face recognizer: best-view copies', () => {
     const saved: Uint8Array[] = [];
     const recognizer = new FaceRecognizer({
       camera: 'cam', settings,
-      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), pixels, inferenceMs: 1 }),
+      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), crops: faces.map(() => new Uint8Array(1)), pixels, inferenceMs: 1 }),
       search: async () => [],
       saveSnapshots: async (f) => {
         saved.push(f.pixels);
@@ -76,5 +76,25 @@ describe('face recognizer: best-view copies', () => {
     assert.equal(saved.length, 2);
     assert.equal(saved[1], saved[0], 'the second track copied into the first one\'s released buffer');
     assert.equal(saved[1]?.[0], 2);
+  });
+
+  it('records the answered track with the aligned crop of its best embedded view, as the embedder made it', async () => {
+    const recorded: { trackId: string; crop: number | undefined }[] = [];
+    const recognizer = new FaceRecognizer({
+      camera: 'cam', settings: { ...settings, minViews: 3 },
+      // Each crop is marked with its frame's first byte: which view's crop was recorded.
+      embed: async (pixels, _w, _h, faces) => ({ embeddings: faces.map(() => new Float32Array([1, 0])), crops: faces.map(() => Uint8Array.of(new Uint8Array(pixels)[0] as number)), pixels, inferenceMs: 1 }),
+      search: async () => [],
+      recordTrack: (trackId, _camera, _embedding, crop) => recorded.push({ trackId, crop: crop?.[0] }),
+      saveSnapshots: async () => ({ face: 'f', frame: 'f' }),
+      onOutcome: () => undefined,
+    });
+    // Three views before an answer (minViews): the second is the best, the third the latest.
+    await recognizer.process(frame(1, 0), [face(0.3)]);
+    await recognizer.process(frame(2, 100), [face(0.7)]);
+    assert.equal(recorded.length, 0, 'no answer before three views');
+    await recognizer.process(frame(3, 200), [face(0.5)]);
+    await recognizer.flush();
+    assert.deepEqual(recorded.map((r) => r.crop), [2]);
   });
 });

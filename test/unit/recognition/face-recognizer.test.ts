@@ -37,7 +37,7 @@ describe('face recognizer with an asynchronous gallery search', () => {
     const recognizer: FaceRecognizer = new FaceRecognizer({
       camera: 'cam',
       settings,
-      embed: async (pixels) => ({ embeddings: [data.viewOf(3, outcomes.length + 10)], pixels, inferenceMs: 1 }),
+      embed: async (pixels) => ({ embeddings: [data.viewOf(3, outcomes.length + 10)], crops: [new Uint8Array(1)], pixels, inferenceMs: 1 }),
       search: (embedding, k) => {
         if (endDuringSearch) {
           endDuringSearch = false;
@@ -74,7 +74,7 @@ describe('face recognizer with an asynchronous gallery search', () => {
     const recognizer = new FaceRecognizer({
       camera: 'cam',
       settings,
-      embed: async (pixels) => ({ embeddings: [data.viewOf(3, 10)], pixels, inferenceMs: 1 }),
+      embed: async (pixels) => ({ embeddings: [data.viewOf(3, 10)], crops: [new Uint8Array(1)], pixels, inferenceMs: 1 }),
       search: (embedding, k) => gallery.search(embedding, k),
       liveness: async (pixels, _width, _height, boxes) => {
         scored.push({ boxes: [...boxes], bytes: pixels.byteLength });
