@@ -35,7 +35,6 @@ export interface FaceRecord {
   readonly hasCrop: boolean;
 }
 
-
 /** An identity as replicated between gateways (embeddings base64 of little-endian float32). */
 export interface IdentityRecord {
   readonly id: string;

@@ -45,10 +45,6 @@ export class TrackRecords {
     this.#timer ??= setTimeout(() => this.#flushLogged(), this.#flushMs).unref();
   }
 
-  get pending(): number {
-    return this.#pending.size;
-  }
-
   /** Writes every waiting track in one transaction, then trims to the newest. Throws what SQLite throws (the tracks stay waiting). */
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);

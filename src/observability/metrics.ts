@@ -25,18 +25,18 @@ export interface BuildInfo {
 }
 
 /**
- * Every Prometheus metric Vigil exports: its own prefixed `vigil_` (counters end in `_total`,
- * durations in `_seconds`), and Node.js's standard process and runtime metrics under their stock
- * names (`process_*`, `nodejs_*`), so stock Node.js dashboards work. The one door to prom-client.
- * Labels carry camera ids (a safe alphabet by schema), never URLs.
- */
-/**
  * The timer behind nodejs_eventloop_lag_*: Node's monitorEventLoopDelay records the time between
  * its ticks, so an idle loop reads this many ms (a 15 ms block reads about 25 ms). The delay beyond
  * it is what a task waited.
  */
 export const EVENT_LOOP_SAMPLE_MS = 10;
 
+/**
+ * Every Prometheus metric Vigil exports: its own prefixed `vigil_` (counters end in `_total`,
+ * durations in `_seconds`), and Node.js's standard process and runtime metrics under their stock
+ * names (`process_*`, `nodejs_*`), so stock Node.js dashboards work. The one door to prom-client.
+ * Labels carry camera ids (a safe alphabet by schema), never URLs.
+ */
 export class Metrics {
   readonly registry = new Registry();
   readonly framesDecoded: Counter<'camera'>;

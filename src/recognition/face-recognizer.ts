@@ -55,7 +55,7 @@ export interface RecognizerDeps {
   readonly embed: (pixels: ArrayBuffer, width: number, height: number, faces: { landmarks: Point[] }[]) => Promise<EmbedResult>;
   /** The gallery's search; asynchronous (it runs off the event loop). */
   readonly search: (embedding: Float32Array, k: number) => Promise<Candidate[]>;
-  /** Keeps a track's aggregate embedding (and its best view's aligned crop) for "not this person", "enrol as" and the history. */
+  /** Keeps a track's aggregate embedding (and the aligned crop of its best embedded view) for "not this person", "enrol as" and the history. */
   readonly recordTrack?: (trackId: string, camera: string, embedding: Float32Array, crop?: Uint8Array) => void;
   readonly saveSnapshots: (frame: { pixels: Uint8Array; width: number; height: number }, box: DetectedFace['box']) => Promise<SnapshotUrls>;
   /** Liveness of faces of a frame (one score per box); without it, views the detector gave none report null. The buffer moves (and may come back in `pixels`). */
