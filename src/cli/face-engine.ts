@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { decodeImage } from '../imaging';
-import { DetectorPool, alignedCrop, type DetectedFace } from '../inference';
+import { DetectorPool, type DetectedFace } from '../inference';
 import type { Logger } from '../observability';
 
 export interface AnalysedImage {
@@ -40,11 +40,10 @@ export class FaceEngine {
   /** The embedding with what the gallery keeps beside it: the aligned crop it was made from, and the model's sha256. */
   async embedFace(image: AnalysedImage & { pixels: ArrayBuffer }, face: DetectedFace): Promise<{ embedding: Float32Array; crop: Uint8Array; model?: string }> {
     if (!face.landmarks) throw new Error('face has no landmarks');
-    const { embeddings, pixels } = await this.#pool.embed(image.pixels, image.frame.width, image.frame.height, [{ landmarks: face.landmarks }]);
+    const { embeddings, crops, pixels } = await this.#pool.embed(image.pixels, image.frame.width, image.frame.height, [{ landmarks: face.landmarks }]);
     (image as { pixels: ArrayBuffer }).pixels = pixels;
-    const crop = alignedCrop(new Uint8Array(pixels), image.frame.width, image.frame.height, face.landmarks);
     const model = this.#pool.loadedModels.embedding;
-    return { embedding: embeddings[0] as Float32Array, crop, ...(model !== undefined && { model }) };
+    return { embedding: embeddings[0] as Float32Array, crop: crops[0] as Uint8Array, ...(model !== undefined && { model }) };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { VigilError, isVigilError } from '../errors';
-import { ALIGNED_SIZE, alignedCrop, type DetectedFace, type DetectResult, type EmbedResult, type Point } from '../inference';
+import { ALIGNED_SIZE, type DetectedFace, type DetectResult, type EmbedResult, type Point } from '../inference';
 import { decodeUpload, encodePng } from '../imaging';
 import { enrolmentProblem } from './enrolment';
 import { checkIdentityText } from './identity-text';
@@ -171,8 +171,9 @@ export class IdentityService {
       if (problem && (strict || problem.code === 'VIGIL_ERR_ENROLL_NO_FACE')) throw problem;
       const best = faces[0] as DetectedFace;
       if (!best.landmarks) throw new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'the face has no landmarks');
-      const { embeddings, pixels } = await pool.embed(detected.pixels, image.width, image.height, [{ landmarks: best.landmarks }]);
-      const crop = alignedCrop(new Uint8Array(pixels), image.width, image.height, best.landmarks);
+      // The worker hands back the aligned crop it embedded: kept so a later model can re-embed the face.
+      const { embeddings, crops } = await pool.embed(detected.pixels, image.width, image.height, [{ landmarks: best.landmarks }]);
+      const crop = crops[0] as Uint8Array;
       // The photo's hash lets `vigil enroll --dir` against this gateway skip photos already in.
       return { embedding: embeddings[0] as Float32Array, source: `upload:${label}`, sha256: createHash('sha256').update(face.image).digest('hex'), crop, ...made };
     } catch (error) {

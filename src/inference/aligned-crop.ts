@@ -6,8 +6,9 @@ export { ALIGNED_SIZE };
 /**
  * The embedding model's input for a face: the 112x112 RGB24 crop aligned to the ArcFace template
  * from its five landmarks, by the workers' own alignment (same function, same pixels, so the same
- * bytes the worker embeds). Stored with each enrolled face so that a new embedding model can
- * re-embed the gallery. ~1 ms; called once per enrolment or track answer, never per frame.
+ * bytes the worker embeds). The embedding worker returns this crop with each embedding
+ * (`EmbedResult.crops`), which is what the gallery stores; this is the same alignment on the
+ * calling thread, the reference its tests compare against.
  */
 export function alignedCrop(rgb: Uint8Array, width: number, height: number, landmarks: readonly Point[]): Uint8Array {
   const out = new Uint8Array(ALIGNED_SIZE * ALIGNED_SIZE * 3);

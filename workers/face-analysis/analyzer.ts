@@ -164,9 +164,11 @@ export class FaceAnalyzer {
       (i, slot) => {
         const { frame, face } = refs[i] as FaceRef;
         const w = work[frame] as FaceWork<{ readonly landmarks: Point[] }>;
-        alignFace(w.rgb, w.width, w.height, (w.faces[face] as { readonly landmarks: Point[] }).landmarks, this.#aligned);
-        alignedToTensor(this.#aligned, slot);
-        (crops[frame] as Uint8Array[])[face] = this.#aligned.slice();
+        // Aligned into the crop that goes back with the embedding: no second copy.
+        const crop = new Uint8Array(ALIGNED_SIZE * ALIGNED_SIZE * 3);
+        alignFace(w.rgb, w.width, w.height, (w.faces[face] as { readonly landmarks: Point[] }).landmarks, crop);
+        alignedToTensor(crop, slot);
+        (crops[frame] as Uint8Array[])[face] = crop;
       },
       (i, outputs, k) => {
         const { frame, face } = refs[i] as FaceRef;
