@@ -58,6 +58,17 @@ const frame = (seed: number): { pixels: Uint8Array; width: number; height: numbe
 const box20 = { x: 10, y: 10, width: 20, height: 20 };
 
 describe('snapshot store', () => {
+  it('knows the size of what it just wrote, forgets it once removed, and still finds older files', async () => {
+    const dir = dataDir();
+    const store = new SnapshotStore(dir, { maxFiles: null, jpegQuality: 80 });
+    const saved = await store.save(frame(7), box20);
+    assert.equal(store.bytesOf(saved.face), statSync(file(dir, saved.face)).size);
+    store.remove([saved.face]);
+    assert.equal(store.bytesOf(saved.face), null, 'a removed snapshot has no size');
+    const reopened = new SnapshotStore(dir, { maxFiles: null, jpegQuality: 80 });
+    assert.equal(reopened.bytesOf(saved.frame), statSync(file(dir, saved.frame)).size, 'found in the folder after a restart');
+  });
+
   it('writes face crops private (folder 0700, files 0600), the data directory included when it creates it', async () => {
     const data = join(dataDir(), 'data');
     const store = new SnapshotStore(data, { maxFiles: 10, jpegQuality: 80 });
