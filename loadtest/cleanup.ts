@@ -45,7 +45,7 @@ export function signal(pid: number | undefined, sig: NodeJS.Signals): void {
   }
 }
 
-/** Signals a whole process group (the gateway starts each ffmpeg as a group leader). */
+/** Signals a whole process group (the bench starts the gateway as a group leader; its decoders are in its group). */
 export function signalGroup(leader: number | undefined, sig: NodeJS.Signals): void {
   if (leader === undefined || leader < 2) return;
   try {

@@ -50,14 +50,18 @@ export class GatewayProcess {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env,
+      // A session of its own, as a service manager starts it: where Linux shares CPU by session
+      // (autogroup), the bench's processes (the RTSP server standing in for remote cameras
+      // included) are not in the gateway's share. Its decoders stay in its session and group.
+      detached: true,
     });
     // 'close', not 'exit': by then every stdout line has reached the log.
     this.#exited = new Promise((resolve) => this.#child.once('close', (code, sig) => resolve({ code, signal: sig })));
     // If the bench dies, the gateway's exit handler cannot run, so its ffmpeg children are killed here too.
     this.#forgetCleanup = onCleanup(() => {
       this.#remember();
-      signal(this.pid, 'SIGKILL');
-      for (const pid of this.#descendants.keys()) signalGroup(pid, 'SIGKILL');
+      signalGroup(this.pid, 'SIGKILL');
+      for (const pid of this.#descendants.keys()) signal(pid, 'SIGKILL');
     });
     this.#child.stderr?.pipe(this.#log, { end: false });
   }
@@ -131,7 +135,6 @@ export class GatewayProcess {
     for (const [pid, comm] of this.#descendants) {
       if (!isAlive(pid, comm)) continue;
       leftovers.push(`${comm}(${pid})`);
-      signalGroup(pid, 'SIGKILL');
       signal(pid, 'SIGKILL');
     }
     this.#forgetCleanup();

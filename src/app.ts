@@ -367,6 +367,7 @@ export class App {
       decoder: config.ingest.decoder,
       ffmpegPath: config.env.ffmpegPath,
       native: { motion: { ratio: idle.motionRatio, minBytes: idle.motionMinBytes, warmupPackets: idle.motionWarmupPackets }, maxCatchUpPackets: idle.maxCatchUpPackets, maxCatchUpBytes: idle.maxCatchUpBytes, skipLoopFilter: config.ingest.fastDecode, skipNonReference: config.ingest.skipNonReferenceFrames },
+      nice: config.ingest.decoderNice,
       logger: this.logger.child({ component: 'ingest' }),
     }).backend);
     return {

@@ -6,6 +6,7 @@ import { FaceDetector, type DetectClock } from './face-detection/detector';
 import { FaceAnalyzer } from './face-analysis/analyzer';
 import { newClock } from './model-runner';
 import { RunGate } from './run-gate';
+import { lowerOwnThreadPriority } from '../src/lifecycle/priority';
 import type {
   BatchTimings, DetectBatchResult, DetectBatchTask, DetectFrame, DetectOutcome, DetectedFace, DetectorSettings, EmbedBatchResult, EmbedBatchTask,
   EmbedFrame, LivenessBatchResult, LivenessBatchTask, LivenessFrame, WorkerInfo, WorkerTask,
@@ -76,6 +77,8 @@ async function faceBatch<F extends EmbedFrame | LivenessFrame, V extends object>
 /** Loads the models once per worker thread, then answers batches. Piscina awaits this before the first task. */
 async function init(): Promise<Handler> {
   const settings = workerData as DetectorSettings;
+  // Before the models load: ONNX Runtime's own threads (intraOpThreads > 1) inherit it.
+  if (settings.nice) lowerOwnThreadPriority(settings.nice);
   const open = (path: string): Promise<OpenedSession> => openSession(path, settings.provider, settings.intraOpThreads);
   let detectorSession: OpenedSession;
   let analysis: (OpenedSession | undefined)[];

@@ -58,6 +58,8 @@ export interface DetectorSettings {
   readonly tiles?: boolean;
   readonly provider: ProviderRequest;
   readonly intraOpThreads: number;
+  /** Nice steps below the gateway's thread this worker thread takes before loading its models (0: the same). */
+  readonly nice?: number;
   readonly scoreThreshold: number;
   readonly iouThreshold: number;
   readonly maxFaces: number;

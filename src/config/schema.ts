@@ -138,6 +138,11 @@ export const configSchema = z
          */
         skipNonReferenceFrames: z.boolean().default(true),
         /**
+         * Decoders run this many nice steps below the gateway (0: the same): on a busy box the
+         * gateway's event loop (API, dashboards, event delivery) gets a core first, decoding waits.
+         */
+        decoderNice: z.number().int().min(0).max(19).default(10),
+        /**
          * Hardware decoding for every camera (a camera's `hwaccel` overrides it). A device that is
          * absent means software decoding, with the reason in the log, the API and a metric. `none`
          * by default: hardware decoding is opt-in until it has been seen to work on the machine.
@@ -174,6 +179,8 @@ export const configSchema = z
         /** The older form of `provider`: tried in order; listing `cpu` allows falling back to it. */
         executionProviders: z.array(z.enum(['cuda', 'tensorrt', 'webgpu', 'cpu'])).min(1).optional(),
         intraOpThreads: z.number().int().min(1).max(64).default(1),
+        /** Inference threads run this many nice steps below the gateway's own thread (0: the same); see ingest.decoderNice. */
+        workerNice: z.number().int().min(0).max(19).default(10),
         /** Frames (and faces) from many cameras run through the models together; see README "Inference". */
         batch: z
           .object({

@@ -148,6 +148,7 @@ export class DetectorPool implements Component<PoolState> {
       tiles: o.tiles ?? false,
       provider: this.#provider,
       intraOpThreads: o.intraOpThreads,
+      nice: o.workerNice ?? 0,
       detection: { scoreThreshold: o.scoreThreshold, iouThreshold: o.iouThreshold, maxFaces: o.maxFaces },
       workers: this.#workerCount(accelerated),
       batch: resolveBatch(o.batch ?? {}, accelerated),

@@ -14,6 +14,8 @@ export interface DetectorPoolOptions {
   readonly executionProviders?: readonly ExecutionProvider[] | undefined;
   readonly allowCpuFallback?: boolean | undefined;
   readonly intraOpThreads: number;
+  /** Nice steps below the gateway's thread for the worker threads (`inference.workerNice`; absent: 0). */
+  readonly workerNice?: number | undefined;
   readonly batch?: BatchSettings | undefined;
   readonly gpu?: { readonly maxConcurrentRuns?: number | undefined; readonly deviceId?: number | undefined } | undefined;
   readonly scoreThreshold: number;

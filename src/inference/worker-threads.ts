@@ -18,6 +18,8 @@ export interface WorkerSpec {
   readonly tiles: boolean;
   readonly provider: ResolvedProvider;
   readonly intraOpThreads: number;
+  /** Nice steps below the gateway's thread for each worker thread (0: the same). */
+  readonly nice: number;
   readonly detection: { readonly scoreThreshold: number; readonly iouThreshold: number; readonly maxFaces: number };
   readonly workers: number;
   readonly batch: ResolvedBatch;
@@ -55,6 +57,7 @@ export async function openWorkers(spec: WorkerSpec): Promise<Opened> {
     tiles: spec.tiles,
     provider: spec.provider.request,
     intraOpThreads: spec.intraOpThreads,
+    nice: spec.nice,
     ...spec.detection,
     maxBatchFrames: spec.batch.frames.maxSize,
     maxBatchFaces: spec.batch.faces.maxSize,

@@ -13,6 +13,8 @@ export interface DecoderChoiceInput {
   /** FFMPEG_PATH. */
   readonly ffmpegPath: string | undefined;
   readonly native: NativeBackendOptions;
+  /** `ingest.decoderNice`: how many nice steps below the gateway every decoder runs. */
+  readonly nice: number;
   readonly logger: Logger;
   /** Where to look for a system ffmpeg (PATH); a parameter for tests. */
   readonly searchPath?: string;
@@ -69,7 +71,7 @@ export function chooseFfmpeg(ffmpegPath: string | undefined, searchPath: string,
 /** The native decoder by default; ffmpeg when asked for, or when FFMPEG_PATH names one (`auto`). */
 export function chooseDecoderBackend(input: DecoderChoiceInput): { backend: DecoderBackend; ffmpeg: ChosenFfmpeg | null } {
   const { decoder, ffmpegPath, logger } = input;
-  if (decoder === 'native' || (decoder === 'auto' && ffmpegPath === undefined)) return { backend: nativeBackend(input.native), ffmpeg: null };
+  if (decoder === 'native' || (decoder === 'auto' && ffmpegPath === undefined)) return { backend: nativeBackend({ ...input.native, nice: input.nice }), ffmpeg: null };
   const chosen = chooseFfmpeg(ffmpegPath, input.searchPath ?? process.env.PATH ?? '', logger);
   const { capabilities: caps } = chosen;
   logger.info({ path: chosen.path, version: caps.version, release: `${caps.major}.${caps.minor}`, hwaccels: caps.hwaccels }, 'decoding with the ffmpeg command');
@@ -77,5 +79,5 @@ export function chooseDecoderBackend(input: DecoderChoiceInput): { backend: Deco
     logger.warn({ version: caps.version }, 'the bundled ffmpeg is a 2018 static build (4.1) without years of demuxer and decoder security fixes; install ffmpeg 5 or later, set FFMPEG_PATH, or use the native decoder');
   }
   // The bundled static ffmpeg crashes resolving host names; any other resolves them itself.
-  return { backend: ffmpegBackend({ path: chosen.path, capabilities: caps, resolvesHostNames: chosen.bundled }), ffmpeg: chosen };
+  return { backend: ffmpegBackend({ path: chosen.path, capabilities: caps, resolvesHostNames: chosen.bundled, nice: input.nice }), ffmpeg: chosen };
 }

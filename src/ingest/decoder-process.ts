@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { getPriority } from 'node:os';
 import { VigilError } from '../errors';
+import { niceAbove, setProcessNice } from '../lifecycle/priority';
 
 /** Where ffmpeg comes from: FFMPEG_PATH when set, else the binary shipped by @ffmpeg-installer. */
 export function resolveFfmpegPath(override?: string): string {
@@ -17,21 +19,28 @@ export function runSync(command: string, args: readonly string[], timeoutMs: num
   return { status: out.status, stdout: out.stdout ?? '', stderr: out.stderr ?? '', error: out.error };
 }
 
-/** Process groups of every decoder alive, so crash paths can kill them synchronously. */
-const liveGroups = new Set<number>();
+/** Every decoder alive, so crash paths can kill them synchronously. */
+const liveDecoders = new Set<number>();
 
 /** Kills every decoder process (native decoder or ffmpeg) this process started. Synchronous: safe in 'exit' and crash handlers. */
 export function killAllDecoders(): void {
-  for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  liveGroups.clear();
+  for (const pid of liveDecoders) signalDecoder(pid, 'SIGKILL');
+  liveDecoders.clear();
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+function signalDecoder(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, signal);
   } catch {
     // Already gone.
   }
+}
+
+export interface DecoderProcessOptions {
+  /** A line for the child's stdin (the native decoder's setup, the camera URL included). */
+  readonly input?: string;
+  /** How far above the gateway's own nice value the decoder runs (0: the same); see `ingest.decoderNice`. */
+  readonly nice?: number;
 }
 
 const STDERR_LINES = 20;
@@ -46,12 +55,18 @@ export interface DecoderProcessListener {
 }
 
 /**
- * One decoder child (the native decoder, or ffmpeg) in its own process group. Tells its listener
- * of stdout chunks and, once, of its exit with the code, signal and the last lines of stderr.
- * Stderr is held in a bounded buffer; `redact` is applied to each line before it is kept, so a URL
- * with credentials echoed by the decoder never leaves this object. `input` (the native decoder's
- * setup, the camera URL included) goes to stdin, never to the command line. The only place in
- * Vigil that spawns a decoder.
+ * One decoder child (the native decoder, or ffmpeg). Tells its listener of stdout chunks and,
+ * once, of its exit with the code, signal and the last lines of stderr. Stderr is held in a
+ * bounded buffer; `redact` is applied to each line before it is kept, so a URL with credentials
+ * echoed by the decoder never leaves this object. `input` (the native decoder's setup, the camera
+ * URL included) goes to stdin, never to the command line. The only place in Vigil that spawns a
+ * decoder.
+ *
+ * The child stays in the gateway's session and runs `nice` steps below it. Not in a session of
+ * its own: where Linux groups threads by session for CPU shares (autogroup, the default outside a
+ * CPU cgroup), each decoder would get as much CPU as the whole gateway, and no nice value works
+ * across sessions (measured with 8 live 1080p cameras on 2 cores: the gateway's event-loop delay
+ * p99 went from 45.6 to 22.1 ms with the decoders' groups at nice 10; loadtest/README).
  */
 export class DecoderProcess {
   readonly #child: ChildProcess;
@@ -62,16 +77,24 @@ export class DecoderProcess {
   #partialLine = '';
   #exited = false;
 
-  constructor(command: string, args: readonly string[], redact: (line: string) => string, listener: DecoderProcessListener, input?: string) {
+  constructor(command: string, args: readonly string[], redact: (line: string) => string, listener: DecoderProcessListener, options: DecoderProcessOptions = {}) {
+    const { input, nice = 0 } = options;
     this.#redact = redact;
     this.#listener = listener;
-    this.#child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached: true });
+    this.#child = spawn(command, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (input !== undefined) {
       this.#child.stdin?.on('error', () => undefined);
       this.#child.stdin?.write(`${input}\n`);
     }
     const pid = this.#child.pid;
-    if (pid !== undefined) liveGroups.add(pid);
+    if (pid !== undefined) liveDecoders.add(pid);
+    // Set now, while the child (just started) has one thread: the threads it starts inherit it.
+    // Set again with its first output, for any thread started before this call ran.
+    const target = pid !== undefined && nice > 0 ? niceAbove(safePriority(pid), nice) : null;
+    if (target !== null) setProcessNice(pid as number, target);
+    this.#child.stdout?.once('data', () => {
+      if (target !== null && !this.#exited) setProcessNice(pid as number, target);
+    });
     this.#child.stdout?.on('data', (chunk: Buffer) => this.#listener.data(chunk));
     this.#child.stderr?.setEncoding('utf8');
     this.#child.stderr?.on('data', (text: string) => this.#collectStderr(text));
@@ -109,7 +132,7 @@ export class DecoderProcess {
     return partial ? [...this.#stderr, this.#redact(partial)] : [...this.#stderr];
   }
 
-  /** Asks the whole group to stop, then kills it if it has not exited after `graceMs`. */
+  /** Asks the decoder to stop (SIGTERM), then kills it if it has not exited after `graceMs`. */
   stop(graceMs = 2000): Promise<void> {
     if (this.#exited) return Promise.resolve();
     return new Promise((resolve) => {
@@ -119,14 +142,14 @@ export class DecoderProcess {
         resolve();
       });
       const pid = this.#child.pid;
-      if (pid !== undefined) killGroup(pid, 'SIGTERM');
+      if (pid !== undefined) signalDecoder(pid, 'SIGTERM');
     });
   }
 
-  /** Kills the whole group now. */
+  /** Kills it now. */
   kill(): void {
     const pid = this.#child.pid;
-    if (pid !== undefined && !this.#exited) killGroup(pid, 'SIGKILL');
+    if (pid !== undefined && !this.#exited) signalDecoder(pid, 'SIGKILL');
   }
 
   #collectStderr(text: string): void {
@@ -144,13 +167,18 @@ export class DecoderProcess {
     if (this.#exited) return;
     this.#exited = true;
     const pid = this.#child.pid;
-    if (pid !== undefined) {
-      // The decoder is gone, but a helper it forked could linger in the group.
-      killGroup(pid, 'SIGKILL');
-      liveGroups.delete(pid);
-    }
+    if (pid !== undefined) liveDecoders.delete(pid);
     this.#listener.exit({ code, signal, error, stderrTail: this.stderrTail });
     for (const wake of this.#exitWaiters.splice(0)) wake();
+  }
+}
+
+/** A process's nice value; 0 when it cannot be read (already gone). */
+function safePriority(pid: number): number {
+  try {
+    return getPriority(pid);
+  } catch {
+    return 0;
   }
 }
 

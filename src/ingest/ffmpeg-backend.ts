@@ -25,6 +25,8 @@ export interface FfmpegBackendOptions {
   readonly capabilities: FfmpegCapabilities;
   /** The bundled static ffmpeg crashes resolving host names: Vigil resolves them for it. */
   readonly resolvesHostNames: boolean;
+  /** Nice steps below the gateway (`ingest.decoderNice`; 0 or absent: the same priority). */
+  readonly nice?: number;
 }
 
 export function ffmpegBackend(options: FfmpegBackendOptions): DecoderBackend {
@@ -85,7 +87,7 @@ class FfmpegDecoderRun implements DecoderRun {
         slicer.reset();
         listener.exit(exit);
       },
-    });
+    }, { ...(ffmpeg.nice !== undefined && { nice: ffmpeg.nice }) });
   }
 
   setWork(work: DecodeWork): boolean {

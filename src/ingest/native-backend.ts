@@ -15,6 +15,8 @@ export interface NativeBackendOptions {
   readonly maxCatchUpBytes: number;
   readonly skipLoopFilter: boolean;
   readonly skipNonReference: boolean;
+  /** Nice steps below the gateway (`ingest.decoderNice`; 0 or absent: the same priority). */
+  readonly nice?: number;
 }
 
 /**
@@ -80,7 +82,7 @@ class NativeDecoderRun implements DecoderRun {
           listener.exit(exit);
         },
       },
-      JSON.stringify(setup),
+      { input: JSON.stringify(setup), ...(options.nice !== undefined && { nice: options.nice }) },
     );
   }
 

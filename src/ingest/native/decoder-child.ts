@@ -57,6 +57,11 @@ function finish(code: number): void {
   setTimeout(() => process.stdout.write('', () => process.exit(code)), LOG_SETTLE_MS);
 }
 
+// This process shares the gateway's session (decoder-process.ts), so a terminal's Ctrl-C reaches it
+// too. The gateway stops its cameras itself when it gets one: ignoring it here keeps the decoders
+// running until then, as when they had a session of their own.
+process.on('SIGINT', () => undefined);
+
 const lines = createInterface({ input: process.stdin });
 const libraries = loadFFmpegLibraries();
 let started = false;

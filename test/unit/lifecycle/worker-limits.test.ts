@@ -49,6 +49,7 @@ describe("Vigil's worker threads run with a small young generation", () => {
       tiles: false,
       provider: resolveProvider({ provider: 'cpu' }),
       intraOpThreads: 1,
+      nice: 0,
       detection: { scoreThreshold: 0.5, iouThreshold: 0.4, maxFaces: 10 },
       workers: 2,
       batch: resolveBatch({}, false),
