@@ -73,11 +73,15 @@ describe('CPU priority: the gateway thread first, bulk work after (Linux)', () =
   });
 
   it('setProcessNice moves every thread of a running process, and the threads it starts later inherit it', async () => {
-    // A node child that starts its threads (V8's, and a worker of its own after 300 ms) before we touch it.
-    const child = spawn(process.execPath, ['-e', "setTimeout(() => new (require('node:worker_threads').Worker)('setTimeout(() => {}, 5000)', { eval: true }), 300); setTimeout(() => {}, 5000)"], { stdio: 'ignore' });
+    // A node child with its start-up threads (V8's) running when it says `up`, and a worker thread of its own 300 ms later.
+    const code = "process.stdout.write('up\\n'); setTimeout(() => new (require('node:worker_threads').Worker)('setTimeout(() => {}, 5000)', { eval: true }), 300); setTimeout(() => {}, 5000)";
+    const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const pid = child.pid as number;
-      await waitFor(() => threadsOf(pid).length > 1, { timeoutMs: 5000, what: 'the child starting its threads' });
+      let up = false;
+      child.stdout?.on('data', () => (up = true));
+      await waitFor(() => up, { timeoutMs: 10_000, what: 'the child up' });
+      assert.ok(threadsOf(pid).length > 1, 'its start-up threads are running');
       const before = threadsOf(pid).length;
       const target = niceAbove(OWN_NICE, 7);
       assert.equal(setProcessNice(pid, target), target > OWN_NICE ? before : 0);
