@@ -4,12 +4,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import pino from 'pino';
 import { CameraUrl, FrameBufferPool, LEGACY_FFMPEG, decodeWork, ffmpegBackend, nativeBackend, resolveFfmpegPath, type DecoderBackend, type DecoderRun } from '../../src/ingest';
-import { openWorkers } from '../../src/inference/worker-threads';
-import { resolveBatch, resolveProvider } from '../../src/inference/providers';
 import { niceAbove, setProcessNice } from '../../src/lifecycle/priority';
 import { CLIP, ROOT } from '../helpers/paths';
+import { openDetectorWorkers } from '../helpers/detector-workers';
 import { waitFor } from '../helpers/wait';
 
 // Linux only: the scheduler's figures come from /proc (field numbers from proc(5)).
@@ -113,19 +111,7 @@ describe('CPU priority: the gateway thread first, bulk work after (Linux)', () =
 
   it('inference worker threads take their nice value before loading models; the gateway thread keeps its own', async () => {
     const before = new Set(threadsOf(process.pid));
-    const opened = await openWorkers({
-      modelsDir: join(ROOT, 'models'),
-      analysis: false,
-      tiles: false,
-      provider: resolveProvider({ provider: 'cpu' }),
-      intraOpThreads: 2,
-      nice: 10,
-      detection: { scoreThreshold: 0.5, iouThreshold: 0.4, maxFaces: 10 },
-      workers: 2,
-      batch: resolveBatch({}, false),
-      gpuRuns: 1,
-      logger: pino({ level: 'silent' }),
-    });
+    const opened = await openDetectorWorkers({ workers: 2, intraOpThreads: 2, nice: 10 });
     try {
       const started = threadsOf(process.pid).filter((tid) => !before.has(tid));
       const lowered = started.filter((tid) => niceOf(process.pid, tid) === niceAbove(OWN_NICE, 10));

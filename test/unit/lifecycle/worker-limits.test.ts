@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { IndexWorker, WORKER_RESOURCE_LIMITS } from '../../../src/lifecycle';
-import { resolveBatch, resolveProvider } from '../../../src/inference';
-import { openWorkers } from '../../../src/inference/worker-threads';
-import { ROOT } from '../../helpers/paths';
+import { openDetectorWorkers } from '../../helpers/detector-workers';
 
 // A stand-in index worker: it reports the limits its own isolate runs under, as seen from inside.
 const REPORTING_WORKER = `
@@ -43,19 +40,7 @@ describe("Vigil's worker threads run with a small young generation", () => {
   });
 
   it('every inference worker gets the limits', async () => {
-    const opened = await openWorkers({
-      modelsDir: join(ROOT, 'models'),
-      analysis: false,
-      tiles: false,
-      provider: resolveProvider({ provider: 'cpu' }),
-      intraOpThreads: 1,
-      nice: 0,
-      detection: { scoreThreshold: 0.5, iouThreshold: 0.4, maxFaces: 10 },
-      workers: 2,
-      batch: resolveBatch({}, false),
-      gpuRuns: 1,
-      logger: pino({ level: 'silent' }),
-    });
+    const opened = await openDetectorWorkers({ workers: 2 });
     try {
       assert.equal(opened.pool.threads.length, 2);
       for (const thread of opened.pool.threads) {
